@@ -1,0 +1,86 @@
+"""Agents (bodies of POST /client/@me/agent/local|remote/), their event subscriptions, behaviors."""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from pydantic import model_validator
+
+from .common import AgentStatus, Duration, Probability, Seq, Strict, field
+from .distributions import Constant, Distribution
+
+
+class AgentEvent(Strict):
+    """An AgentEvent subscription of the API."""
+
+    url: str = field(description="URL the request is sent to when the event occurs")
+    event_type: Literal["agent-login", "agent-logout"] = field(description="the agent event")
+    method: Literal["GET", "POST"] = field(description="request method")
+    id: int | None = field(None, description="subscription id as the API returns it (echoed)")
+
+
+class _AgentBase(Strict):
+    id: int = field(description="agent id, unique within its kind")
+    name: str | None = field(None, description="agent name")
+    status: AgentStatus = field("available", description="status at t = 0")
+    call_timeout: Duration = field(
+        60.0, description="how long an offered call rings before it counts as no answer", unit="s", gt=0
+    )
+    busy_delay_time: Duration = field(0.0, description="pause after the agent's line was busy", unit="s")
+    no_answer_delay_time: Duration = field(0.0, description="pause after a no-answer", unit="s")
+    reject_delay_time: Duration = field(0.0, description="pause after the agent rejected the call", unit="s")
+    wrap_up_time: Duration = field(0.0, description="pause after a completed call", unit="s")
+    max_no_answer: int = field(
+        0, description="consecutive no-answers that switch the status to the queue's agent_no_answer_status (0 = never)", ge=0
+    )
+    extra_params: str | None = field(None, description="echoed only")
+    behavior: str = field("default", description="name of a behavior in `behaviors`")
+    events: Seq[AgentEvent] = field((), description="agent event subscriptions")
+
+
+class LocalAgent(_AgentBase):
+    extension_id: int | None = field(None, description="the agent's extension")
+    extension_name: str | None = field(
+        None, description="e.g. \"000*094@ringme.ru\"; used in agent events"
+    )
+
+    kind: ClassVar[str] = "local"
+
+    @property
+    def ref(self) -> str:
+        return f"local/{self.id}"
+
+
+class RemoteAgent(_AgentBase):
+    number: str | None = field(None, description="the external number; used in agent events")
+
+    kind: ClassVar[str] = "remote"
+
+    @property
+    def ref(self) -> str:
+        return f"remote/{self.id}"
+
+
+class Agents(Strict):
+    local: Seq[LocalAgent] = field((), description="local agents")
+    remote: Seq[RemoteAgent] = field((), description="remote agents")
+
+
+class Behavior(Strict):
+    """How an agent answers an offered call."""
+
+    answer_time: Distribution = field(
+        Constant(value=3.0), description="ringing time before pick-up; >= call_timeout means no answer", unit="s"
+    )
+    p_no_answer: Probability = field(0.0, description="the agent does not pick up at all")
+    p_reject: Probability = field(0.0, description="the agent rejects the call (after reject_after)")
+    reject_after: Distribution = field(Constant(value=2.0), description="ringing time before a reject", unit="s")
+    p_busy: Probability = field(0.0, description="the line is busy (the offer fails at once)")
+    talk_time_factor: float = field(1.0, description="this agent's talk times are the queue's x factor", gt=0)
+
+    @model_validator(mode="after")
+    def _sum(self) -> Behavior:
+        total = self.p_no_answer + self.p_reject + self.p_busy
+        if total > 1 + 1e-12:
+            raise ValueError(f"p_no_answer + p_reject + p_busy must be <= 1, got {total:g}")
+        return self

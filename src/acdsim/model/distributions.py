@@ -1,0 +1,185 @@
+"""Distributions of durations (talk time, patience, answer time, ...): parameters and checks.
+
+A distribution is a number (a constant) or a map with ``dist`` and its parameters. Every
+draw is >= 0; sampling lives in the engine (``acdsim.engine.sampling``).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Discriminator, Tag, ValidationInfo, model_validator
+
+from .common import Duration, Seq, Strict, field
+
+DIST_KINDS = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlang", "empirical")
+
+
+class Constant(Strict):
+    dist: Literal["constant"] = "constant"
+    value: Duration = field(description="the constant value", unit="s")
+
+    @property
+    def mean(self) -> float:
+        return self.value
+
+
+class Exponential(Strict):
+    dist: Literal["exponential"]
+    mean: Duration = field(description="mean", unit="s", gt=0)
+
+
+class Uniform(Strict):
+    dist: Literal["uniform"]
+    low: Duration = field(description="lower bound", unit="s")
+    high: Duration = field(description="upper bound", unit="s")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Uniform:
+        if self.high < self.low:
+            raise ValueError(f"high ({self.high:g}) must be >= low ({self.low:g})")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.low + self.high) / 2
+
+
+class LogNormal(Strict):
+    """Mean and sd are those of the values themselves, not of their logarithm."""
+
+    dist: Literal["lognormal"]
+    mean: Duration = field(description="mean of the values", unit="s", gt=0)
+    sd: Duration = field(description="standard deviation of the values", unit="s")
+
+
+class Gamma(Strict):
+    dist: Literal["gamma"]
+    mean: Duration = field(description="mean", unit="s", gt=0)
+    sd: Duration = field(description="standard deviation", unit="s", gt=0)
+
+
+class Erlang(Strict):
+    dist: Literal["erlang"]
+    mean: Duration = field(description="mean", unit="s", gt=0)
+    k: int = field(description="shape (number of exponential phases)", ge=1)
+
+
+class Empirical(Strict):
+    """Resampled values: inline ``values`` or a CSV ``file`` + ``column``."""
+
+    dist: Literal["empirical"]
+    values: Seq[Duration] | None = field(None, description="values to resample", unit="s")
+    file: str | None = field(None, description="CSV file, relative to the scenario file")
+    column: str | None = field(None, description="column of `file` holding the values")
+
+    @model_validator(mode="after")
+    def _one_source(self, info: ValidationInfo) -> Empirical:
+        if self.values is not None and self.file is not None:
+            raise ValueError("give either 'values' or 'file' (with 'column'), not both")
+        if self.values is None and self.file is None:
+            raise ValueError("empirical needs 'values' or 'file' and 'column'")
+        if self.file is not None:
+            if self.column is None:
+                raise ValueError("empirical 'file' needs 'column'")
+            loaded = _read_column(self.file, self.column, info)
+            object.__setattr__(self, "values", loaded)
+        elif self.column is not None:
+            raise ValueError("'column' is only used with 'file'")
+        if not self.values:
+            raise ValueError("empirical needs at least one value")
+        return self
+
+    @property
+    def mean(self) -> float:
+        assert self.values
+        return math.fsum(self.values) / len(self.values)
+
+
+def base_dir(info: ValidationInfo | None) -> Path:
+    context = (info.context if info is not None else None) or {}
+    return Path(context.get("base_dir", "."))
+
+
+def _read_column(name: str, column: str, info: ValidationInfo) -> tuple[float, ...]:
+    path = base_dir(info) / name
+    if not path.is_file():
+        raise ValueError(f"file not found: {path}")
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            if reader.fieldnames is None or column not in reader.fieldnames:
+                found = ", ".join(reader.fieldnames or [])
+                raise ValueError(f"{path} has no column {column!r} (columns: {found or 'none'})")
+            out = []
+            for lineno, row in enumerate(reader, start=2):
+                cell = (row.get(column) or "").strip()
+                if not cell:
+                    continue
+                try:
+                    value = float(cell)
+                except ValueError:
+                    raise ValueError(f"{path}:{lineno}: {cell!r} is not a number") from None
+                if not math.isfinite(value) or value < 0:
+                    raise ValueError(f"{path}:{lineno}: values must be finite and >= 0, got {cell}")
+                out.append(value)
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text") from None
+    return tuple(out)
+
+
+def _dist_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        kind = value.get("dist")
+        return kind if isinstance(kind, str) and kind in DIST_KINDS else "unknown"
+    if isinstance(value, Strict):
+        return getattr(value, "dist", "unknown")
+    return "unknown"
+
+
+class _Unknown(Strict):
+    """Catches a value that is no distribution at all, for a precise message."""
+
+    dist: Any = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _reject(cls, data: Any) -> Any:
+        allowed = ", ".join(DIST_KINDS)
+        if not isinstance(data, dict):
+            raise ValueError(
+                f"expected a number of seconds or a distribution map {{dist: ...}}, got {data!r}"
+            )
+        kind = data.get("dist")
+        if kind is None:
+            raise ValueError(f"a distribution map needs 'dist' (one of: {allowed})")
+        raise ValueError(f"{kind!r} is not a distribution (expected one of: {allowed})")
+
+
+def as_constant(value: Any) -> Any:
+    """The number shorthand: ``30`` or ``"2m"`` means ``{dist: constant, value: ...}``."""
+    if isinstance(value, int | float | str) and not isinstance(value, bool):
+        return {"dist": "constant", "value": value}
+    return value
+
+
+Distribution = Annotated[
+    Annotated[
+        Annotated[Constant, Tag("constant")]
+        | Annotated[Exponential, Tag("exponential")]
+        | Annotated[Uniform, Tag("uniform")]
+        | Annotated[LogNormal, Tag("lognormal")]
+        | Annotated[Gamma, Tag("gamma")]
+        | Annotated[Erlang, Tag("erlang")]
+        | Annotated[Empirical, Tag("empirical")]
+        | Annotated[_Unknown, Tag("unknown")],
+        Discriminator(_dist_tag),
+    ],
+    BeforeValidator(as_constant),
+]
+"""A number (constant seconds) or ``{dist: kind, ...}``."""
+
+AnyDistribution = Constant | Exponential | Uniform | LogNormal | Gamma | Erlang | Empirical

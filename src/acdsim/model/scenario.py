@@ -1,0 +1,180 @@
+"""The whole scenario (format version 1) and the checks that span several objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema, model_validator
+
+from .agents import Agents, Behavior, LocalAgent, RemoteAgent
+from .common import Duration, Seq, Strict, field
+from .queue import Queue
+from .schedule import AGENT_REF, ScheduleEntry
+
+DEFAULT_START = dt.datetime(2026, 1, 1, 0, 0, 0)
+
+
+def _parse_start(value: Any) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None) if value.tzinfo is None else value
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, str):
+        try:
+            return dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise ValueError(f"{value!r} is not a datetime (expected \"YYYY-MM-DD HH:MM:SS\")")
+
+
+Start = Annotated[
+    dt.datetime,
+    BeforeValidator(_parse_start),
+    WithJsonSchema({"type": "string", "description": "YYYY-MM-DD HH:MM:SS"}),
+]
+
+
+class Report(Strict):
+    service_level_threshold: Duration = field(
+        20.0, description="answered within this wait counts towards the service level", unit="s"
+    )
+    status_interval: Duration = field(
+        60.0, description="how often queue status is sampled (status.csv)", unit="s", gt=0
+    )
+    interval: Duration = field(
+        900.0, description="length of one row of the interval report (intervals.csv)", unit="s", gt=0
+    )
+
+
+class Scenario(Strict):
+    acdsim: Literal[1] = field(1, description="format version; must be 1")
+    name: str | None = field(None, description="title used in reports; default the file stem")
+    seed: int = field(0, description="base random seed; the same seed gives byte-identical outputs", ge=0)
+    start: Start = field(DEFAULT_START, description="wall-clock time of simulated t = 0")
+    horizon: Duration = field(description="arrivals are generated in [0, horizon)", unit="s", gt=0)
+    drain: bool = field(
+        True, description="after the horizon, keep simulating until every caller has left"
+    )
+    drain_limit: Duration = field(
+        86400.0, description="a draining run stops this long after the horizon at the latest", unit="s"
+    )
+    warmup: Duration = field(
+        0.0, description="callers who join before this time are left out of statistics", unit="s"
+    )
+    replications: int = field(1, description="independent runs with derived seeds", ge=1)
+    timing: Literal["pbx", "continuous"] = field(
+        "pbx", description="pbx: the module's clock (100 ms passes, whole seconds); continuous: idealised"
+    )
+    report: Report = field(Report(), description="report settings")
+    queues: Seq[Queue] = field(description="queue extensions", min_length=1)
+    agents: Agents = field(description="{local: [...], remote: [...]}")
+    behaviors: dict[str, Behavior] = field(
+        {"default": Behavior()}, description="name -> how an agent answers offered calls"
+    )
+    schedule: Seq[ScheduleEntry] = field((), description="status changes and shifts")
+
+    @model_validator(mode="after")
+    def _references(self, info: ValidationInfo) -> Scenario:
+        if "default" not in self.behaviors:
+            object.__setattr__(self, "behaviors", {"default": Behavior(), **self.behaviors})
+        if (info.context or {}).get("skip_references"):
+            return self
+        problems = reference_problems(self.model_dump(by_alias=True))
+        if problems:
+            raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
+        return self
+
+    @property
+    def title(self) -> str:
+        return self.name or "scenario"
+
+    def all_agents(self) -> tuple[LocalAgent | RemoteAgent, ...]:
+        return (*self.agents.local, *self.agents.remote)
+
+
+Path_ = tuple[str | int, ...]
+
+
+def reference_problems(data: Any) -> list[tuple[Path_, str]]:
+    """Cross-object checks on raw (or dumped) scenario data; tolerant of malformed parts.
+
+    Runs on the raw mapping so that they are reported together with field errors.
+    """
+    problems: list[tuple[Path_, str]] = []
+    if not isinstance(data, dict):
+        return problems
+    ids: dict[str, set[int]] = {"local": set(), "remote": set()}
+    behaviors_raw = data.get("behaviors")
+    behaviors = set(behaviors_raw) if isinstance(behaviors_raw, dict) else set()
+    behaviors.add("default")
+    agents = data.get("agents")
+    if isinstance(agents, dict):
+        for kind in ("local", "remote"):
+            entries = agents.get(kind)
+            if not isinstance(entries, list | tuple):
+                continue
+            for i, agent in enumerate(entries):
+                if not isinstance(agent, dict):
+                    continue
+                agent_id = agent.get("id")
+                if isinstance(agent_id, int) and not isinstance(agent_id, bool):
+                    if agent_id in ids[kind]:
+                        problems.append(((("agents", kind, i, "id")), f"duplicate {kind} agent id {agent_id}"))
+                    ids[kind].add(agent_id)
+                behavior = agent.get("behavior", "default")
+                if isinstance(behavior, str) and behavior not in behaviors:
+                    known = ", ".join(sorted(behaviors))
+                    problems.append(
+                        (("agents", kind, i, "behavior"), f"unknown behavior {behavior!r} (defined: {known})")
+                    )
+    queues = data.get("queues")
+    if isinstance(queues, list | tuple):
+        seen_queues: set[int] = set()
+        for qi, queue in enumerate(queues):
+            if not isinstance(queue, dict):
+                continue
+            qid = queue.get("id")
+            if isinstance(qid, int) and not isinstance(qid, bool):
+                if qid in seen_queues:
+                    problems.append((("queues", qi, "id"), f"duplicate queue id {qid}"))
+                seen_queues.add(qid)
+            tiers = queue.get("agents")
+            if not isinstance(tiers, dict):
+                continue
+            for kind in ("local", "remote"):
+                entries = tiers.get(kind)
+                if not isinstance(entries, list | tuple):
+                    continue
+                in_queue: set[int] = set()
+                for ti, tier in enumerate(entries):
+                    if not isinstance(tier, dict):
+                        continue
+                    agent_id = tier.get("agent_id")
+                    if not isinstance(agent_id, int) or isinstance(agent_id, bool):
+                        continue
+                    path: Path_ = ("queues", qi, "agents", kind, ti, "agent_id")
+                    if agent_id not in ids[kind]:
+                        problems.append((path, f"{kind} agent {agent_id} is not defined in agents.{kind}"))
+                    if agent_id in in_queue:
+                        problems.append((path, f"{kind}/{agent_id} is already in this queue"))
+                    in_queue.add(agent_id)
+    schedule = data.get("schedule")
+    if isinstance(schedule, list | tuple):
+        for si, entry in enumerate(schedule):
+            if not isinstance(entry, dict):
+                continue
+            if "agent" in entry:
+                refs: list[tuple[Path_, Any]] = [(("schedule", si, "agent"), entry["agent"])]
+            else:
+                raw = entry.get("agents")
+                refs = (
+                    [(("schedule", si, "agents", k), r) for k, r in enumerate(raw)]
+                    if isinstance(raw, list | tuple)
+                    else []
+                )
+            for path, ref in refs:
+                match = AGENT_REF.match(ref) if isinstance(ref, str) else None
+                if match and int(match.group(2)) not in ids[match.group(1)]:
+                    problems.append((path, f"agent {ref} is not defined in agents.{match.group(1)}"))
+    return problems

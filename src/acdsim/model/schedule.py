@@ -1,0 +1,66 @@
+"""Scheduled agent status changes and shifts."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import Discriminator, Field, Tag, field_validator, model_validator
+
+from .common import AgentStatus, Duration, Seq, Strict, field
+
+AGENT_REF = re.compile(r"^(local|remote)/([0-9]+)$")
+
+
+def check_ref(value: str) -> str:
+    if not AGENT_REF.match(value):
+        raise ValueError(f"{value!r} is not an agent reference (expected local/<id> or remote/<id>)")
+    return value
+
+
+class StatusChange(Strict):
+    at: Duration = field(description="when the status is set", unit="s")
+    agent: str = field(description="local/<id> or remote/<id>")
+    status: AgentStatus = field(description="the new status")
+    source: Literal["api", "phone"] = field("api", description="event_source of the agent event")
+
+    @field_validator("agent")
+    @classmethod
+    def _ref(cls, ref: str) -> str:
+        return check_ref(ref)
+
+
+class Shift(Strict):
+    """Available in [from, to), logged out outside it."""
+
+    agents: Seq[str] = field(description="agents working this shift", min_length=1)
+    from_: Duration = Field(alias="from", description="shift start (s)", json_schema_extra={"unit": "s"})
+    to: Duration = field(description="shift end", unit="s")
+    source: Literal["api", "phone"] = field("api", description="event_source of the agent events")
+
+    @field_validator("agents")
+    @classmethod
+    def _refs(cls, refs: tuple[str, ...]) -> tuple[str, ...]:
+        for ref in refs:
+            check_ref(ref)
+        return refs
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Shift:
+        if self.to <= self.from_:
+            raise ValueError(f"'to' ({self.to:g}) must be after 'from' ({self.from_:g})")
+        return self
+
+
+def _entry_tag(value: Any) -> str:
+    if isinstance(value, dict):
+        if "agents" in value or "from" in value or "to" in value:
+            return "shift"
+        return "change"
+    return "shift" if isinstance(value, Shift) else "change"
+
+
+ScheduleEntry = Annotated[
+    Annotated[StatusChange, Tag("change")] | Annotated[Shift, Tag("shift")],
+    Discriminator(_entry_tag),
+]

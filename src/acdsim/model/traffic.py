@@ -1,0 +1,162 @@
+"""Traffic offered to a queue: arrivals (rate, profile, trace), talk time, patience, retries."""
+
+from __future__ import annotations
+
+import csv
+import math
+from typing import Annotated, Any
+
+from pydantic import Discriminator, Tag, ValidationInfo, field_validator, model_validator
+
+from .common import Duration, Probability, Seq, Strict, field
+from .distributions import Distribution, base_dir
+
+
+class RateArrivals(Strict):
+    calls_per_hour: float = field(description="Poisson arrival rate", unit="calls/hour", ge=0)
+
+
+class ProfileStep(Strict):
+    at: Duration = field(description="time this rate starts to hold", unit="s")
+    calls_per_hour: float = field(description="Poisson rate from `at` on", unit="calls/hour", ge=0)
+
+
+class ProfileArrivals(Strict):
+    profile: Seq[ProfileStep] = field(
+        description="piecewise-constant Poisson rate; each row holds until the next", min_length=1
+    )
+
+    @field_validator("profile")
+    @classmethod
+    def _sorted(cls, steps: tuple[ProfileStep, ...]) -> tuple[ProfileStep, ...]:
+        for before, after in zip(steps, steps[1:], strict=False):
+            if after.at <= before.at:
+                raise ValueError(
+                    f"'at' values must increase strictly ({after.at:g} follows {before.at:g})"
+                )
+        return steps
+
+
+class TraceRow(Strict):
+    time: float
+    number: str | None = None
+    talk_time: float | None = None
+    patience: float | None = None
+
+
+TRACE_COLUMNS = ("time", "number", "talk_time", "patience")
+
+
+class TraceArrivals(Strict):
+    trace: str = field(description="CSV file relative to the scenario file: time[,number,talk_time,patience]")
+    rows: Seq[TraceRow] = field((), description="(filled by the loader from `trace`)")
+
+    @model_validator(mode="after")
+    def _load(self, info: ValidationInfo) -> TraceArrivals:
+        if not self.rows:
+            object.__setattr__(self, "rows", _read_trace(self.trace, info))
+        return self
+
+
+def _read_trace(name: str, info: ValidationInfo) -> tuple[TraceRow, ...]:
+    path = base_dir(info) / name
+    if not path.is_file():
+        raise ValueError(f"trace file not found: {path}")
+    rows: list[TraceRow] = []
+    try:
+        with path.open(newline="", encoding="utf-8") as handle:
+            reader = csv.DictReader(handle)
+            header = [h.strip() for h in (reader.fieldnames or [])]
+            if "time" not in header:
+                raise ValueError(f"{path}: the header needs a 'time' column (found: {', '.join(header) or 'none'})")
+            unknown = [h for h in header if h not in TRACE_COLUMNS]
+            if unknown:
+                raise ValueError(
+                    f"{path}: unknown column(s) {', '.join(unknown)} (allowed: {', '.join(TRACE_COLUMNS)})"
+                )
+            previous = 0.0
+            for lineno, raw in enumerate(reader, start=2):
+                cells = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
+                values: dict[str, Any] = {}
+                for column in ("time", "talk_time", "patience"):
+                    cell = cells.get(column, "")
+                    if not cell:
+                        if column == "time":
+                            raise ValueError(f"{path}:{lineno}: 'time' is empty")
+                        continue
+                    try:
+                        number = float(cell)
+                    except ValueError:
+                        raise ValueError(f"{path}:{lineno}: {column} {cell!r} is not a number") from None
+                    if not math.isfinite(number) or number < 0:
+                        raise ValueError(f"{path}:{lineno}: {column} must be finite and >= 0, got {cell}")
+                    values[column] = number
+                if values["time"] < previous:
+                    raise ValueError(
+                        f"{path}:{lineno}: times must be sorted ({values['time']:g} after {previous:g})"
+                    )
+                previous = values["time"]
+                if cells.get("number"):
+                    values["number"] = cells["number"]
+                rows.append(TraceRow(**values))
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text") from None
+    return tuple(rows)
+
+
+def _arrivals_tag(value: Any) -> str:
+    if isinstance(value, dict):
+        for key in ("calls_per_hour", "profile", "trace"):
+            if key in value:
+                return key
+        return "none"
+    if isinstance(value, RateArrivals):
+        return "calls_per_hour"
+    if isinstance(value, ProfileArrivals):
+        return "profile"
+    if isinstance(value, TraceArrivals):
+        return "trace"
+    return "none"
+
+
+class _NoArrivals(Strict):
+    @model_validator(mode="before")
+    @classmethod
+    def _reject(cls, data: Any) -> Any:
+        raise ValueError(
+            "arrivals needs exactly one of: calls_per_hour (Poisson rate), profile (list of "
+            "{at, calls_per_hour}), trace (CSV path)"
+        )
+
+
+Arrivals = Annotated[
+    Annotated[RateArrivals, Tag("calls_per_hour")]
+    | Annotated[ProfileArrivals, Tag("profile")]
+    | Annotated[TraceArrivals, Tag("trace")]
+    | Annotated[_NoArrivals, Tag("none")],
+    Discriminator(_arrivals_tag),
+]
+
+
+class Retry(Strict):
+    probability: Probability = field(description="chance that an abandoned caller calls again")
+    delay: Distribution = field(description="time between abandoning and calling again", unit="s")
+
+
+class Callers(Strict):
+    arrivals: Arrivals = field(
+        description="one of {calls_per_hour: X}, {profile: [{at, calls_per_hour}, ...]}, {trace: path}"
+    )
+    talk_time: Distribution = field(description="conversation length once an agent answers", unit="s")
+    patience: Distribution | None = field(
+        None,
+        description="how long a caller waits before hanging up (outcome abandoned); null = infinite",
+        unit="s",
+    )
+    retry: Retry | None = field(
+        None, description="{probability, delay}: an abandoned caller calls again with the same number"
+    )
+    base_score: float = field(0.0, description="extra seconds of score (cc_base_score)", unit="s")
+    pre_queue_time: Distribution | None = field(
+        None, description="time spent before the queue (used by time_base_score: system)", unit="s"
+    )
