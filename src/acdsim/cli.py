@@ -1,0 +1,194 @@
+"""The ``acdsim`` command line (SCENARIO_FORMAT §10).
+
+``main(argv)`` runs one command and returns its exit status (0 success, 2 bad input,
+1 unexpected failure) without calling ``sys.exit``; ``run_cli`` is the console script.
+Each command is a small function registered on the ``cli`` group, so more commands can
+be added beside them (``@cli.command(...)``).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import re
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import click
+
+from .errors import Problem, ScenarioError
+from .loader import load_scenario
+from .units import DURATION_HELP, parse_duration
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_BAD_INPUT = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        result = cli.main(args=args, prog_name="acdsim", standalone_mode=False)
+    except ScenarioError as exc:
+        report_problems(exc.problems)
+        return EXIT_BAD_INPUT
+    except click.exceptions.Exit as exc:
+        return int(exc.exit_code)
+    except click.UsageError as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError" and exc.ctx is not None:
+            click.echo(exc.ctx.get_help(), err=True)
+            return EXIT_BAD_INPUT
+        hint = f" (see '{exc.ctx.command_path} --help')" if exc.ctx is not None else ""
+        click.echo(f"error: {_one_line(exc.format_message())}{hint}", err=True)
+        return EXIT_BAD_INPUT
+    except click.ClickException as exc:
+        click.echo(f"error: {_one_line(exc.format_message())}", err=True)
+        return exc.exit_code if exc.exit_code != 1 else EXIT_BAD_INPUT
+    except click.Abort:
+        click.echo("aborted", err=True)
+        return 130
+    except Exception:  # an unexpected failure: a bug, shown with its traceback
+        traceback.print_exc()
+        return EXIT_FAILURE
+    if isinstance(result, int) and not isinstance(result, bool):
+        return result
+    return EXIT_OK
+
+
+def run_cli() -> None:
+    """Entry point of the ``acdsim`` console script."""
+    sys.exit(main())
+
+
+def report_problems(problems: Sequence[Problem]) -> None:
+    for problem in problems:
+        click.echo(problem.format(), err=True)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+class DurationType(click.ParamType):
+    """A command-line duration: seconds or a string with a unit ("90s", "15m", "8h")."""
+
+    name = "duration"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> float:
+        if isinstance(value, float):
+            return value
+        try:
+            return parse_duration(value)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
+
+
+DURATION = DurationType()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def cli() -> None:
+    """acdsim: discrete-event simulator of call-center queues as a cloud PBX runs them."""
+
+
+# --------------------------------------------------------------------------------------- validate
+
+
+@cli.command("validate")
+@click.argument("files", nargs=-1, required=True, metavar="SCENARIO...")
+def validate_command(files: tuple[str, ...]) -> int:
+    """Check scenario files: print 'ok: FILE' or every problem found; exit 0 only if all are ok."""
+    status = EXIT_OK
+    for file in files:
+        try:
+            load_scenario(file)
+        except ScenarioError as exc:
+            report_problems(exc.problems)
+            status = EXIT_BAD_INPUT
+        else:
+            click.echo(f"ok: {file}")
+    return status
+
+
+# ----------------------------------------------------------------------------------------- schema
+
+
+@cli.command("schema")
+def schema_command() -> int:
+    """Print the JSON Schema of the scenario format (for editor completion)."""
+    from .schema import build_schema
+
+    click.echo(json.dumps(build_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+# -------------------------------------------------------------------------------------------- run
+
+
+@cli.command("run")
+@click.argument("scenario", metavar="SCENARIO")
+@click.option("-o", "--out", "out_dir", metavar="DIR", help="output folder [default: out/<scenario name>]")
+@click.option("--seed", type=click.IntRange(min=0), help="base random seed (overrides the file)")
+@click.option("--replications", type=click.IntRange(min=1), help="number of replications (overrides the file)")
+@click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
+@click.option("--horizon", type=DURATION, help=f"arrivals are generated in [0, horizon): {DURATION_HELP}")
+@click.option("-q", "--quiet", is_flag=True, help="do not print the summary table")
+def run_command(
+    scenario: str,
+    out_dir: str | None,
+    seed: int | None,
+    replications: int | None,
+    timing: str | None,
+    horizon: float | None,
+    quiet: bool,
+) -> int:
+    """Simulate SCENARIO and write its outputs (calls.csv, offers.csv, summary.json, ...) into DIR."""
+    overrides = {
+        key: value
+        for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))
+        if value is not None
+    }
+    loaded = load_scenario(scenario, overrides=overrides or None)
+    out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
+    prepare_output_dir(out)
+    try:
+        runner = importlib.import_module("acdsim.runner")
+    except ModuleNotFoundError as exc:
+        if exc.name != "acdsim.runner":
+            raise
+        agents = len(loaded.agents.local) + len(loaded.agents.remote)
+        click.echo(
+            f"loaded: {scenario} ({len(loaded.queues)} queue(s), {agents} agent(s)); "
+            "the simulator (acdsim.runner) is not available, nothing was simulated"
+        )
+        return EXIT_OK
+    return int(runner.run_scenario(loaded, out, quiet=quiet))
+
+
+def folder_name(title: str) -> str:
+    """A scenario name as a single folder name: ``"test queue"`` -> ``test_queue``."""
+    return re.sub(r"[^\w.-]+", "_", title).strip("._") or "scenario"
+
+
+def prepare_output_dir(path: Path) -> None:
+    """Create ``path`` (with parents) and check that files can be written into it."""
+    where = str(path)
+    if path.exists() and not path.is_dir():
+        raise ScenarioError.single(where, "the output folder exists but is not a folder")
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ScenarioError.single(where, f"cannot create the output folder ({reason})") from None
+    try:
+        with tempfile.TemporaryFile(dir=path):
+            pass
+    except OSError as exc:
+        raise ScenarioError.single(
+            where, f"cannot write into the output folder ({exc.strerror or exc})"
+        ) from None
