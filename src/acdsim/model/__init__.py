@@ -2,11 +2,28 @@
 
 from .agents import AgentEvent, Agents, Behavior, LocalAgent, RemoteAgent
 from .common import AGENT_STATUSES
-from .distributions import DIST_KINDS, Constant, Empirical, Erlang, Exponential, Gamma, LogNormal, Uniform
+from .distributions import (
+    DIST_KINDS,
+    Constant,
+    Empirical,
+    Erlang,
+    Exponential,
+    Gamma,
+    LogNormal,
+    Uniform,
+)
 from .queue import STRATEGIES, Queue, QueueAgents, Tier
 from .scenario import Report, Scenario, reference_problems
 from .schedule import Shift, StatusChange
-from .traffic import Callers, ProfileArrivals, ProfileStep, RateArrivals, Retry, TraceArrivals, TraceRow
+from .traffic import (
+    Callers,
+    ProfileArrivals,
+    ProfileStep,
+    RateArrivals,
+    Retry,
+    TraceArrivals,
+    TraceRow,
+)
 
 __all__ = [
     "AGENT_STATUSES", "DIST_KINDS", "STRATEGIES", "AgentEvent", "Agents", "Behavior", "Callers",

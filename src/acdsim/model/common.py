@@ -11,7 +11,7 @@ from ..units import DURATION_HELP, parse_duration
 DURATION_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*[0-9]*\.?[0-9]+\s*(ms|s|min|m|h|d)?\s*$"},
+        {"type": "string", "pattern": r"^\s*[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?\s*(ms|s|min|m|h|d)?\s*$"},
     ],
     "description": DURATION_HELP,
 }
@@ -40,7 +40,7 @@ AGENT_STATUSES: tuple[str, ...] = ("available", "available_on_demand", "on_break
 
 
 class Strict(BaseModel):
-    """Frozen, unknown keys rejected, no coercion of strings to numbers."""
+    """Frozen, unknown keys rejected, no coercion of strings to numbers, no inf/nan numbers."""
 
     model_config = ConfigDict(
         extra="forbid",
@@ -48,6 +48,7 @@ class Strict(BaseModel):
         strict=True,
         populate_by_name=True,
         validate_default=False,
+        allow_inf_nan=False,
     )
 
 

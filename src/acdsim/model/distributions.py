@@ -19,7 +19,7 @@ DIST_KINDS = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlan
 
 
 class Constant(Strict):
-    dist: Literal["constant"] = "constant"
+    dist: Literal["constant"] = field("constant", description="the distribution kind (may be left out for a constant)")
     value: Duration = field(description="the constant value", unit="s")
 
     @property
@@ -28,12 +28,12 @@ class Constant(Strict):
 
 
 class Exponential(Strict):
-    dist: Literal["exponential"]
-    mean: Duration = field(description="mean", unit="s", gt=0)
+    dist: Literal["exponential"] = field(description="the distribution kind")
+    mean: Duration = field(description="mean of the values", unit="s", gt=0)
 
 
 class Uniform(Strict):
-    dist: Literal["uniform"]
+    dist: Literal["uniform"] = field(description="the distribution kind")
     low: Duration = field(description="lower bound", unit="s")
     high: Duration = field(description="upper bound", unit="s")
 
@@ -51,27 +51,27 @@ class Uniform(Strict):
 class LogNormal(Strict):
     """Mean and sd are those of the values themselves, not of their logarithm."""
 
-    dist: Literal["lognormal"]
+    dist: Literal["lognormal"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
     sd: Duration = field(description="standard deviation of the values", unit="s")
 
 
 class Gamma(Strict):
-    dist: Literal["gamma"]
-    mean: Duration = field(description="mean", unit="s", gt=0)
-    sd: Duration = field(description="standard deviation", unit="s", gt=0)
+    dist: Literal["gamma"] = field(description="the distribution kind")
+    mean: Duration = field(description="mean of the values", unit="s", gt=0)
+    sd: Duration = field(description="standard deviation of the values", unit="s", gt=0)
 
 
 class Erlang(Strict):
-    dist: Literal["erlang"]
-    mean: Duration = field(description="mean", unit="s", gt=0)
+    dist: Literal["erlang"] = field(description="the distribution kind")
+    mean: Duration = field(description="mean of the values", unit="s", gt=0)
     k: int = field(description="shape (number of exponential phases)", ge=1)
 
 
 class Empirical(Strict):
     """Resampled values: inline ``values`` or a CSV ``file`` + ``column``."""
 
-    dist: Literal["empirical"]
+    dist: Literal["empirical"] = field(description="the distribution kind")
     values: Seq[Duration] | None = field(None, description="values to resample", unit="s")
     file: str | None = field(None, description="CSV file, relative to the scenario file")
     column: str | None = field(None, description="column of `file` holding the values")
@@ -128,6 +128,10 @@ def _read_column(name: str, column: str, info: ValidationInfo) -> tuple[float, .
                 out.append(value)
     except UnicodeDecodeError:
         raise ValueError(f"{path} is not UTF-8 text") from None
+    except csv.Error as exc:
+        raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {path} ({exc.strerror or exc})") from None
     return tuple(out)
 
 

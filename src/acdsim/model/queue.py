@@ -36,29 +36,29 @@ MAX_QUEUE_SECONDS = 86400.0  # the module limits its integer queue parameters to
 class Tier(Strict):
     """Body of POST /extension/{id}/queue/agents/local/ (or /remote/)."""
 
-    agent_id: int = field(description="id of a local (resp. remote) agent of `agents`")
+    agent_id: int = field(description="id of an agent in agents.local (for a local tier) or agents.remote (for a remote tier)")
     level: int = field(0, description="tier level; lower levels are called first", ge=0)
     position: int = field(0, description="position within the level", ge=0)
 
 
 class QueueAgents(Strict):
-    local: Seq[Tier] = field((), description="local agents in this queue")
-    remote: Seq[Tier] = field((), description="remote agents in this queue")
+    local: Seq[Tier] = field((), description="local agents in this queue (bodies of POST .../queue/agents/local/)")
+    remote: Seq[Tier] = field((), description="remote agents in this queue (bodies of POST .../queue/agents/remote/)")
 
 
 class Queue(Strict):
     id: int = field(description="the queue's extension id (e.g. 208)")
-    name: str | None = field(None, description="extension name (e.g. \"000*370\"); default str(id)")
-    label: str = field("", description="label")
-    strategy: Strategy = field("longest-idle-agent", description="agent selection strategy")
+    name: str | None = field(None, description="extension name (e.g. \"000*370\"); default: the id as a string")
+    label: str = field("", description="the extension's label (echoed in reports)")
+    strategy: Strategy = field("longest-idle-agent", description="how the queue picks the agent(s) to offer a caller to (the queue module's strategies)")
     max_wait_time: Duration = field(
         0.0,
-        description="a caller unanswered this long leaves with outcome timeout (0 = off)",
+        description="a caller still unanswered after this long leaves the queue with outcome timeout and is forwarded to timeout_transfer_dst (0 = off)",
         unit="s",
         le=MAX_QUEUE_SECONDS,
     )
     timeout_transfer_dst: str | None = field(
-        None, description="where timed-out callers are forwarded (calls.csv transferred_to)"
+        None, description="where timed-out callers are forwarded (recorded in calls.csv transferred_to)"
     )
     max_wait_time_with_no_agent: Duration = field(
         0.0,
@@ -67,18 +67,18 @@ class Queue(Strict):
         le=MAX_QUEUE_SECONDS,
     )
     max_wait_time_with_no_agent_time_reached: Duration = field(
-        5.0, description="extra grace added for each caller to the no-agent timeout", unit="s",
+        5.0, description="extra grace added for each caller to max_wait_time_with_no_agent", unit="s",
         le=MAX_QUEUE_SECONDS,
     )
-    tier_rules_apply: bool = field(False, description="gate higher levels by waiting time")
+    tier_rules_apply: bool = field(False, description="gate higher tier levels by waiting time (tier_rule_wait_second)")
     tier_rule_wait_second: Duration = field(
-        0.0, description="the base wait W of the tier gate", unit="s", le=MAX_QUEUE_SECONDS
+        0.0, description="the base wait W of the tier gate: a caller must wait W before the next level is offered", unit="s", le=MAX_QUEUE_SECONDS
     )
     tier_rule_wait_multiply_level: bool = field(
         False, description="level L opens after L x W instead of W"
     )
     tier_rule_no_agent_no_wait: bool = field(
-        True, description="the first level in the walk opens at once"
+        True, description="the first level that has agents opens at once, without waiting"
     )
     ring_progressively_delay: Duration = field(
         10.0,
@@ -91,21 +91,21 @@ class Queue(Strict):
         le=MAX_QUEUE_SECONDS,
     )
     abandoned_resume_allowed: bool = field(
-        False, description="a caller who calls back within discard_abandoned_after resumes the old place"
+        False, description="a caller who abandoned and calls back (same number) within discard_abandoned_after resumes the old place (original join time)"
     )
     time_base_score: Literal["queue", "system"] = field(
-        "queue", description="system adds the caller's pre-queue time to its score"
+        "queue", description="queue: a caller's score counts from joining the queue; system: the pre-queue time (callers.pre_queue_time) is added"
     )
     agent_no_answer_status: AgentStatus = field(
-        "on_break", description="status set when an agent reaches max_no_answer"
+        "on_break", description="status an agent is set to when it reaches max_no_answer consecutive no-answers"
     )
     announce_frequency: int = field(0, description="announcement period (audio only; echoed)", unit="s", ge=0)
     announce_sound: int | None = field(None, description="announcement sound id (audio only; echoed)")
     sound: int | None = field(None, description="queue music sound id (audio only; echoed)")
     sound_type: str | None = field(None, description="e.g. music (audio only; echoed)")
     record_enabled: bool = field(False, description="call recording (no effect on routing; echoed)")
-    agents: QueueAgents = field(QueueAgents(), description="agents in this queue (tiers)")
-    callers: Callers = field(description="the traffic offered to this queue")
+    agents: QueueAgents = field(QueueAgents(), description="agents in this queue (tiers): {local: [...], remote: [...]}")
+    callers: Callers = field(description="the traffic offered to this queue: arrivals, talk time, patience, ...")
 
     @property
     def display_name(self) -> str:

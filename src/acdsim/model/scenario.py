@@ -37,10 +37,10 @@ Start = Annotated[
 
 class Report(Strict):
     service_level_threshold: Duration = field(
-        20.0, description="answered within this wait counts towards the service level", unit="s"
+        20.0, description="callers answered within this wait count towards the service level", unit="s"
     )
     status_interval: Duration = field(
-        60.0, description="how often queue status is sampled (status.csv)", unit="s", gt=0
+        60.0, description="how often the queue status is sampled (status.csv)", unit="s", gt=0
     )
     interval: Duration = field(
         900.0, description="length of one row of the interval report (intervals.csv)", unit="s", gt=0
@@ -48,31 +48,31 @@ class Report(Strict):
 
 
 class Scenario(Strict):
-    acdsim: Literal[1] = field(1, description="format version; must be 1")
-    name: str | None = field(None, description="title used in reports; default the file stem")
-    seed: int = field(0, description="base random seed; the same seed gives byte-identical outputs", ge=0)
-    start: Start = field(DEFAULT_START, description="wall-clock time of simulated t = 0")
-    horizon: Duration = field(description="arrivals are generated in [0, horizon)", unit="s", gt=0)
+    acdsim: Literal[1] = field(1, description="format version of the scenario file; must be 1")
+    name: str | None = field(None, description="title used in reports and in the default output folder out/<name>; default: the file name without extension")
+    seed: int = field(0, description="base random seed; the same seed gives byte-identical outputs (each replication and each random stream gets its own seed derived from it)", ge=0)
+    start: Start = field(DEFAULT_START, description="wall-clock time of simulated t = 0, \"YYYY-MM-DD HH:MM:SS\" (used for joined_datetime and other datetime columns)")
+    horizon: Duration = field(description="length of the simulated traffic: arrivals are generated in [0, horizon)", unit="s", gt=0)
     drain: bool = field(
-        True, description="after the horizon, keep simulating until every caller has left"
+        True, description="after the horizon, keep simulating (no new arrivals) until every caller has left; false cuts at the horizon and reports who is still waiting (outcome in_queue) or talking"
     )
     drain_limit: Duration = field(
-        86400.0, description="a draining run stops this long after the horizon at the latest", unit="s"
+        86400.0, description="a draining run stops this long after the horizon at the latest (callers may wait forever); callers still waiting are reported in_queue, calls still talking as answered with an empty left_at", unit="s"
     )
     warmup: Duration = field(
-        0.0, description="callers who join before this time are left out of statistics", unit="s"
+        0.0, description="callers who join before this time are simulated but left out of the statistics", unit="s"
     )
-    replications: int = field(1, description="independent runs with derived seeds", ge=1)
+    replications: int = field(1, description="number of independent runs with derived seeds; with more than one, summary numbers are means with a 95% confidence interval", ge=1)
     timing: Literal["pbx", "continuous"] = field(
-        "pbx", description="pbx: the module's clock (100 ms passes, whole seconds); continuous: idealised"
+        "pbx", description="pbx: the queue module's clock (whole seconds, a dispatch pass every 0.1 s, timeouts checked every 0.5 s); continuous: an idealised ACD where every change dispatches at once and timers are exact"
     )
-    report: Report = field(Report(), description="report settings")
-    queues: Seq[Queue] = field(description="queue extensions", min_length=1)
-    agents: Agents = field(description="{local: [...], remote: [...]}")
+    report: Report = field(Report(), description="report settings (service level threshold, sampling intervals)")
+    queues: Seq[Queue] = field(description="the queue extensions, at least one", min_length=1)
+    agents: Agents = field(description="the agents: {local: [...], remote: [...]}; local and remote ids are separate spaces")
     behaviors: dict[str, Behavior] = field(
-        {"default": Behavior()}, description="name -> how an agent answers offered calls"
+        {"default": Behavior()}, description="named behaviors (how an agent answers offered calls), referred to by an agent's behavior; 'default' always exists"
     )
-    schedule: Seq[ScheduleEntry] = field((), description="status changes and shifts")
+    schedule: Seq[ScheduleEntry] = field((), description="status changes at given times and shifts")
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Scenario:

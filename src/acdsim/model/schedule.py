@@ -20,9 +20,9 @@ def check_ref(value: str) -> str:
 
 class StatusChange(Strict):
     at: Duration = field(description="when the status is set", unit="s")
-    agent: str = field(description="local/<id> or remote/<id>")
+    agent: str = field(description="the agent: local/<id> or remote/<id>")
     status: AgentStatus = field(description="the new status")
-    source: Literal["api", "phone"] = field("api", description="event_source of the agent event")
+    source: Literal["api", "phone"] = field("api", description="event_source of the agent event it produces")
 
     @field_validator("agent")
     @classmethod
@@ -33,9 +33,9 @@ class StatusChange(Strict):
 class Shift(Strict):
     """Available in [from, to), logged out outside it."""
 
-    agents: Seq[str] = field(description="agents working this shift", min_length=1)
-    from_: Duration = Field(alias="from", description="shift start (s)", json_schema_extra={"unit": "s"})
-    to: Duration = field(description="shift end", unit="s")
+    agents: Seq[str] = field(description="agents working this shift: local/<id> or remote/<id>", min_length=1)
+    from_: Duration = Field(alias="from", description="shift start: the agents become available", json_schema_extra={"unit": "s"})
+    to: Duration = field(description="shift end: the agents log out", unit="s")
     source: Literal["api", "phone"] = field("api", description="event_source of the agent events")
 
     @field_validator("agents")

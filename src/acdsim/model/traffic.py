@@ -17,7 +17,7 @@ class RateArrivals(Strict):
 
 
 class ProfileStep(Strict):
-    at: Duration = field(description="time this rate starts to hold", unit="s")
+    at: Duration = field(description="time from which this rate holds (until the next row)", unit="s")
     calls_per_hour: float = field(description="Poisson rate from `at` on", unit="calls/hour", ge=0)
 
 
@@ -48,7 +48,7 @@ TRACE_COLUMNS = ("time", "number", "talk_time", "patience")
 
 
 class TraceArrivals(Strict):
-    trace: str = field(description="CSV file relative to the scenario file: time[,number,talk_time,patience]")
+    trace: str = field(description="CSV file, relative to the scenario file, with a header: time (s, sorted) and optionally number, talk_time, patience; an empty cell takes the queue's distribution")
     rows: Seq[TraceRow] = field((), description="(filled by the loader from `trace`)")
 
     @model_validator(mode="after")
@@ -101,6 +101,10 @@ def _read_trace(name: str, info: ValidationInfo) -> tuple[TraceRow, ...]:
                 rows.append(TraceRow(**values))
     except UnicodeDecodeError:
         raise ValueError(f"{path} is not UTF-8 text") from None
+    except csv.Error as exc:
+        raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {path} ({exc.strerror or exc})") from None
     return tuple(rows)
 
 
@@ -145,18 +149,18 @@ class Retry(Strict):
 
 class Callers(Strict):
     arrivals: Arrivals = field(
-        description="one of {calls_per_hour: X}, {profile: [{at, calls_per_hour}, ...]}, {trace: path}"
+        description="exactly one of {calls_per_hour: X} (Poisson), {profile: [{at, calls_per_hour}, ...]} (piecewise-constant Poisson rate), {trace: file.csv} (recorded arrivals)"
     )
     talk_time: Distribution = field(description="conversation length once an agent answers", unit="s")
     patience: Distribution | None = field(
         None,
-        description="how long a caller waits before hanging up (outcome abandoned); null = infinite",
+        description="how long a caller waits before hanging up (outcome abandoned), counted from joining until an agent answers; null = infinite",
         unit="s",
     )
     retry: Retry | None = field(
-        None, description="{probability, delay}: an abandoned caller calls again with the same number"
+        None, description="{probability, delay}: an abandoned caller calls again with the same number; null = never"
     )
-    base_score: float = field(0.0, description="extra seconds of score (cc_base_score)", unit="s")
+    base_score: float = field(0.0, description="extra seconds of score given to these callers (the module's cc_base_score)", unit="s")
     pre_queue_time: Distribution | None = field(
-        None, description="time spent before the queue (used by time_base_score: system)", unit="s"
+        None, description="time spent before the queue (IVR, ...), used by time_base_score: system; null = none", unit="s"
     )
