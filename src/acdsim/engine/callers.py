@@ -1,0 +1,204 @@
+"""Callers: arrivals (rate, profile, trace), joining (score, resume), patience, the watchdog
+timers (max-wait, no-agent), leaving, retries, and the call record.
+
+Reference §4 (member lifecycle, score, timers, resume) and E19, E22, E27.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from ..model import ProfileArrivals, RateArrivals, TraceArrivals
+from .records import CallRecord
+from .state import M_ANSWERED, M_LEFT, M_TRYING, M_WAITING, Member, QueueState
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
+
+
+def arrival_times(q: QueueState, horizon: float, gen_exp) -> Iterator[tuple[float, object]]:  # type: ignore[no-untyped-def]
+    """Yield (time, trace row or None) for the queue's arrivals in [0, horizon)."""
+    arrivals = q.spec.callers.arrivals
+    if isinstance(arrivals, TraceArrivals):
+        for row in arrivals.rows:
+            if row.time < horizon:
+                yield row.time, row
+        return
+    if isinstance(arrivals, RateArrivals):
+        steps = [(0.0, arrivals.calls_per_hour)]
+    else:
+        assert isinstance(arrivals, ProfileArrivals)
+        steps = [(s.at, s.calls_per_hour) for s in arrivals.profile]
+    # Exact piecewise generation: the exponential gap is memoryless, so a gap that crosses a
+    # rate change is redrawn from the boundary at the new rate.
+    for i, (start, per_hour) in enumerate(steps):
+        end = steps[i + 1][0] if i + 1 < len(steps) else horizon
+        end = min(end, horizon)
+        if per_hour <= 0 or start >= end:
+            continue
+        mean = 3600.0 / per_hour
+        t = start
+        while True:
+            t += gen_exp() * mean
+            if t >= end:
+                break
+            yield t, None
+
+
+class CallerMixin:
+    def _start_arrivals(self: Simulation, q: QueueState) -> None:
+        draw = self.streams.unit_exponential(f"arrivals/{q.id}")
+        it = arrival_times(q, self.horizon, draw)
+        self.pending_sources += 1
+        self._next_arrival(q, it)
+
+    def _next_arrival(self: Simulation, q: QueueState, it: Iterator[tuple[float, object]]) -> None:
+        nxt = next(it, None)
+        if nxt is None:
+            self.pending_sources -= 1
+            self._check_done()
+            return
+        t, row = nxt
+        self.schedule(t - self.env.now, self._arrive, q, it, row)
+
+    def _arrive(self: Simulation, q: QueueState, it: Iterator[tuple[float, object]], row: object) -> None:
+        number = getattr(row, "number", None) or self._new_number(q)
+        self._join(q, number, row, retry_index=0)
+        self._next_arrival(q, it)
+
+    def _new_number(self: Simulation, q: QueueState) -> str:
+        self.number_seq += 1
+        return f"79{q.id % 1000:03d}{self.number_seq:06d}"
+
+    def _join(self: Simulation, q: QueueState, number: str, row: object, retry_index: int) -> None:
+        now = self.env.now
+        self.call_seq += 1
+        m = Member(f"{q.id}-{self.call_seq}", self.call_seq, q, number, now)
+        m.retry_index = retry_index
+        talk = getattr(row, "talk_time", None)
+        m.talk_base = q.draw_talk() if talk is None else talk
+        patience = getattr(row, "patience", None)
+        if patience is None:
+            patience = q.draw_patience() if q.draw_patience is not None else math.inf
+        m.patience = patience
+        pre_queue = q.draw_pre_queue() if q.draw_pre_queue is not None else 0.0
+        m.J = self.clock.fl(now)
+        m.base = self.clock.param(q.base_score + (pre_queue if q.system_score else 0.0))
+        old = q.abandoned.get(number) if q.resume else None
+        if old is not None:
+            del q.abandoned[number]
+            # The dispatcher discards an abandoned row once abandoned + discard < now (§4.7).
+            if not self.clock.fl(now) > old.abandoned_at + q.discard_after:
+                m.J, m.base, m.resumed_from = old.J, old.base, old.call_id  # E22
+                m.first_joined = old.first_joined
+        m.sort_key = (m.J - m.base, m.seq)
+        if q.strategy.rings:
+            m.serving = q.strategy.name
+        self.in_system += 1
+        q.active += 1
+        bisect.insort(self.members, m, key=lambda x: x.sort_key)
+        self._member_changed(m, now)
+        if m.patience != math.inf:
+            self.schedule(m.patience, self._patience_end, m)
+        if q.max_wait > 0:
+            self.schedule(self.clock.timer_due(now, q.max_wait) - now, self._max_wait, m)
+        if q.na_wait > 0 and q.listed == 0:
+            self._arm_no_agent(q, m)
+        self.request_pass()
+
+    # -- timers ------------------------------------------------------------------------------
+    def _patience_end(self: Simulation, m: Member) -> None:
+        if m.state in (M_WAITING, M_TRYING):
+            self._leave(m, "abandoned")
+
+    def _max_wait(self: Simulation, m: Member) -> None:
+        if m.state not in (M_WAITING, M_TRYING):
+            return
+        if m.offers:
+            m.timeout_pending = True  # E27: wait for the running originate to finish
+        else:
+            self._leave(m, "timeout")
+
+    def _arm_no_agent(self: Simulation, q: QueueState, m: Member) -> None:
+        """Schedule the no-agent timeout of a member while the queue has no listed agent (§4.5)."""
+        now = self.env.now
+        t0 = self.clock.fl(m.joined_at)
+        target = q.E + q.na_wait
+        if self.pbx:
+            target = max(target, q.E + 1)
+        if q.na_reached > 0:
+            target = max(target, t0 + q.na_wait + q.na_reached)
+        earliest = max(now, self.clock.next_pass(m.joined_at))  # C >= t0 needs one pass
+        due = self.clock.poll_at(m.joined_at, target, earliest)
+        m.na_epoch = q.na_epoch
+        self.schedule(due - now, self._no_agent_due, m)
+
+    def _no_agent_due(self: Simulation, m: Member) -> None:
+        q = m.queue
+        if m.state in (M_WAITING, M_TRYING) and q.listed == 0 and m.na_epoch == q.na_epoch:
+            self._leave(m, "no_agent_timeout")
+
+    # -- leaving ------------------------------------------------------------------------------
+    def _unlist_member(self: Simulation, m: Member) -> None:
+        i = bisect.bisect_left(self.members, m.sort_key, key=lambda x: x.sort_key)
+        while self.members[i] is not m:
+            i += 1
+        del self.members[i]
+        q = m.queue
+        if q.listed > 0:
+            q.E = self.clock.fl(self.env.now)  # the passes kept it current while m waited
+
+    def _leave(self: Simulation, m: Member, outcome: str) -> None:
+        """The caller leaves without an agent: abandoned, timeout or no_agent_timeout."""
+        now = self.env.now
+        had_offers = bool(m.offers)
+        m.state = M_LEFT
+        self._unlist_member(m)
+        self.cancel_offers(m.offers)
+        m.abandoned_at = self.clock.fl(now)
+        q = m.queue
+        if q.resume:
+            q.abandoned[m.number] = m
+        self._member_changed(m, now)
+        self._finish_call(m, outcome, now)
+        if outcome == "abandoned" and q.retry_p > 0 and q.draw_retry_u() < q.retry_p:
+            delay = q.draw_retry_delay()
+            self.pending_retries += 1
+            self.schedule(delay, self._retry, q, m.number, m.retry_index + 1)
+        if had_offers:
+            self.request_pass()
+
+    def _retry(self: Simulation, q: QueueState, number: str, retry_index: int) -> None:
+        self.pending_retries -= 1
+        if self.stopped:
+            return
+        self._join(q, number, None, retry_index)
+
+    def _finish_call(self: Simulation, m: Member, outcome: str, now: float | None) -> None:
+        """Emit the call record; ``now`` None means the run was cut while the call was on."""
+        q = m.queue
+        answered = m.answered_at
+        if outcome == "answered":
+            wait = (answered or 0.0) - m.joined_at
+            talk = None if now is None else now - (answered or 0.0)
+        else:
+            wait = (now if now is not None else self.env.now) - m.joined_at
+            talk = None
+        agent = m.agent.ref if m.agent is not None else ""
+        self.recorder.call(
+            CallRecord(
+                m.call_id, q.id, m.number, m.joined_at, answered, now, outcome, wait, talk, agent,
+                m.agent_level, m.n_offers, q.transfer_dst if outcome == "timeout" else "",
+                m.resumed_from, m.first_joined,
+            )
+        )
+        if now is not None:
+            self.in_system -= 1
+            q.active -= 1
+            if m.state == M_ANSWERED:
+                m.state = M_LEFT
+                self._member_changed(m, now)
+            self._check_done()

@@ -1,0 +1,217 @@
+"""The dispatcher: passes over all members in score order, the tier gate, claim and offer.
+
+Reference §5 (pass structure, greedy matching), §2.3 (the tier gate), §1.2 (contactability),
+§1.3-§1.4 (orderings and fan-out, read from the strategy registry).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+from .state import (
+    CONTACTABLE_TIER,
+    LISTED,
+    M_TRYING,
+    M_WAITING,
+    OFFERABLE,
+    OFFERING,
+    READY,
+    RECEIVING,
+    STANDBY,
+    WAITING,
+    Member,
+    Offer,
+    QueueState,
+    Row,
+)
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
+
+EPS = 1e-9
+RP_SLEEP = 0.5  # the module sleeps inside the dispatcher for each skipped ring-progressively member
+
+
+class DispatchMixin:
+    def request_pass(self: Simulation, at: float | None = None) -> None:
+        """Make sure a pass runs at ``at`` (default: when the dispatcher next sees a change)."""
+        now = self.env.now
+        t = self.clock.next_pass(now) if at is None else at
+        if t < self.blocked_until:
+            t = self.clock.next_pass(self.blocked_until - 1e-6) if self.pbx else self.blocked_until
+        key = round(t * 10) if self.pbx else t
+        if key in self.pass_keys:
+            return
+        self.pass_keys.add(key)
+        self.schedule(t - now, self._run_pass, key)
+
+    def _run_pass(self: Simulation, key: Any) -> None:
+        self.pass_keys.discard(key)
+        now = self.env.now
+        self.passes += 1
+        snapshot = [m for m in self.members if self._processable(m)]
+        t = now
+        cache: dict[int, list[Row]] = {}
+        skipped = False
+        for m in snapshot:
+            t2 = self._process_member(m, t, cache)
+            if t2 != t:
+                skipped = True
+                t = t2
+        if skipped and self.pbx:
+            # E11: the sleeps blocked the whole dispatcher; the next pass follows the last one.
+            self.blocked_until = t
+            self.request_pass(t + 0.1)
+
+    @staticmethod
+    def _processable(m: Member) -> bool:
+        if m.state == M_WAITING:
+            return True
+        strategy = m.queue.strategy
+        return m.state == M_TRYING and strategy.rings and m.serving == strategy.name
+
+    def _candidates(self: Simulation, q: QueueState, m: Member, cache: dict[int, list[Row]]) -> list[Row]:
+        strategy = q.strategy
+        if strategy.static_key:
+            rows = cache.get(q.id)
+            if rows is None:
+                rows = sorted((r for r in q.rows if r.agent.status in LISTED), key=strategy.key)
+                cache[q.id] = rows
+            return rows
+        listed = [r for r in q.rows if r.agent.status in LISTED]
+        if strategy.random_order:
+            draw = q.draw_random
+            return [r for _, _, r in sorted((r.level, draw(), i, r) for i, r in enumerate(listed))]  # type: ignore[misc]
+        key = strategy.key
+        if strategy.pointer == "top-down":
+            lm, pm = m.td_level, m.td_position
+            first = sorted((r for r in listed if r.level == lm and r.position > pm), key=key)
+            return first + sorted((r for r in listed if r.level > lm), key=key)
+        # round-robin: the pointer is the agent of the queue offered most recently (any queue).
+        pointer: Row | None = None
+        for r in q.rows:
+            a = r.agent
+            if a.last_offered_call > 0 and (
+                pointer is None
+                or (a.last_offered_call, a.offer_seq) > (pointer.agent.last_offered_call, pointer.agent.offer_seq)
+            ):
+                pointer = r
+        ordered = sorted(listed, key=key)
+        if pointer is None:
+            return ordered
+        first = [r for r in ordered if r.level == pointer.level and r.position > pointer.position]
+        return first + ordered
+
+    def _process_member(self: Simulation, m: Member, t: float, cache: dict[int, list[Row]]) -> float:
+        q = m.queue
+        strategy = q.strategy
+        now_c = self.clock.fl(t)
+        if strategy.rings and m.state == M_WAITING:
+            m.state = M_TRYING  # E12: on the first pass, whether or not an agent is free
+            self._member_changed(m, t)
+        if strategy.fanout == "progressive" and m.last_originated is not None and not m.agent_found:
+            due = m.last_originated + q.rp_delay
+            if now_c < due - EPS:
+                self.request_pass(self.clock.pass_at(due, t))
+                return t + RP_SLEEP if self.pbx else t
+        rows = self._candidates(q, m, cache)
+        if rows:
+            self._walk(m, q, rows, t, now_c)
+        q.C = now_c
+        if rows:
+            q.E = now_c
+        elif strategy.pointer == "top-down" and (m.td_level or m.td_position):
+            m.td_level = m.td_position = 0  # reset only after a pass with zero rows (E9)
+            self.request_pass()
+        return t
+
+    def _walk(self: Simulation, m: Member, q: QueueState, rows: list[Row], t: float, now_c: float) -> None:
+        strategy = q.strategy
+        gate = q.tier_rules
+        cur = 0
+        seen = 0
+        waited = now_c - m.J
+        for row in rows:
+            level = row.level
+            if gate and level > cur:
+                if q.no_agent_no_wait and seen == 0:
+                    cur = level
+                else:
+                    need = level * q.wait_second if q.multiply else q.wait_second
+                    if waited + EPS >= need:
+                        cur, seen = level, 0
+                    else:
+                        self.request_pass(self.clock.pass_at(m.J + need, t))
+                        break
+            seen += 1
+            a = row.agent
+            if not (
+                row.state in CONTACTABLE_TIER
+                and a.state == WAITING
+                and a.status in OFFERABLE
+                and t + EPS >= a.wrap_until
+                and t + EPS >= a.ready_time
+            ):
+                continue
+            if strategy.rings:
+                if m.serving != strategy.name:
+                    break
+            else:
+                if m.state == M_WAITING:
+                    m.state = M_TRYING
+                    m.serving = a.ref
+                    self._member_changed(m, t)
+                if m.serving != a.ref:
+                    break
+            self._start_offer(m, row, t, now_c)
+            if strategy.fanout != "all":
+                break
+
+    def _start_offer(self: Simulation, m: Member, row: Row, t: float, now_c: float) -> None:
+        q = m.queue
+        a = row.agent
+        if q.strategy.fanout == "progressive":
+            m.last_originated = now_c
+        if q.strategy.pointer == "top-down":
+            m.td_level, m.td_position = row.level, row.position
+        offer = Offer(m, a, row, t)
+        offer.ring_strategy = q.strategy.rings
+        a.state = RECEIVING
+        a.last_offered_call = now_c
+        self.offer_seq += 1
+        a.offer_seq = self.offer_seq
+        row.state = OFFERING
+        for other in a.rows.values():
+            if other is not row and other.state == READY:
+                other.state = STANDBY
+        a.offer = offer
+        a.offers += 1
+        m.offers.append(offer)
+        m.n_offers += 1
+        self._agent_changed(a, t)
+        behavior = a.behavior
+        u = a.draw_u()
+        timeout = a.call_timeout
+        if u < behavior.p_busy:
+            outcome, duration = "busy", 0.0
+        elif u < behavior.p_busy + behavior.p_reject:
+            duration = a.draw_reject()
+            outcome = "rejected" if duration < timeout else "no_answer"
+            duration = min(duration, timeout)
+        elif u < behavior.p_busy + behavior.p_reject + behavior.p_no_answer:
+            outcome, duration = "no_answer", timeout
+        else:
+            duration = a.draw_answer()
+            if duration < timeout:
+                outcome = "answered"
+                offer.answer_at = t + duration
+            else:
+                outcome, duration = "no_answer", timeout
+        offer.outcome = outcome
+        offer.ends_at = t + duration
+        self.schedule(offer.ends_at - self.env.now, self._offer_end, offer)
+
+
+def ceil_tick(t: float) -> float:
+    return math.ceil(t * 10 - 1e-6) / 10

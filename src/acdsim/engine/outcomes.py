@@ -1,0 +1,149 @@
+"""What happens when an offer ends: bridge, ring race, failure classes, call end, cancels.
+
+Reference §3.4-§3.7 (agent lifecycle, outcome classes, max-no-answer, wrap-up and delays),
+§1.4.5 (the ring race), §4.4 / E27 (max-wait while an originate runs).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from .records import AgentPauseRecord, OfferRecord
+from .state import (
+    ACTIVE,
+    IDLE,
+    IN_CALL,
+    M_ANSWERED,
+    M_TRYING,
+    M_WAITING,
+    NO_ANSWER,
+    OFFERING,
+    READY,
+    STANDBY,
+    WAITING,
+    Offer,
+)
+
+if TYPE_CHECKING:
+    from .simulation import Simulation
+
+_DELAY = {"busy": "busy_delay", "rejected": "reject_delay", "no_answer": "no_answer_delay"}
+
+
+class OutcomeMixin:
+    def _offer_end(self: Simulation, offer: Offer) -> None:
+        if offer.done:
+            return
+        m = offer.member
+        if offer.outcome == "answered":
+            if offer.ring_strategy:
+                if m.serving != m.queue.strategy.name:
+                    self._end_offer(offer, "lost_race", bridged=True)
+                    return
+                m.serving = offer.agent.ref
+                for other in list(m.offers):
+                    if other is not offer:
+                        answered = other.answer_at is not None and other.answer_at <= self.env.now
+                        self._end_offer(other, "lost_race", bridged=answered)
+            self._bridge(offer)
+        else:
+            self._end_offer(offer, offer.outcome, bridged=False)
+            if m.timeout_pending and m.state in (M_WAITING, M_TRYING):
+                self._leave(m, "timeout")  # E27: the watchdog waited for this originate
+
+    def _bridge(self: Simulation, offer: Offer) -> None:
+        now = self.env.now
+        offer.done = True
+        a, m, row = offer.agent, offer.member, offer.row
+        m.offers.remove(offer)
+        self.recorder.offer(
+            OfferRecord(m.call_id, m.queue.id, a.ref, row.level, row.position, offer.started, now, "answered")
+        )
+        a.state = IN_CALL
+        row.state = ACTIVE
+        a.calls_answered += 1
+        a.no_answer_count = 0
+        a.last_bridge_start = self.clock.fl(now)
+        self._agent_changed(a, now)
+        m.state = M_ANSWERED
+        m.agent_found = True
+        m.serving = a.ref
+        m.answered_at = now
+        m.agent = a
+        m.agent_level = row.level
+        m.timeout_pending = False
+        self._unlist_member(m)
+        self._member_changed(m, now)
+        talk = m.talk_base * a.behavior.talk_time_factor
+        self.schedule(talk, self._call_end, offer)
+
+    def _call_end(self: Simulation, offer: Offer) -> None:
+        now = self.env.now
+        a, m = offer.agent, offer.member
+        end = self.clock.fl(now)
+        a.last_bridge_end = end
+        a.talk_time += end - a.last_bridge_start
+        a.offer = None
+        self._reset_tiers(offer, READY)
+        a.state = IDLE if offer.on_demand else WAITING
+        wrap = a.wrap_up
+        a.wrap_until = self.clock.wrap_until(now, wrap)
+        if wrap > 0:
+            self.recorder.agent_pause(AgentPauseRecord(a.ref, "wrap_up", now, a.wrap_until))
+        self._agent_changed(a, now)
+        self._finish_call(m, "answered", now)
+        self.request_pass(self.clock.pass_at(a.wrap_until, now))
+
+    def _end_offer(self: Simulation, offer: Offer, result: str, bridged: bool) -> None:
+        """Every ending of an offer other than a bridge (failure, lost race, cancel)."""
+        now = self.env.now
+        offer.done = True
+        a, m, row = offer.agent, offer.member, offer.row
+        if offer in m.offers:
+            m.offers.remove(offer)
+        a.offer = None
+        self.recorder.offer(
+            OfferRecord(m.call_id, m.queue.id, a.ref, row.level, row.position, offer.started, now, result)
+        )
+        delay = 0.0
+        tier_result = READY
+        if result in _DELAY:
+            delay = getattr(a, _DELAY[result])
+            if result == "no_answer":
+                tier_result = NO_ANSWER
+                a.no_answer_count += 1
+                a.no_answers += 1
+                if a.max_no_answer > 0 and offer.na_count + 1 >= a.max_no_answer:
+                    self.set_status(a, m.queue.no_answer_status, "api")
+            elif result == "busy":
+                a.busies += 1
+            else:
+                a.rejects += 1
+        if delay > 0:
+            a.ready_time = self.clock.fl(now) + delay
+            self.recorder.agent_pause(AgentPauseRecord(a.ref, _DELAY[result], now, a.ready_time))
+        if not offer.ring_strategy and m.serving == a.ref and m.state == M_TRYING:
+            m.serving = ""
+            m.state = M_WAITING
+            self._member_changed(m, now)
+        self._reset_tiers(offer, tier_result)
+        a.state = IDLE if (offer.on_demand and bridged) else WAITING
+        self._agent_changed(a, now)
+        if delay > 0:
+            self.request_pass(self.clock.pass_at(a.ready_time, now))
+        elif now <= offer.started and result in _DELAY:
+            self.request_pass(self.clock.retry_gap(now))  # an instant failure must not spin
+        else:
+            self.request_pass()
+
+    def _reset_tiers(self: Simulation, offer: Offer, result: str) -> None:
+        row = offer.row
+        if row.state in (ACTIVE, STANDBY, OFFERING):
+            row.state = result
+        for other in offer.agent.rows.values():
+            if other is not row and other.state == STANDBY:
+                other.state = READY
+
+    def cancel_offers(self: Simulation, m_offers: list[Offer], result: str = "cancelled") -> None:
+        for offer in list(m_offers):
+            self._end_offer(offer, result, bridged=False)

@@ -1,0 +1,143 @@
+"""Immutable records the engine emits, and the recorder interface that receives them.
+
+The engine records, it does not report: files, metrics and plots are built downstream from
+these records (see ``acdsim.output``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple, Protocol
+
+
+class CallRecord(NamedTuple):
+    """One caller (one call into one queue). Times in seconds since t = 0."""
+
+    call_api_id: str
+    queue: int
+    number: str
+    joined_at: float
+    answered_at: float | None
+    left_at: float | None
+    outcome: str  # answered | abandoned | timeout | no_agent_timeout | in_queue
+    wait_time: float
+    talk_time: float | None
+    agent: str
+    agent_level: int | None
+    offers: int
+    transferred_to: str
+    resumed_from: str  # call_api_id whose abandoned place this call resumed, or ""
+    first_join_at: float  # the score / tier-rule join time (original join when resumed)
+
+
+class OfferRecord(NamedTuple):
+    """One offer of a caller to an agent."""
+
+    call_api_id: str
+    queue: int
+    agent: str
+    level: int
+    position: int
+    offered_at: float
+    ended_at: float
+    result: str  # answered | no_answer | rejected | busy | lost_race | cancelled
+
+
+class AgentStateRecord(NamedTuple):
+    """An agent's status and state from ``time`` on (emitted on every change)."""
+
+    time: float
+    agent: str
+    status: str  # available | available_on_demand | on_break | logged_out
+    state: str  # waiting | receiving | in_queue_call | idle
+
+
+class AgentPauseRecord(NamedTuple):
+    """A pause that keeps a Waiting agent from being offered: wrap-up or a delay."""
+
+    agent: str
+    kind: str  # wrap_up | busy_delay | reject_delay | no_answer_delay
+    start: float
+    end: float
+
+
+class MemberStateRecord(NamedTuple):
+    """A caller's member state in its queue from ``time`` on (the API's status resource)."""
+
+    time: float
+    call_api_id: str
+    queue: int
+    number: str
+    state: str  # Waiting | Trying | Answered | Left
+    serving_agent: str
+    joined_at: float
+
+
+class AgentEventRecord(NamedTuple):
+    """A real agent status change that the API reports as an agent event."""
+
+    time: float
+    agent: str
+    event_type: str  # agent-login | agent-logout
+    status: str  # the new status
+    source: str  # api | phone
+
+
+class Recorder(Protocol):
+    def call(self, record: CallRecord) -> None: ...
+    def offer(self, record: OfferRecord) -> None: ...
+    def agent_state(self, record: AgentStateRecord) -> None: ...
+    def agent_pause(self, record: AgentPauseRecord) -> None: ...
+    def member_state(self, record: MemberStateRecord) -> None: ...
+    def agent_event(self, record: AgentEventRecord) -> None: ...
+
+
+class NullRecorder:
+    """Discards everything; subclass and override what you need."""
+
+    def call(self, record: CallRecord) -> None:
+        pass
+
+    def offer(self, record: OfferRecord) -> None:
+        pass
+
+    def agent_state(self, record: AgentStateRecord) -> None:
+        pass
+
+    def agent_pause(self, record: AgentPauseRecord) -> None:
+        pass
+
+    def member_state(self, record: MemberStateRecord) -> None:
+        pass
+
+    def agent_event(self, record: AgentEventRecord) -> None:
+        pass
+
+
+class ListRecorder:
+    """Keeps every record in lists (tests, notebooks, small runs)."""
+
+    def __init__(self) -> None:
+        self.calls: list[CallRecord] = []
+        self.offers: list[OfferRecord] = []
+        self.agent_states: list[AgentStateRecord] = []
+        self.agent_pauses: list[AgentPauseRecord] = []
+        self.member_states: list[MemberStateRecord] = []
+        self.agent_events: list[AgentEventRecord] = []
+
+    def call(self, record: CallRecord) -> None:
+        self.calls.append(record)
+
+    def offer(self, record: OfferRecord) -> None:
+        self.offers.append(record)
+
+    def agent_state(self, record: AgentStateRecord) -> None:
+        self.agent_states.append(record)
+
+    def agent_pause(self, record: AgentPauseRecord) -> None:
+        self.agent_pauses.append(record)
+
+    def member_state(self, record: MemberStateRecord) -> None:
+        self.member_states.append(record)
+
+    def agent_event(self, record: AgentEventRecord) -> None:
+        self.agent_events.append(record)

@@ -1,0 +1,289 @@
+"""One replication of a scenario: builds the runtime state, runs the simpy kernel, flushes.
+
+The engine receives a validated ``Scenario`` and a recorder; it emits records and returns
+run statistics. It never reads files and never imports pandas, matplotlib or yaml.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import simpy
+
+from ..model import Scenario, Shift, StatusChange
+from .callers import CallerMixin
+from .clock import PbxClock, clock_for
+from .dispatch import DispatchMixin
+from .outcomes import OutcomeMixin
+from .records import (
+    AgentEventRecord,
+    AgentStateRecord,
+    MemberStateRecord,
+    NullRecorder,
+    OfferRecord,
+    Recorder,
+)
+from .state import LISTED, M_ANSWERED, M_LEFT, Agent, Member, QueueState, Row
+from .strategies import STRATEGIES
+from .streams import Streams
+
+
+@dataclass(frozen=True)
+class RunStats:
+    replication: int
+    seed: int
+    end_time: float
+    passes: int
+    callers: int
+
+
+class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
+    """A single replication. ``Simulation(scenario, recorder=..., replication=k).run()``."""
+
+    def __init__(self, scenario: Scenario, recorder: Recorder | None = None, replication: int = 0) -> None:
+        self.scenario = scenario
+        self.recorder: Recorder = recorder if recorder is not None else NullRecorder()
+        self.replication = replication
+        self.clock = clock_for(scenario.timing)
+        self.pbx = self.clock is PbxClock
+        self.env = simpy.Environment()
+        self.streams = Streams(scenario.seed, replication)
+        self.horizon = scenario.horizon
+        self.members: list[Member] = []  # waiting/trying members in score order
+        self.pass_keys: set[Any] = set()
+        self.blocked_until = 0.0
+        self.passes = 0
+        self.offer_seq = 0
+        self.call_seq = 0
+        self.number_seq = 0
+        self.in_system = 0
+        self.pending_retries = 0
+        self.pending_sources = 0
+        self.stopped = False
+        self._stop = self.env.event()
+        self.agents: dict[str, Agent] = {}
+        self.queues: dict[int, QueueState] = {}
+        self._build()
+
+    # -- kernel -------------------------------------------------------------------------------
+    def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
+        event = self.env.timeout(max(delay, 0.0))
+        event.callbacks.append(lambda _e: fn(*args))
+
+    # -- set-up -------------------------------------------------------------------------------
+    def _build(self) -> None:
+        sc = self.scenario
+        param = self.clock.param
+        initial = _initial_statuses(sc)
+        for index, spec in enumerate(sc.all_agents()):
+            a = Agent(spec.ref, spec.kind, spec.id, index)
+            a.spec = spec
+            a.status = initial.get(spec.ref, spec.status)
+            a.call_timeout = spec.call_timeout
+            a.busy_delay = param(spec.busy_delay_time)
+            a.no_answer_delay = param(spec.no_answer_delay_time)
+            a.reject_delay = param(spec.reject_delay_time)
+            a.wrap_up = param(spec.wrap_up_time)
+            a.max_no_answer = spec.max_no_answer
+            a.behavior = sc.behaviors[spec.behavior]
+            a.draw_u = self.streams.uniform(f"outcome/{a.ref}")
+            a.draw_answer = self.streams.sampler(a.behavior.answer_time, f"answer/{a.ref}")  # type: ignore[arg-type]
+            a.draw_reject = self.streams.sampler(a.behavior.reject_after, f"reject/{a.ref}")  # type: ignore[arg-type]
+            self.agents[a.ref] = a
+        for spec in sc.queues:
+            q = QueueState(spec, STRATEGIES[spec.strategy])
+            q.tier_rules = spec.tier_rules_apply
+            q.wait_second = param(spec.tier_rule_wait_second)
+            q.multiply = spec.tier_rule_wait_multiply_level
+            q.no_agent_no_wait = spec.tier_rule_no_agent_no_wait
+            q.rp_delay = param(spec.ring_progressively_delay) or 10.0  # 0 means 10 (§1.4.8)
+            q.max_wait = param(spec.max_wait_time)
+            q.na_wait = param(spec.max_wait_time_with_no_agent)
+            q.na_reached = param(spec.max_wait_time_with_no_agent_time_reached)
+            q.discard_after = param(spec.discard_abandoned_after)
+            q.resume = spec.abandoned_resume_allowed
+            q.system_score = spec.time_base_score == "system"
+            q.no_answer_status = spec.agent_no_answer_status
+            q.transfer_dst = spec.timeout_transfer_dst or ""
+            callers = spec.callers
+            q.base_score = callers.base_score
+            q.draw_talk = self.streams.sampler(callers.talk_time, f"talk/{q.id}")  # type: ignore[arg-type]
+            q.draw_patience = (
+                self.streams.sampler(callers.patience, f"patience/{q.id}")  # type: ignore[arg-type]
+                if callers.patience is not None
+                else None
+            )
+            q.draw_pre_queue = (
+                self.streams.sampler(callers.pre_queue_time, f"pre_queue/{q.id}")  # type: ignore[arg-type]
+                if callers.pre_queue_time is not None
+                else None
+            )
+            q.retry_p = callers.retry.probability if callers.retry is not None else 0.0
+            q.draw_retry_u = self.streams.uniform(f"retry/{q.id}")
+            q.draw_retry_delay = (
+                self.streams.sampler(callers.retry.delay, f"retry_delay/{q.id}")  # type: ignore[arg-type]
+                if callers.retry is not None
+                else None
+            )
+            q.draw_random = self.streams.uniform(f"random/{q.id}")
+            for kind, tiers in (("local", spec.agents.local), ("remote", spec.agents.remote)):
+                for tier in tiers:
+                    agent = self.agents[f"{kind}/{tier.agent_id}"]
+                    row = Row(agent, q.id, tier.level, tier.position)
+                    agent.rows[q.id] = row
+                    q.rows.append(row)
+                    if agent.status in LISTED:
+                        q.listed += 1
+            self.queues[q.id] = q
+
+    # -- run ----------------------------------------------------------------------------------
+    def run(self) -> RunStats:
+        now = 0.0
+        for a in self.agents.values():
+            self._agent_changed(a, now)
+        for change in _schedule_changes(self.scenario):
+            at, ref, status, source = change
+            self.schedule(at, self.set_status, self.agents[ref], status, source)
+        for q in self.queues.values():
+            self._start_arrivals(q)
+        sc = self.scenario
+        end = self.horizon + (sc.drain_limit if sc.drain else 0.0)
+        self.schedule(self.horizon, self._check_done)
+        self.env.process(self._deadline(end))
+        self.env.run(until=self._stop)
+        self.stopped = True
+        self._flush()
+        return RunStats(self.replication, sc.seed, self.env.now, self.passes, self.call_seq)
+
+    def _deadline(self, end: float):  # type: ignore[no-untyped-def]
+        yield self.env.timeout(end)
+        if not self._stop.triggered:
+            self._stop.succeed()
+
+    def _check_done(self) -> None:
+        if self._stop.triggered or self.env.now < self.horizon:
+            return
+        if not self.scenario.drain or (
+            self.in_system == 0 and self.pending_retries == 0 and self.pending_sources == 0
+        ):
+            self._stop.succeed()
+
+    def _flush(self) -> None:
+        """Report what is still going on when the run ends (cut or drain limit)."""
+        now = self.env.now
+        talking: list[Member] = []
+        for a in self.agents.values():
+            offer = a.offer
+            if offer is not None and offer.member.state == M_ANSWERED:
+                talking.append(offer.member)
+        for m in list(self.members):
+            for offer in list(m.offers):
+                offer.done = True
+                self.recorder.offer(
+                    OfferRecord(m.call_id, m.queue.id, offer.agent.ref, offer.row.level,
+                                offer.row.position, offer.started, now, "cancelled")
+                )
+            self._finish_call(m, "in_queue", None)
+        for m in sorted(talking, key=lambda x: x.seq):
+            self._finish_call(m, "answered", None)
+
+    # -- agents -------------------------------------------------------------------------------
+    def set_status(self, a: Agent, status: str, source: str) -> None:
+        """cc_agent_update(status) (reference §3.6) plus the API's agent events (§6.1)."""
+        now = self.env.now
+        old = a.status
+        if status == "available" and old != "available":
+            a.talk_time = 0.0
+            a.calls_answered = 0
+            a.no_answer_count = 0
+        a.status = status
+        if status != "available":
+            offer = a.offer
+            if offer is not None and not offer.done and not offer.ring_strategy:
+                m = offer.member
+                if m.serving == a.ref and m.state != M_ANSWERED and m.state != M_LEFT:
+                    self.cancel_offers(m.offers)  # E15: ORIGINATOR_CANCEL, no cost
+        was_listed, is_listed = old in LISTED, status in LISTED
+        if was_listed != is_listed:
+            for row in a.rows.values():
+                q = self.queues[row.queue]
+                if is_listed:
+                    q.listed += 1
+                    if q.listed == 1:
+                        q.na_epoch += 1
+                else:
+                    q.listed -= 1
+                    if q.listed == 0:
+                        self._queue_lost_agents(q)
+        if old != status:
+            self._agent_changed(a, now)
+            if status == "logged_out":
+                self._agent_event(a, now, "agent-logout", status, source)
+            elif old == "logged_out" and status in ("available", "available_on_demand"):
+                self._agent_event(a, now, "agent-login", status, source)
+        self.request_pass()
+
+    def _queue_lost_agents(self, q: QueueState) -> None:
+        waiting = [m for m in self.members if m.queue is q]
+        if waiting:
+            q.E = self.clock.fl(self.env.now)
+        q.na_epoch += 1
+        if q.na_wait > 0:
+            for m in waiting:
+                self._arm_no_agent(q, m)
+
+    # -- records ------------------------------------------------------------------------------
+    def _agent_changed(self, a: Agent, t: float) -> None:
+        self.recorder.agent_state(AgentStateRecord(t, a.ref, a.status, a.state))
+
+    def _member_changed(self, m: Member, t: float) -> None:
+        serving = m.serving
+        self.recorder.member_state(
+            MemberStateRecord(t, m.call_id, m.queue.id, m.number, m.state, serving, m.joined_at)
+        )
+
+    def _agent_event(self, a: Agent, t: float, event_type: str, status: str, source: str) -> None:
+        self.recorder.agent_event(AgentEventRecord(t, a.ref, event_type, status, source))
+
+
+def _initial_statuses(sc: Scenario) -> dict[str, str]:
+    """Agents named in a shift start logged out unless a shift covers t = 0."""
+    out: dict[str, str] = {}
+    for entry in sc.schedule:
+        if isinstance(entry, Shift):
+            for ref in entry.agents:
+                covered = entry.from_ <= 0 < entry.to
+                if covered:
+                    out[ref] = "available"
+                else:
+                    out.setdefault(ref, "logged_out")
+    return out
+
+
+def _schedule_changes(sc: Scenario) -> list[tuple[float, str, str, str]]:
+    """All status changes in time order; shifts merged per agent, ties in file order."""
+    changes: list[tuple[float, int, str, str, str]] = []
+    shifts: dict[str, list[tuple[float, float, str]]] = {}
+    for order, entry in enumerate(sc.schedule):
+        if isinstance(entry, StatusChange):
+            changes.append((entry.at, order, entry.agent, entry.status, entry.source))
+        else:
+            for ref in entry.agents:
+                shifts.setdefault(ref, []).append((entry.from_, entry.to, entry.source))
+    for ref, spans in shifts.items():
+        merged: list[list[Any]] = []
+        for start, stop, source in sorted(spans):
+            if merged and start <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], stop)
+            else:
+                merged.append([start, stop, source])
+        for start, stop, source in merged:
+            if start > 0:
+                changes.append((start, -1, ref, "available", source))
+            if math.isfinite(stop):
+                changes.append((stop, -1, ref, "logged_out", source))
+    changes.sort(key=lambda c: (c[0], c[1]))
+    return [(at, ref, status, source) for at, _, ref, status, source in changes]

@@ -1,0 +1,155 @@
+"""Mutable runtime state of one replication: agents, tiers (rows), queues, members.
+
+Plain slotted objects; the names follow the module's tables (reference §0.3). Times are
+seconds on the clock policy's scale (whole seconds in ``pbx`` timing).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Agent states (reference §3.3) and tier states (§2.2), canonical spellings kept short.
+WAITING, RECEIVING, IN_CALL, IDLE = "waiting", "receiving", "in_queue_call", "idle"
+READY, NO_ANSWER, OFFERING, ACTIVE, STANDBY = "Ready", "No Answer", "Offering", "Active Inbound", "Standby"
+LISTED = frozenset({"available", "available_on_demand", "on_break"})
+OFFERABLE = frozenset({"available", "available_on_demand"})
+CONTACTABLE_TIER = frozenset({READY, NO_ANSWER})
+
+# Member states (reference §4.1).
+M_WAITING, M_TRYING, M_ANSWERED, M_LEFT = "Waiting", "Trying", "Answered", "Left"
+
+
+class Agent:
+    __slots__ = (
+        "ref", "kind", "id", "index", "name_key", "status", "state", "call_timeout",
+        "busy_delay", "no_answer_delay", "reject_delay", "wrap_up", "max_no_answer",
+        "behavior", "last_bridge_start", "last_bridge_end", "last_offered_call", "talk_time",
+        "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer",
+        "events", "spec", "draw_u", "draw_answer", "draw_reject", "offers", "no_answers",
+        "rejects", "busies", "offer_seq",
+    )
+
+    def __init__(self, ref: str, kind: str, ident: int, index: int) -> None:
+        self.ref = ref
+        self.kind = kind
+        self.id = ident
+        self.index = index
+        self.name_key = ref
+        self.status = "logged_out"
+        self.state = WAITING
+        self.last_bridge_start = 0.0
+        self.last_bridge_end = 0.0
+        self.last_offered_call = 0.0
+        self.talk_time = 0.0
+        self.calls_answered = 0
+        self.no_answer_count = 0
+        self.wrap_until = 0.0  # offerable again from this time on (wrap-up)
+        self.ready_time = 0.0  # offerable again from this time on (delays)
+        self.rows: dict[int, Row] = {}  # queue id -> this agent's tier in that queue
+        self.offer: Offer | None = None
+        self.offers = self.no_answers = self.rejects = self.busies = 0
+        self.offer_seq = 0
+
+    @property
+    def free_from(self) -> float:
+        return max(self.wrap_until, self.ready_time)
+
+
+class Row:
+    """A tier: one agent in one queue, with its level, position and tier state."""
+
+    __slots__ = ("agent", "queue", "level", "position", "state")
+
+    def __init__(self, agent: Agent, queue: int, level: int, position: int) -> None:
+        self.agent = agent
+        self.queue = queue
+        self.level = level
+        self.position = position
+        self.state = READY
+
+
+class Member:
+    __slots__ = (
+        "call_id", "seq", "queue", "number", "joined_at", "t0", "J", "base", "sort_key",
+        "state", "serving", "offers", "n_offers", "talk_base", "patience", "timeout_pending",
+        "last_originated", "agent_found", "td_level", "td_position", "answered_at", "agent",
+        "agent_level", "resumed_from", "abandoned_at", "retry_index", "first_pass_done",
+        "na_epoch", "first_joined",
+    )
+
+    def __init__(self, call_id: str, seq: int, queue: Any, number: str, t: float) -> None:
+        self.call_id = call_id
+        self.seq = seq
+        self.queue = queue
+        self.number = number
+        self.joined_at = t  # this call's start (timers count from here)
+        self.t0 = t
+        self.J = t  # joined_epoch on the clock scale: score and tier gate count from here
+        self.base = 0.0
+        self.sort_key: tuple[float, int] = (0.0, seq)
+        self.state = M_WAITING
+        self.serving = ""
+        self.offers: list[Offer] = []
+        self.n_offers = 0
+        self.talk_base = 0.0
+        self.patience = float("inf")
+        self.timeout_pending = False
+        self.last_originated: float | None = None
+        self.agent_found = False
+        self.td_level = 0
+        self.td_position = 0
+        self.answered_at: float | None = None
+        self.agent: Agent | None = None
+        self.agent_level: int | None = None
+        self.resumed_from = ""
+        self.abandoned_at = 0.0
+        self.retry_index = 0
+        self.first_pass_done = False
+        self.na_epoch = -1
+        self.first_joined = t  # real time of the first join (the original one when resumed)
+
+
+class Offer:
+    """One ring of one agent for one member (the module's offer thread)."""
+
+    __slots__ = (
+        "member", "agent", "row", "started", "outcome", "ends_at", "answer_at", "done",
+        "on_demand", "na_count", "ring_strategy",
+    )
+
+    def __init__(self, member: Member, agent: Agent, row: Row, started: float) -> None:
+        self.member = member
+        self.agent = agent
+        self.row = row
+        self.started = started
+        self.outcome = ""
+        self.ends_at = started
+        self.answer_at: float | None = None
+        self.done = False
+        self.on_demand = agent.status == "available_on_demand"
+        self.na_count = agent.no_answer_count
+        self.ring_strategy = False
+
+
+class QueueState:
+    """One queue's configuration on the clock's scale plus its per-queue memory (§0.3)."""
+
+    __slots__ = (
+        "id", "spec", "strategy", "rows", "listed", "C", "E", "na_epoch", "tier_rules",
+        "wait_second", "multiply", "no_agent_no_wait", "rp_delay", "max_wait", "na_wait",
+        "na_reached", "discard_after", "resume", "system_score", "no_answer_status",
+        "abandoned", "transfer_dst", "draw_talk", "draw_patience", "draw_pre_queue",
+        "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
+    )
+
+    def __init__(self, spec: Any, strategy: Any) -> None:
+        self.id = spec.id
+        self.spec = spec
+        self.strategy = strategy
+        self.rows: list[Row] = []
+        self.listed = 0  # rows whose agent is Available, On Demand or On Break (§1.1)
+        self.C = 0.0  # last_agent_exist_check
+        self.E = 0.0  # last_agent_exist
+        self.na_epoch = 0
+        self.abandoned: dict[str, Member] = {}  # number -> latest abandoned member (resume)
+        self.active = 0  # members in the queue (waiting, trying or talking)
