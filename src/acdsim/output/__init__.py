@@ -1,0 +1,1 @@
+"""Downstream of the engine: record streams to files, KPIs, tables."""
