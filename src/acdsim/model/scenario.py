@@ -108,22 +108,30 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
     behaviors_raw = data.get("behaviors")
     behaviors = set(behaviors_raw) if isinstance(behaviors_raw, dict) else set()
     behaviors.add("default")
+    behaviors_readable = behaviors_raw is None or isinstance(behaviors_raw, dict)
     agents = data.get("agents")
+    # A kind whose list could not be read completely is not checked for dangling references:
+    # its own error is reported, and "agent N is not defined" would only repeat it.
+    readable = {"local": isinstance(agents, dict), "remote": isinstance(agents, dict)}
     if isinstance(agents, dict):
         for kind in ("local", "remote"):
-            entries = agents.get(kind)
+            entries = agents.get(kind, [])
             if not isinstance(entries, list | tuple):
+                readable[kind] = False
                 continue
             for i, agent in enumerate(entries):
                 if not isinstance(agent, dict):
+                    readable[kind] = False
                     continue
                 agent_id = agent.get("id")
-                if isinstance(agent_id, int) and not isinstance(agent_id, bool):
+                if not isinstance(agent_id, int) or isinstance(agent_id, bool):
+                    readable[kind] = False
+                else:
                     if agent_id in ids[kind]:
                         problems.append(((("agents", kind, i, "id")), f"duplicate {kind} agent id {agent_id}"))
                     ids[kind].add(agent_id)
                 behavior = agent.get("behavior", "default")
-                if isinstance(behavior, str) and behavior not in behaviors:
+                if behaviors_readable and isinstance(behavior, str) and behavior not in behaviors:
                     known = ", ".join(sorted(behaviors))
                     problems.append(
                         (("agents", kind, i, "behavior"), f"unknown behavior {behavior!r} (defined: {known})")
@@ -154,7 +162,7 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                     if not isinstance(agent_id, int) or isinstance(agent_id, bool):
                         continue
                     path: Path_ = ("queues", qi, "agents", kind, ti, "agent_id")
-                    if agent_id not in ids[kind]:
+                    if readable[kind] and agent_id not in ids[kind]:
                         problems.append((path, f"{kind} agent {agent_id} is not defined in agents.{kind}"))
                     if agent_id in in_queue:
                         problems.append((path, f"{kind}/{agent_id} is already in this queue"))
@@ -175,6 +183,6 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                 )
             for path, ref in refs:
                 match = AGENT_REF.match(ref) if isinstance(ref, str) else None
-                if match and int(match.group(2)) not in ids[match.group(1)]:
+                if match and readable[match.group(1)] and int(match.group(2)) not in ids[match.group(1)]:
                     problems.append((path, f"agent {ref} is not defined in agents.{match.group(1)}"))
     return problems
