@@ -69,7 +69,7 @@ class MemberStateRecord(NamedTuple):
     number: str
     state: str  # Waiting | Trying | Answered | Left
     serving_agent: str
-    joined_at: float
+    joined_at: float  # the module's joined_epoch: the original join when the caller resumed
 
 
 class AgentEventRecord(NamedTuple):

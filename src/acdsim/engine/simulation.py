@@ -242,7 +242,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     def _member_changed(self, m: Member, t: float) -> None:
         serving = m.serving
         self.recorder.member_state(
-            MemberStateRecord(t, m.call_id, m.queue.id, m.number, m.state, serving, m.joined_at)
+            MemberStateRecord(t, m.call_id, m.queue.id, m.number, m.state, serving, m.first_joined)
         )
 
     def _agent_event(self, a: Agent, t: float, event_type: str, status: str, source: str) -> None:
