@@ -331,6 +331,8 @@ def translate_errors(
     located = []
     for error in errors:
         path, value, owner, final = _follow(tuple(error["loc"]), data)
+        if error["loc"] and error["loc"][-1] == "[key]" and path:
+            value = path[-1]  # the mapping key itself is wrong
         located.append((error, path, value, owner, final))
     problems = []
     for error, path, value, owner, final in located:
