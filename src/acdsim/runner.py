@@ -1,59 +1,161 @@
-"""``acdsim run``: simulate every replication and write the output files."""
+"""``acdsim run``: simulate every replication, stream the records into the output files.
+
+Every file is written under a temporary name and renamed when the run completes, so an
+interrupted run never leaves a file that looks complete.
+"""
 
 from __future__ import annotations
 
+import json
+import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
-from .engine import CallRecord, Simulation
+from .engine import Simulation
 from .model import Scenario
-from .output.files import CsvRecorder
-from .output.tally import Tally
+from .output.events import AgentEventWriter
+from .output.files import AtomicCsv, AtomicText, CsvRecorder, fmt
+from .output.intervals import INTERVAL_COLUMNS, IntervalRecorder
+from .output.kpis import KpiRecorder
+from .output.status import StatusSampler
+from .output.summary import build_summary
+from .output.table import summary_table
+from .output.tee import Tee
+
+FILES = ("summary", "calls", "offers", "agents", "status", "intervals", "agent_events")
+AGENT_COLUMNS = (
+    "agent", "calls_answered", "talk_time", "offers", "no_answers", "rejects", "busies",
+    "logged_in_time", "occupancy",
+)
+STATUS_COLUMNS = ("time", "queue", "waiting_members", "trying_members", "answered_members")
 
 
-class _RunRecorder(CsvRecorder):
-    def __init__(self, out_dir: Path, scenario: Scenario) -> None:
-        super().__init__(out_dir, scenario.start, scenario.replications > 1)
-        self.tally = Tally(scenario.report.service_level_threshold, scenario.warmup)
+class Outputs:
+    """The open output files of one run."""
 
-    def call(self, r: CallRecord) -> None:
-        super().call(r)
-        self.tally.add(r)
+    def __init__(self, out_dir: Path, scenario: Scenario, wanted: Iterable[str]) -> None:
+        self.wanted = set(wanted) | {"summary"}
+        self.reps = scenario.replications > 1
+        self.scenario = scenario
+        prefix: tuple[str, ...] = ("replication",) if self.reps else ()
+        self.open: list[Any] = []
+        self.calls_offers: CsvRecorder | None = None
+        if "calls" in self.wanted or "offers" in self.wanted:
+            self.calls_offers = CsvRecorder(out_dir, scenario.start, self.reps)
+            self.open.append(self.calls_offers)
+        self.agents = self._csv(out_dir, "agents", prefix + AGENT_COLUMNS)
+        self.status = self._csv(out_dir, "status", prefix + STATUS_COLUMNS)
+        self.intervals = self._csv(out_dir, "intervals", prefix + INTERVAL_COLUMNS)
+        self.events: AtomicText | None = None
+        if "agent_events" in self.wanted:
+            self.events = AtomicText(out_dir / "agent_events.jsonl")
+            self.open.append(self.events)
+        self.summary = AtomicText(out_dir / "summary.json")
+        self.open.append(self.summary)
+
+    def _csv(self, out_dir: Path, name: str, header: tuple[str, ...]) -> AtomicCsv | None:
+        if name not in self.wanted:
+            return None
+        f = AtomicCsv(out_dir / f"{name}.csv", header)
+        self.open.append(f)
+        return f
+
+    def commit(self) -> list[Path]:
+        paths = []
+        for f in self.open:
+            result = f.commit()
+            paths.extend(result if isinstance(result, list) else [f.path])
+        if self.calls_offers is not None:
+            # calls.csv and offers.csv are written together; drop the one not asked for.
+            for name in ("calls", "offers"):
+                if name not in self.wanted:
+                    path = self.calls_offers.calls_file.path if name == "calls" else self.calls_offers.offers_file.path
+                    path.unlink(missing_ok=True)
+                    paths.remove(path)
+        return paths
+
+    def discard(self) -> None:
+        for f in self.open:
+            f.discard()
 
 
-def run_scenario(scenario: Scenario, out_dir: Path, quiet: bool = False) -> int:
+def run_replication(scenario: Scenario, k: int, out: Outputs | None, extra: Iterable[Any] = ()) -> dict[str, Any]:
+    """Run replication ``k``; stream its rows into ``out``; return its KPIs."""
+    queue_ids = [q.id for q in scenario.queues]
+    refs = [a.ref for a in scenario.all_agents()]
+    prefix: tuple[int, ...] = (k,) if scenario.replications > 1 else ()
+    kpis = KpiRecorder(queue_ids, refs, scenario.report.service_level_threshold, scenario.warmup)
+    recorders: list[Any] = [kpis, *extra]
+    sampler = intervals = None
+    if out is not None:
+        if out.calls_offers is not None:
+            out.calls_offers.replication = k
+            recorders.append(out.calls_offers)
+        if out.status is not None:
+            status_file = out.status
+            sampler = StatusSampler(
+                queue_ids, scenario.report.status_interval,
+                lambda row: status_file.row(prefix + tuple(fmt(v) for v in row)),
+            )
+            recorders.append(sampler)
+        if out.intervals is not None:
+            intervals = IntervalRecorder(
+                scenario.report.interval, scenario.report.service_level_threshold, scenario.warmup
+            )
+            recorders.append(intervals)
+        if out.events is not None:
+            writer = AgentEventWriter(scenario, out.events.line)
+            writer.replication = k if out.reps else None
+            recorders.append(writer)
+    stats = Simulation(scenario, Tee(*recorders), replication=k).run()  # type: ignore[arg-type]
+    result = kpis.finish(stats.end_time)
+    if sampler is not None:
+        sampler.finish(stats.end_time)
+    if out is not None and intervals is not None and out.intervals is not None:
+        for row in intervals.rows(queue_ids, scenario.horizon):
+            out.intervals.row(prefix + tuple(fmt(v) for v in row))
+    if out is not None and out.agents is not None:
+        for ref, figures in result["agents"].items():
+            out.agents.row(prefix + (ref, *(fmt(figures[c]) for c in AGENT_COLUMNS[1:])))
+    result["end_time"] = stats.end_time
+    return result
+
+
+def run_scenario(
+    scenario: Scenario,
+    out_dir: Path,
+    quiet: bool = False,
+    only: Iterable[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> int:
     out_dir.mkdir(parents=True, exist_ok=True)
-    recorder = _RunRecorder(out_dir, scenario)
+    out = Outputs(out_dir, scenario, only if only is not None else FILES)
+    per_rep: list[dict[str, Any]] = []
     try:
         for k in range(scenario.replications):
-            recorder.replication = k
-            Simulation(scenario, recorder, replication=k).run()
+            per_rep.append(run_replication(scenario, k, out))
+            if progress is not None:
+                progress(k + 1, scenario.replications)
+        summary = build_summary(scenario, per_rep)
+        out.summary.line(json.dumps(summary, indent=2, ensure_ascii=False))
+    except KeyboardInterrupt:
+        out.discard()
+        done = len(per_rep)
+        print(
+            f"interrupted after {done} of {scenario.replications} replication(s); "
+            f"no output file was written to {out_dir} (partial files removed)",
+            file=sys.stderr,
+        )
+        return 130
     except BaseException:
-        recorder.discard()
+        out.discard()
         raise
-    written = recorder.commit()
+    written = out.commit()
     if not quiet:
         console = Console()
-        console.print(_table(scenario, recorder.tally))
-        console.print("wrote " + ", ".join(str(p) for p in written))
+        console.print(summary_table(summary))
+        console.print("wrote " + ", ".join(p.name for p in written) + f" to {out_dir}")
     return 0
-
-
-def _table(scenario: Scenario, tally: Tally) -> Table:
-    table = Table(title=f"{scenario.title} — {scenario.timing} timing, {scenario.replications} replication(s)")
-    for column in ("queue", "offered", "answered", "abandoned", "timeout", "no agent", "in queue", "SL", "ASA s"):
-        table.add_column(column, justify="right")
-    for spec in scenario.queues:
-        q = tally.queues.get(spec.id)
-        if q is None:
-            table.add_row(str(spec.id), "0", *[""] * 7)
-            continue
-        sl = "" if q.service_level is None else f"{100 * q.service_level:.1f}%"
-        asa = "" if q.asa is None else f"{q.asa:.1f}"
-        table.add_row(
-            str(spec.id), str(q.offered), str(q.answered), str(q.abandoned), str(q.timeout),
-            str(q.no_agent_timeout), str(q.in_queue), sl, asa,
-        )
-    return table

@@ -48,6 +48,27 @@ class AtomicCsv:
         self.tmp.unlink(missing_ok=True)
 
 
+class AtomicText:
+    """A text file (JSON, JSON lines) that appears under its final name only when committed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.part")
+        self.handle: TextIO = self.tmp.open("w", encoding="utf-8", newline="\n")
+
+    def line(self, text: str) -> None:
+        self.handle.write(text)
+        self.handle.write("\n")
+
+    def commit(self) -> None:
+        self.handle.close()
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        self.handle.close()
+        self.tmp.unlink(missing_ok=True)
+
+
 class CsvRecorder(NullRecorder):
     """Writes calls.csv and offers.csv as records arrive (one replication column if asked)."""
 

@@ -1,0 +1,94 @@
+"""The API's queue status resources over simulated time, rebuilt from member-state records.
+
+``GET /extension/{id}/queue/status/`` counts the queue's callers in the member states Waiting,
+Trying and Answered (SCENARIO_FORMAT §11.1); ``.../status/members/`` lists them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from typing import Any
+
+from ..engine.records import MemberStateRecord, NullRecorder
+
+STATES = ("Waiting", "Trying", "Answered")
+
+
+class MemberBoard:
+    """The members present right now, per queue, kept current from member-state records."""
+
+    def __init__(self, queue_ids: list[int]) -> None:
+        self.present: dict[str, MemberStateRecord] = {}
+        self.counts = {q: dict.fromkeys(STATES, 0) for q in queue_ids}
+
+    def apply(self, r: MemberStateRecord) -> None:
+        old = self.present.pop(r.call_api_id, None)
+        if old is not None:
+            self.counts[old.queue][old.state] -= 1
+        if r.state in STATES:
+            self.present[r.call_api_id] = r
+            self.counts[r.queue][r.state] += 1
+
+    def status(self, queue: int) -> dict[str, int]:
+        c = self.counts[queue]
+        return {"answered_members": c["Answered"], "trying_members": c["Trying"], "waiting_members": c["Waiting"]}
+
+    def members(self, queue: int, at: float, start: dt.datetime) -> list[dict[str, Any]]:
+        out = []
+        for r in sorted(self.present.values(), key=lambda x: (x.joined_at, x.call_api_id)):
+            if r.queue != queue:
+                continue
+            joined = start + dt.timedelta(seconds=math.floor(r.joined_at))
+            out.append(
+                {
+                    "call_api_id": r.call_api_id,
+                    "joined_datetime": joined.strftime("%Y-%m-%d %H:%M:%S"),
+                    "number": r.number,
+                    "serving_agent": r.serving_agent,
+                    "state": r.state,
+                    "wait_time": int(math.floor(at - r.joined_at + 1e-9)),
+                }
+            )
+        return out
+
+
+class StatusSampler(NullRecorder):
+    """Emits (time, queue, waiting, trying, answered) every ``interval`` seconds."""
+
+    def __init__(self, queue_ids: list[int], interval: float, emit: Callable[[tuple[Any, ...]], None]) -> None:
+        self.board = MemberBoard(queue_ids)
+        self.queue_ids = queue_ids
+        self.interval = interval
+        self.emit = emit
+        self.k = 0
+
+    def _sample_until(self, t: float, inclusive: bool) -> None:
+        while True:
+            at = self.k * self.interval
+            if at > t or (at == t and not inclusive):
+                return
+            for q in self.queue_ids:
+                c = self.board.counts[q]
+                self.emit((at, q, c["Waiting"], c["Trying"], c["Answered"]))
+            self.k += 1
+
+    def member_state(self, r: MemberStateRecord) -> None:
+        self._sample_until(r.time, inclusive=False)
+        self.board.apply(r)
+
+    def finish(self, end: float) -> None:
+        self._sample_until(end, inclusive=True)
+
+
+class SnapshotRecorder(NullRecorder):
+    """Keeps the member board as it was at time ``at`` (for ``acdsim status``)."""
+
+    def __init__(self, queue_ids: list[int], at: float) -> None:
+        self.board = MemberBoard(queue_ids)
+        self.at = at
+
+    def member_state(self, r: MemberStateRecord) -> None:
+        if r.time <= self.at:
+            self.board.apply(r)

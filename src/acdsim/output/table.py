@@ -1,0 +1,39 @@
+"""The compact per-queue table that ``acdsim run`` prints."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+
+def _pct(v: Any) -> str:
+    return "—" if v is None else f"{100 * v:.1f}%"
+
+
+def _sec(v: Any) -> str:
+    return "—" if v is None else f"{v:.1f}"
+
+
+def summary_table(summary: dict[str, Any]) -> Table:
+    reps = summary["replications"]
+    title = f"{summary['scenario']} — {summary['timing']} timing"
+    if reps > 1:
+        title += f", mean of {reps} replications"
+    table = Table(title=title)
+    for column in ("queue", "offered", "answered", "SL", "ASA s", "abandon", "p90 wait s", "occupancy"):
+        table.add_column(column, justify="right")
+    agents = summary["agents"]
+    for qid, q in summary["queues"].items():
+        occ = [a["occupancy"] for a in agents.values() if a.get("occupancy") is not None]
+        table.add_row(
+            qid,
+            f"{q['offered']:.0f}" if reps > 1 else str(q["offered"]),
+            f"{q['answered']:.0f}" if reps > 1 else str(q["answered"]),
+            _pct(q["service_level"]),
+            _sec(q["asa"]),
+            _pct(q["abandon_rate"]),
+            _sec(q["wait_p90"]),
+            _pct(sum(occ) / len(occ)) if occ else "—",
+        )
+    return table

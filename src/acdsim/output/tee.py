@@ -1,0 +1,37 @@
+"""Fan records out to several consumers, calling only the methods each one implements."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..engine.records import NullRecorder
+
+METHODS = ("call", "offer", "agent_state", "agent_pause", "member_state", "agent_event")
+
+
+class Tee:
+    def __init__(self, *recorders: Any) -> None:
+        for name in METHODS:
+            targets = [
+                getattr(r, name)
+                for r in recorders
+                if not (isinstance(r, NullRecorder) and getattr(type(r), name) is getattr(NullRecorder, name))
+            ]
+            if not targets:
+                setattr(self, name, _noop)
+            elif len(targets) == 1:
+                setattr(self, name, targets[0])
+            else:
+                setattr(self, name, _fan(targets))
+
+
+def _noop(record: Any) -> None:
+    return None
+
+
+def _fan(targets: list[Any]) -> Any:
+    def call_all(record: Any) -> None:
+        for t in targets:
+            t(record)
+
+    return call_all
