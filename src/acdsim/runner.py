@@ -17,7 +17,7 @@ from rich.console import Console
 from .engine import Simulation
 from .model import Scenario
 from .output.events import AgentEventWriter
-from .output.files import AtomicCsv, AtomicText, CsvRecorder, fmt
+from .output.files import AtomicCsv, AtomicText, CsvRecorder
 from .output.intervals import INTERVAL_COLUMNS, IntervalRecorder
 from .output.kpis import KpiRecorder
 from .output.status import StatusSampler
@@ -82,8 +82,9 @@ class Outputs:
             f.discard()
 
 
-def run_replication(scenario: Scenario, k: int, out: Outputs | None, extra: Iterable[Any] = ()) -> dict[str, Any]:
-    """Run replication ``k``; stream its rows into ``out``; return its KPIs."""
+def run_replication(scenario: Scenario, k: int, out: Any, extra: Iterable[Any] = ()) -> dict[str, Any]:
+    """Run replication ``k``; stream its rows into ``out`` (an ``Outputs`` or ``MemoryOutputs``,
+    or None for KPIs only); return its KPIs."""
     queue_ids = [q.id for q in scenario.queues]
     refs = [a.ref for a in scenario.all_agents()]
     prefix: tuple[int, ...] = (k,) if scenario.replications > 1 else ()
@@ -98,7 +99,7 @@ def run_replication(scenario: Scenario, k: int, out: Outputs | None, extra: Iter
             status_file = out.status
             sampler = StatusSampler(
                 queue_ids, scenario.report.status_interval,
-                lambda row: status_file.row(prefix + tuple(fmt(v) for v in row)),
+                lambda row: status_file.row(prefix + row),
             )
             recorders.append(sampler)
         if out.intervals is not None:
@@ -116,10 +117,10 @@ def run_replication(scenario: Scenario, k: int, out: Outputs | None, extra: Iter
         sampler.finish(stats.end_time)
     if out is not None and intervals is not None and out.intervals is not None:
         for row in intervals.rows(queue_ids, scenario.horizon):
-            out.intervals.row(prefix + tuple(fmt(v) for v in row))
+            out.intervals.row(prefix + row)
     if out is not None and out.agents is not None:
         for ref, figures in result["agents"].items():
-            out.agents.row(prefix + (ref, *(fmt(figures[c]) for c in AGENT_COLUMNS[1:])))
+            out.agents.row(prefix + (ref, *(figures[c] for c in AGENT_COLUMNS[1:])))
     result["end_time"] = stats.end_time
     return result
 

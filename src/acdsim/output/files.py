@@ -37,7 +37,7 @@ class AtomicCsv:
         self.writer.writerow(header)
 
     def row(self, values: Any) -> None:
-        self.writer.writerow(values)
+        self.writer.writerow([fmt(v) for v in values])
 
     def commit(self) -> None:
         self.handle.close()
@@ -90,10 +90,10 @@ class CsvRecorder(NullRecorder):
             r.outcome, r.wait_time, r.talk_time, r.agent, r.agent_level, r.offers,
             r.transferred_to, r.resumed_from, r.first_join_at,
         )
-        self.calls_file.row(self._prefix() + tuple(fmt(v) for v in values))
+        self.calls_file.row(self._prefix() + values)
 
     def offer(self, r: OfferRecord) -> None:
-        self.offers_file.row(self._prefix() + tuple(fmt(v) for v in r))
+        self.offers_file.row(self._prefix() + tuple(r))
 
     def commit(self) -> list[Path]:
         self.calls_file.commit()

@@ -1,0 +1,146 @@
+"""The Python API for notebooks: load a scenario, simulate it, get pandas DataFrames.
+
+    import acdsim
+    sc = acdsim.load_scenario("scenarios/quickstart.yaml")
+    result = acdsim.simulate(sc, seed=1, replications=5)
+    result.calls.groupby("outcome").size()
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .engine.records import CallRecord, NullRecorder, OfferRecord
+from .model import Scenario
+from .output.files import CALL_COLUMNS, OFFER_COLUMNS
+from .output.intervals import INTERVAL_COLUMNS
+from .output.summary import build_summary
+from .runner import AGENT_COLUMNS, STATUS_COLUMNS, run_replication
+
+
+class _Table:
+    def __init__(self) -> None:
+        self.rows: list[tuple[Any, ...]] = []
+
+    def row(self, values: tuple[Any, ...]) -> None:
+        self.rows.append(values)
+
+
+class _Lines:
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def line(self, text: str) -> None:
+        self.lines.append(text)
+
+
+class _Records(NullRecorder):
+    def __init__(self, scenario: Scenario) -> None:
+        self.start = scenario.start
+        self.replication = 0
+        self.calls: list[tuple[Any, ...]] = []
+        self.offers: list[tuple[Any, ...]] = []
+
+    def call(self, r: CallRecord) -> None:
+        joined = self.start + pd.Timedelta(seconds=r.joined_at)
+        self.calls.append(
+            (self.replication, r.call_api_id, r.queue, r.number, r.joined_at, joined, r.answered_at,
+             r.left_at, r.outcome, r.wait_time, r.talk_time, r.agent, r.agent_level, r.offers,
+             r.transferred_to, r.resumed_from, r.first_join_at)
+        )
+
+    def offer(self, r: OfferRecord) -> None:
+        self.offers.append((self.replication, *r))
+
+
+class MemoryOutputs:
+    """The same sinks as the files of ``acdsim run``, kept in memory."""
+
+    def __init__(self, scenario: Scenario) -> None:
+        self.reps = True
+        self.calls_offers = _Records(scenario)
+        self.agents = _Table()
+        self.status = _Table()
+        self.intervals = _Table()
+        self.events = _Lines()
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything one ``simulate`` call produced; every frame has a ``replication`` column."""
+
+    scenario: Scenario
+    summary: dict[str, Any]
+    calls: pd.DataFrame
+    offers: pd.DataFrame
+    agents: pd.DataFrame
+    status: pd.DataFrame
+    intervals: pd.DataFrame
+    agent_events: pd.DataFrame
+
+
+def simulate(
+    scenario: Scenario | str | Path,
+    *,
+    seed: int | None = None,
+    replications: int | None = None,
+    timing: str | None = None,
+    horizon: float | None = None,
+) -> Result:
+    """Simulate ``scenario`` (a Scenario or a path) and return its records as DataFrames."""
+    if not isinstance(scenario, Scenario):
+        from .loader import load_scenario
+
+        scenario = load_scenario(scenario)
+    scenario = with_overrides(scenario, seed=seed, replications=replications, timing=timing, horizon=horizon)
+    out = MemoryOutputs(scenario)
+    per_rep = []
+    for k in range(scenario.replications):
+        out.calls_offers.replication = k
+        per_rep.append(run_replication(scenario, k, out))
+    # run_replication prefixes table rows with the replication only when there are several.
+    def frame(rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> pd.DataFrame:
+        cols = ("replication", *columns)
+        if scenario.replications == 1:
+            rows = [(0, *r) for r in rows]
+        return pd.DataFrame(rows, columns=list(cols))
+
+    import json
+
+    events = pd.DataFrame([json.loads(line) for line in out.events.lines])
+    return Result(
+        scenario=scenario,
+        summary=build_summary(scenario, per_rep),
+        calls=pd.DataFrame(out.calls_offers.calls, columns=["replication", *CALL_COLUMNS]),
+        offers=pd.DataFrame(out.calls_offers.offers, columns=["replication", *OFFER_COLUMNS]),
+        agents=frame(out.agents.rows, AGENT_COLUMNS),
+        status=frame(out.status.rows, STATUS_COLUMNS),
+        intervals=frame(out.intervals.rows, INTERVAL_COLUMNS),
+        agent_events=events,
+    )
+
+
+def with_overrides(scenario: Scenario, **updates: Any) -> Scenario:
+    """A copy of ``scenario`` with top-level values replaced (checked like the file's)."""
+    given = {k: v for k, v in updates.items() if v is not None}
+    if not given:
+        return scenario
+    data = {name: getattr(scenario, name) for name in ("seed", "replications", "timing", "horizon")}
+    data.update(given)
+    checked = _TopLevel.model_validate(data)
+    return scenario.model_copy(update=checked.model_dump())
+
+
+def _top_level_model() -> Any:
+    from pydantic import create_model
+
+    fields = {name: (Scenario.model_fields[name].annotation, Scenario.model_fields[name]) for name in
+              ("seed", "replications", "timing", "horizon")}
+    return create_model("TopLevel", __config__=Scenario.model_config, **fields)  # type: ignore[call-overload]
+
+
+_TopLevel = _top_level_model()
