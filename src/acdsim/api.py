@@ -19,7 +19,13 @@ from .model import Scenario
 from .output.files import CALL_COLUMNS, OFFER_COLUMNS
 from .output.intervals import INTERVAL_COLUMNS
 from .output.summary import build_summary
-from .runner import AGENT_COLUMNS, STATUS_COLUMNS, run_replication
+from .runner import (
+    AGENT_COLUMNS,
+    AGENT_PAUSE_COLUMNS,
+    AGENT_STATE_COLUMNS,
+    STATUS_COLUMNS,
+    run_replication,
+)
 
 
 class _Table:
@@ -66,6 +72,8 @@ class MemoryOutputs:
         self.agents = _Table()
         self.status = _Table()
         self.intervals = _Table()
+        self.agent_states = _Table()
+        self.agent_pauses = _Table()
         self.events = _Lines()
 
 
@@ -81,6 +89,8 @@ class Result:
     status: pd.DataFrame
     intervals: pd.DataFrame
     agent_events: pd.DataFrame
+    agent_states: pd.DataFrame
+    agent_pauses: pd.DataFrame
 
 
 def simulate(
@@ -121,6 +131,8 @@ def simulate(
         status=frame(out.status.rows, STATUS_COLUMNS),
         intervals=frame(out.intervals.rows, INTERVAL_COLUMNS),
         agent_events=events,
+        agent_states=frame(out.agent_states.rows, AGENT_STATE_COLUMNS),
+        agent_pauses=frame(out.agent_pauses.rows, AGENT_PAUSE_COLUMNS),
     )
 
 

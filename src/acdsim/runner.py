@@ -14,7 +14,7 @@ from typing import Any
 
 from rich.console import Console
 
-from .engine import Simulation
+from .engine import AgentPauseRecord, AgentStateRecord, NullRecorder, Simulation
 from .model import Scenario
 from .output.events import AgentEventWriter
 from .output.files import AtomicCsv, AtomicText, CsvRecorder
@@ -25,12 +25,34 @@ from .output.summary import build_summary
 from .output.table import summary_table
 from .output.tee import Tee
 
-FILES = ("summary", "calls", "offers", "agents", "status", "intervals", "agent_events")
+FILES = (
+    "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
+    "agent_states", "agent_pauses",
+)
 AGENT_COLUMNS = (
     "agent", "calls_answered", "talk_time", "offers", "no_answers", "rejects", "busies",
     "logged_in_time", "occupancy",
 )
 STATUS_COLUMNS = ("time", "queue", "waiting_members", "trying_members", "answered_members")
+AGENT_STATE_COLUMNS = ("time", "agent", "status", "state")
+AGENT_PAUSE_COLUMNS = ("agent", "kind", "start", "end")
+
+
+class _AgentRows(NullRecorder):
+    """Agent status/state changes and pauses as table rows (for timelines)."""
+
+    def __init__(self, states: Any, pauses: Any, prefix: tuple[int, ...]) -> None:
+        self.states, self.pauses, self.prefix = states, pauses, prefix
+        if states is None:
+            self.agent_state = NullRecorder.agent_state.__get__(self)  # type: ignore[method-assign]
+        if pauses is None:
+            self.agent_pause = NullRecorder.agent_pause.__get__(self)  # type: ignore[method-assign]
+
+    def agent_state(self, r: AgentStateRecord) -> None:
+        self.states.row(self.prefix + tuple(r))
+
+    def agent_pause(self, r: AgentPauseRecord) -> None:
+        self.pauses.row(self.prefix + tuple(r))
 
 
 class Outputs:
@@ -49,6 +71,8 @@ class Outputs:
         self.agents = self._csv(out_dir, "agents", prefix + AGENT_COLUMNS)
         self.status = self._csv(out_dir, "status", prefix + STATUS_COLUMNS)
         self.intervals = self._csv(out_dir, "intervals", prefix + INTERVAL_COLUMNS)
+        self.agent_states = self._csv(out_dir, "agent_states", prefix + AGENT_STATE_COLUMNS)
+        self.agent_pauses = self._csv(out_dir, "agent_pauses", prefix + AGENT_PAUSE_COLUMNS)
         self.events: AtomicText | None = None
         if "agent_events" in self.wanted:
             self.events = AtomicText(out_dir / "agent_events.jsonl")
@@ -107,6 +131,8 @@ def run_replication(scenario: Scenario, k: int, out: Any, extra: Iterable[Any] =
                 scenario.report.interval, scenario.report.service_level_threshold, scenario.warmup
             )
             recorders.append(intervals)
+        if out.agent_states is not None or out.agent_pauses is not None:
+            recorders.append(_AgentRows(out.agent_states, out.agent_pauses, prefix))
         if out.events is not None:
             writer = AgentEventWriter(scenario, out.events.line)
             writer.replication = k if out.reps else None
