@@ -140,7 +140,9 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
             self.queues[q.id] = q
 
     # -- run ----------------------------------------------------------------------------------
-    def run(self) -> RunStats:
+    def run(self, until: float | None = None) -> RunStats:
+        """Run to the end (horizon, then drain) or, with ``until``, stop at that time
+        (``acdsim status`` looks at the queue as it was at one moment)."""
         now = 0.0
         for a in self.agents.values():
             self._agent_changed(a, now)
@@ -151,6 +153,8 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
             self._start_arrivals(q)
         sc = self.scenario
         end = self.horizon + (sc.drain_limit if sc.drain else 0.0)
+        if until is not None:
+            end = min(end, until)
         self.schedule(self.horizon, self._check_done)
         self.env.process(self._deadline(end))
         self.env.run(until=self._stop)

@@ -10,7 +10,7 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.records import AgentStateRecord, CallRecord, NullRecorder, OfferRecord
+from ..engine.records import AgentPauseRecord, AgentStateRecord, CallRecord, NullRecorder, OfferRecord
 from .stats import QuantileSketch
 
 OUTCOMES = ("answered", "abandoned", "timeout", "no_agent_timeout", "in_queue")
@@ -81,6 +81,8 @@ class AgentKpis:
     status: str = "logged_out"
     since: float = 0.0
     open_talk: list[float] = field(default_factory=list)  # answered_at of calls cut by the end
+    wrap_up: float = 0.0
+    open_wrap: list[tuple[float, float]] = field(default_factory=list)
 
     def result(self) -> dict[str, Any]:
         return {
@@ -92,6 +94,8 @@ class AgentKpis:
             "busies": self.busies,
             "logged_in_time": self.logged_in,
             "occupancy": _ratio(self.talk_time, self.logged_in),
+            "wrap_up_time": self.wrap_up,
+            "handle_occupancy": _ratio(self.talk_time + self.wrap_up, self.logged_in),
         }
 
 
@@ -127,6 +131,10 @@ class KpiRecorder(NullRecorder):
         if name:
             setattr(a, name, getattr(a, name) + 1)
 
+    def agent_pause(self, r: AgentPauseRecord) -> None:
+        if r.kind == "wrap_up":
+            self.agents[r.agent].open_wrap.append((r.start, r.end))
+
     def agent_state(self, r: AgentStateRecord) -> None:
         a = self.agents[r.agent]
         if a.status != "logged_out":
@@ -142,6 +150,9 @@ class KpiRecorder(NullRecorder):
             for start in a.open_talk:
                 a.talk_time += _overlap(start, end, self.warmup)
             a.open_talk.clear()
+            for start, stop in a.open_wrap:
+                a.wrap_up += _overlap(start, min(stop, end), self.warmup)
+            a.open_wrap.clear()
         return {
             "queues": {str(q): k.result() for q, k in self.queues.items()},
             "agents": {ref: k.result() for ref, k in self.agents.items()},

@@ -92,3 +92,24 @@ class SnapshotRecorder(NullRecorder):
     def member_state(self, r: MemberStateRecord) -> None:
         if r.time <= self.at:
             self.board.apply(r)
+
+
+def status_at(scenario: Any, at: float, queue: int | None = None, members: bool = False) -> Any:
+    """What ``GET /extension/{id}/queue/status/`` (or ``.../status/members/``) would have
+    answered at simulated time ``at`` in replication 0: one object per queue, keyed by queue
+    id, or just that queue's answer with ``queue``."""
+    from ..engine import Simulation
+
+    queue_ids = [q.id for q in scenario.queues]
+    if queue is not None and queue not in queue_ids:
+        raise ValueError(f"no queue {queue} in the scenario (queues: {', '.join(map(str, queue_ids))})")
+    snapshot = SnapshotRecorder(queue_ids, at + 1e-9)
+    Simulation(scenario, snapshot, replication=0).run(until=at + 1e-6)
+    board = snapshot.board
+
+    def answer(q: int) -> Any:
+        return board.members(q, at, scenario.start) if members else board.status(q)
+
+    if queue is not None:
+        return answer(queue)
+    return {str(q): answer(q) for q in queue_ids}
