@@ -173,6 +173,9 @@ class DispatchMixin:
         a = row.agent
         if q.strategy.fanout == "progressive":
             m.last_originated = now_c
+            # The module re-examines the member on every 100 ms pass; the next agent is due
+            # once the delay has expired (§1.4.8), so make sure a pass runs then.
+            self.request_pass(self.clock.pass_at(now_c + q.rp_delay, t))
         if q.strategy.pointer == "top-down":
             m.td_level, m.td_position = row.level, row.position
         offer = Offer(m, a, row, t)
