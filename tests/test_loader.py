@@ -249,3 +249,10 @@ def test_reference_lists_every_key() -> None:
     assert set(raw["behaviors"]["default"]) == _keys(Behavior)
     assert set(raw["schedule"][0]) == _keys(StatusChange)
     assert set(raw["schedule"][1]) == _keys(Shift)
+
+
+def test_exponent_numbers_are_numbers_as_in_yaml_1_2() -> None:
+    text = MINIMAL.replace("calls_per_hour: 60", "calls_per_hour: 1.2e2")
+    assert load_scenario_text(text).queues[0].callers.arrivals.calls_per_hour == 120.0
+    data, _, _ = parse_yaml('a: 1e3\nb: "1e3"\nc: 010\nd: 0x1f\n')
+    assert data == {"a": 1000.0, "b": "1e3", "c": 8, "d": 31}

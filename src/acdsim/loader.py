@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 import types
 import typing
 from collections.abc import Mapping
@@ -37,9 +38,37 @@ __all__ = [
 
 Lines = dict[PathT, int]
 
-_SafeLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_RESOLVED: dict[tuple[str, Any], str] = {}
+
+
+# YAML 1.1 (PyYAML) reads 1e3 or 2.5E-1 as strings; YAML 1.2 and JSON read them as numbers.
+_FLOAT_12 = re.compile(r"^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)[eE][-+]?[0-9]+$")
+
+
+class _SafeLoader(_BaseLoader):
+    """The safe loader, plus YAML 1.2 exponent floats and a memo of implicit scalar tags
+    (resolving tags is most of the parse time of a big scenario)."""
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is not yaml.ScalarNode:
+            return super().resolve(kind, value, implicit)
+        key = (value, implicit)
+        tag = _RESOLVED.get(key)
+        if tag is None:
+            tag = super().resolve(kind, value, implicit)
+            if tag == _STR and implicit[0] and _FLOAT_12.match(value):
+                tag = _TAG + "float"
+            if len(value) <= 40:
+                if len(_RESOLVED) > 50_000:
+                    _RESOLVED.clear()
+                _RESOLVED[key] = tag
+        return tag
+
 
 _TAG = "tag:yaml.org,2002:"
+_STR = _TAG + "str"
+_INT = _TAG + "int"
 _MAX_NODES = 2_000_000  # guards against alias bombs ("billion laughs")
 _ARRIVAL_KEYS = ("calls_per_hour", "profile", "trace")
 
@@ -192,6 +221,8 @@ class _Builder:
             self.problem(node, path, "too many values (an alias expands too often)")
             raise ScenarioError(self.problems)
         if isinstance(node, yaml.ScalarNode):
+            if node.tag == _STR:
+                return node.value
             return self.scalar(node, path)
         if id(node) in self.active:
             self.problem(node, path, "an alias refers to the value that contains it")
@@ -207,6 +238,7 @@ class _Builder:
                     self.lines[sub] = item.start_mark.line + 1
                     items.append(self.build(item, sub))
                 return items
+            assert isinstance(node, yaml.MappingNode)
             if node.tag != _TAG + "map":
                 self.problem(node, path, f"unsupported YAML tag {node.tag!r}")
             return self.mapping(node, path)
@@ -232,7 +264,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, path, "a mapping key must be a plain value, not a list or mapping")
                 continue
-            key = self.scalar(key_node, path)
+            key = key_node.value if key_node.tag == _STR else self.scalar(key_node, path)
             try:
                 hash(key)
             except TypeError:
@@ -251,12 +283,13 @@ class _Builder:
 
     def scalar(self, node: yaml.ScalarNode, path: PathT) -> Any:
         tag = node.tag
-        if tag == _TAG + "str":
+        if tag == _STR:
             return node.value
         loader = self.loader
         try:
-            if tag == _TAG + "int":
-                return loader.construct_yaml_int(node)
+            if tag == _INT:
+                value = node.value
+                return int(value) if value.isdigit() and value[0] != "0" else loader.construct_yaml_int(node)
             if tag == _TAG + "float":
                 return loader.construct_yaml_float(node)
             if tag == _TAG + "bool":
