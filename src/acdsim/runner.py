@@ -7,7 +7,11 @@ interrupted run never leaves a file that looks complete.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import sys
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -151,38 +155,129 @@ def run_replication(scenario: Scenario, k: int, out: Any, extra: Iterable[Any] =
     return result
 
 
+def _replication_to_parts(scenario: Scenario, k: int, part_dir: str, wanted: list[str]) -> dict[str, Any]:
+    """Worker: replication ``k`` into its own files under ``part_dir`` (merged in order later)."""
+    path = Path(part_dir)
+    path.mkdir(parents=True, exist_ok=True)
+    out = Outputs(path, scenario, wanted)
+    try:
+        result = run_replication(scenario, k, out)
+    except BaseException:
+        out.discard()
+        raise
+    out.summary.discard()
+    out.open.remove(out.summary)
+    out.commit()
+    return result
+
+
+def _merge_parts(parts: list[Path], out_dir: Path) -> None:
+    """Concatenate the replications' files in replication order (one header each file)."""
+    names = sorted({p.name for part in parts for p in part.iterdir() if not p.name.startswith(".")})
+    for name in names:
+        final = AtomicText(out_dir / name)
+        for i, part in enumerate(parts):
+            with (part / name).open(encoding="utf-8") as f:
+                for n, line in enumerate(f):
+                    if n == 0 and i > 0 and name.endswith(".csv"):
+                        continue  # the header, already written from the first part
+                    final.handle.write(line)
+        final.commit()
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
 def run_scenario(
     scenario: Scenario,
     out_dir: Path,
     quiet: bool = False,
     only: Iterable[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = 1,
 ) -> int:
+    """Simulate every replication and write the outputs; return the exit status.
+
+    With ``jobs > 1`` replications run in parallel processes; every file is the same, byte for
+    byte, as with one job (each replication has its own named random streams)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    out = Outputs(out_dir, scenario, only if only is not None else FILES)
+    wanted = list(only if only is not None else FILES)
+    jobs = default_jobs() if jobs is None else jobs
+    reps = scenario.replications
     per_rep: list[dict[str, Any]] = []
+    try:
+        if jobs > 1 and reps > 1:
+            written = _run_parallel(scenario, out_dir, wanted, jobs, per_rep, progress)
+        else:
+            written = _run_sequential(scenario, out_dir, wanted, per_rep, progress)
+    except KeyboardInterrupt:
+        print(
+            f"interrupted after {len(per_rep)} of {reps} replication(s); "
+            f"no output file was written to {out_dir} (partial files removed)",
+            file=sys.stderr,
+        )
+        return 130
+    if not quiet:
+        console = Console()
+        console.print(summary_table(json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))))
+        console.print("wrote " + ", ".join(p.name for p in written) + f" to {out_dir}")
+    return 0
+
+
+def _run_sequential(
+    scenario: Scenario, out_dir: Path, wanted: list[str], per_rep: list[dict[str, Any]],
+    progress: Callable[[int, int], None] | None,
+) -> list[Path]:
+    out = Outputs(out_dir, scenario, wanted)
     try:
         for k in range(scenario.replications):
             per_rep.append(run_replication(scenario, k, out))
             if progress is not None:
                 progress(k + 1, scenario.replications)
-        summary = build_summary(scenario, per_rep)
-        out.summary.line(json.dumps(summary, indent=2, ensure_ascii=False))
-    except KeyboardInterrupt:
-        out.discard()
-        done = len(per_rep)
-        print(
-            f"interrupted after {done} of {scenario.replications} replication(s); "
-            f"no output file was written to {out_dir} (partial files removed)",
-            file=sys.stderr,
-        )
-        return 130
+        out.summary.line(json.dumps(build_summary(scenario, per_rep), indent=2, ensure_ascii=False))
     except BaseException:
         out.discard()
         raise
-    written = out.commit()
-    if not quiet:
-        console = Console()
-        console.print(summary_table(summary))
-        console.print("wrote " + ", ".join(p.name for p in written) + f" to {out_dir}")
-    return 0
+    return out.commit()
+
+
+def _run_parallel(
+    scenario: Scenario, out_dir: Path, wanted: list[str], jobs: int, per_rep: list[dict[str, Any]],
+    progress: Callable[[int, int], None] | None,
+) -> list[Path]:
+    reps = scenario.replications
+    parts_root = Path(tempfile.mkdtemp(prefix=".acdsim-parts-", dir=out_dir))
+    parts = [parts_root / f"rep-{k:06d}" for k in range(reps)]
+    results: dict[int, dict[str, Any]] = {}
+    pool = ProcessPoolExecutor(max_workers=min(jobs, reps))
+    try:
+        futures = {
+            pool.submit(_replication_to_parts, scenario, k, str(parts[k]), wanted): k for k in range(reps)
+        }
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            per_rep.append(results[futures[future]])
+            if progress is not None:
+                progress(len(results), reps)
+        pool.shutdown()
+        ordered = [results[k] for k in range(reps)]
+        _merge_parts(parts, out_dir)
+        summary = AtomicText(out_dir / "summary.json")
+        summary.line(json.dumps(build_summary(scenario, ordered), indent=2, ensure_ascii=False))
+        summary.commit()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    finally:
+        shutil.rmtree(parts_root, ignore_errors=True)
+    return [out_dir / n for n in _output_names(wanted)]
+
+
+def _output_names(wanted: list[str]) -> list[str]:
+    names = []
+    for name in FILES:
+        if name in wanted or name == "summary":
+            names.append("summary.json" if name == "summary" else (
+                "agent_events.jsonl" if name == "agent_events" else f"{name}.csv"))
+    return names
