@@ -218,7 +218,7 @@ class _Builder:
     def build(self, node: yaml.Node, path: PathT) -> Any:
         self.count += 1
         if self.count > _MAX_NODES:
-            self.problem(node, path, "too many values (an alias expands too often)")
+            self.problem(node, (), f"too many values: aliases expand to more than {_MAX_NODES:,}")
             raise ScenarioError(self.problems)
         if isinstance(node, yaml.ScalarNode):
             if node.tag == _STR:
