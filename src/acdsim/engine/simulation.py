@@ -54,7 +54,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         self.horizon = scenario.horizon
         self.members: list[Member] = []  # waiting/trying members in score order
         self.pass_keys: set[Any] = set()
-        self.blocked_until = 0.0
+        self.blocked_until = -1.0  # pbx: the end of the last pass that slept (E11)
         self.passes = 0
         self.offer_seq = 0
         self.call_seq = 0
