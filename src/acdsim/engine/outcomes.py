@@ -145,5 +145,11 @@ class OutcomeMixin:
                 other.state = READY
 
     def cancel_offers(self: Simulation, m_offers: list[Offer], result: str = "cancelled") -> None:
+        members = []
         for offer in list(m_offers):
             self._end_offer(offer, result, bridged=False)
+            if offer.member not in members:
+                members.append(offer.member)
+        for m in members:
+            if m.timeout_pending and m.state in (M_WAITING, M_TRYING):
+                self._leave(m, "timeout")  # E27: a cancelled originate also ends the watchdog's wait
