@@ -7,9 +7,8 @@ Every duration is constant, so every expected time below is computed by hand in 
 
 from __future__ import annotations
 
-from simkit import agent, calls, offers, scenario
-
 from acdsim.engine import ListRecorder, Simulation
+from simkit import agent, calls, offers, scenario
 
 NEVER = {"answer_time": 0, "p_no_answer": 1}
 

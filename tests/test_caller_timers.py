@@ -4,9 +4,8 @@ timeout (§4.5, E6, E19), resume (§4.7, E22) and retries.
 
 from __future__ import annotations
 
-from simkit import agent, calls, offers, scenario
-
 from acdsim.engine import ListRecorder, Simulation
+from simkit import agent, calls, offers, scenario
 
 NEVER = {"answer_time": 0, "p_no_answer": 1}
 

@@ -4,9 +4,8 @@ of a run (drain, drain_limit, horizon; §2).
 
 from __future__ import annotations
 
-from simkit import agent, calls, offers, scenario
-
 from acdsim.engine import ListRecorder, Simulation
+from simkit import agent, calls, offers, scenario
 
 
 def run_sim(sc):
