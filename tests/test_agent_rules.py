@@ -509,3 +509,41 @@ def test_E15_ring_all_ring_continues_after_status_change():
     assert offers(rec) == [("1-1", "local/1", 0.0, 10.0, "answered")]
     c = calls(rec)["1-1"]
     assert (c.outcome, c.answered_at, c.left_at) == ("answered", 10.0, 110.0)
+
+
+def test_E14_on_demand_agent_that_answered_but_lost_ring_all_race_ends_idle():
+    """E14: an On-Demand agent who answers a ring-all call but loses the race ends Idle without having talked."""
+    # both agents answer at 3; agent 1's answer is seen first and wins; agent 2 had answered too
+    # (bridged stays true) -> lost_race, Idle. Caller 2 (joined 1) therefore waits for agent 1 (103).
+    sc = scenario(
+        agents=[agent(1), agent(2, status="available_on_demand")],
+        strategy="ring-all",
+        trace=[0.0, 1.0],
+        timing="continuous",
+    )
+    _, rec = run_sim(sc)
+    assert offers(rec) == [
+        ("1-1", "local/2", 0.0, 3.0, "lost_race"),
+        ("1-1", "local/1", 0.0, 3.0, "answered"),
+        ("1-2", "local/1", 103.0, 106.0, "answered"),
+    ]
+    last = states_at_end(rec, "local/2")
+    assert (last.time, last.status, last.state) == (3.0, "available_on_demand", "idle")
+
+
+def test_E14_on_demand_agent_losing_race_before_answering_stays_waiting():
+    """E14/§1.4.5: an On-Demand loser that had not answered yet (LOSE_RACE while ringing) goes back to Waiting at no cost."""
+    # agent 1 answers at 3, agent 2 (answer 5) is hung up at 3 and takes caller 2 at once: 3 -> 8.
+    sc = scenario(
+        agents=[agent(1), agent(2, status="available_on_demand", behavior="slow")],
+        behaviors={"slow": {"answer_time": 5}},
+        strategy="ring-all",
+        trace=[0.0, 1.0],
+        timing="continuous",
+    )
+    _, rec = run_sim(sc)
+    assert offers(rec) == [
+        ("1-1", "local/2", 0.0, 3.0, "lost_race"),
+        ("1-1", "local/1", 0.0, 3.0, "answered"),
+        ("1-2", "local/2", 3.0, 8.0, "answered"),
+    ]
