@@ -4,6 +4,9 @@ of a run (drain, drain_limit, horizon; §2).
 
 from __future__ import annotations
 
+import pydantic
+import pytest
+
 from acdsim.engine import ListRecorder, Simulation
 from simkit import agent, calls, offers, scenario
 
@@ -297,3 +300,16 @@ def test_drain_limit_stops_a_draining_run():
     c = calls(rec)
     assert (c["1-1"].outcome, c["1-1"].answered_at, c["1-1"].left_at) == ("answered", 43.0, None)
     assert (c["1-2"].outcome, c["1-2"].left_at, c["1-2"].wait_time) == ("in_queue", None, 35.0)
+
+
+def test_E24_status_and_strategy_strings_are_validated_lower_case():
+    """E24: the module stores mistyped-case statuses and never offers such agents; acdsim rejects them up front."""
+    bad = [
+        {"agents": [agent(1)], "schedule": [{"at": 5, "agent": "local/1", "status": "Available"}]},
+        {"agents": [agent(1, status="On Break")]},
+        {"agents": [agent(1)], "strategy": "Ring-All"},
+        {"agents": [agent(1)], "queue": {"agent_no_answer_status": "On Break"}},
+    ]
+    for kw in bad:
+        with pytest.raises(pydantic.ValidationError):
+            scenario(trace=[0.0], timing="continuous", **kw)
