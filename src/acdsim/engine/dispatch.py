@@ -59,6 +59,9 @@ class DispatchMixin:
         cache: dict[int, list[Row]] = {}
         skipped = False
         for m in snapshot:
+            q = m.queue
+            if q.plain and not q.idle_rows:
+                continue  # nothing this member could be offered, and no other effect
             t2 = self._process_member(m, t, cache)
             if t2 != t:
                 skipped = True
@@ -119,16 +122,82 @@ class DispatchMixin:
             if now_c < due - EPS:
                 self.request_pass(self.clock.pass_at(due, t))
                 return t + RP_SLEEP if self.pbx else t
-        rows = self._candidates(q, m, cache)
-        if rows:
-            self._walk(m, q, rows, t, now_c)
+        if strategy.static_key:
+            # Level-sorted strategies: only rows whose agent is Waiting and offerable can be
+            # offered; the gate reduces to the highest open level (see _open_level).
+            listed = q.listed > 0
+            if listed and q.idle_rows:
+                self._walk_idle(m, q, t, now_c, cache)
+        else:
+            rows = self._candidates(q, m, cache)
+            listed = bool(rows)
+            if rows:
+                self._walk(m, q, rows, t, now_c)
+            elif strategy.pointer == "top-down" and (m.td_level or m.td_position):
+                m.td_level = m.td_position = 0  # reset only after a pass with zero rows (E9)
+                self.request_pass()
         q.C = now_c
-        if rows:
+        if listed:
             q.E = now_c
-        elif strategy.pointer == "top-down" and (m.td_level or m.td_position):
-            m.td_level = m.td_position = 0  # reset only after a pass with zero rows (E9)
-            self.request_pass()
         return t
+
+    def _open_level(self: Simulation, q: QueueState, m: Member, now_c: float) -> tuple[float, int | None]:
+        """The walk of §2.3 over the listed levels: (highest open level, first closed level)."""
+        if not q.tier_rules:
+            return math.inf, None
+        cur = 0
+        seen = 0
+        waited = now_c - m.J
+        for level in q.level_order():
+            if level > cur:
+                if q.no_agent_no_wait and seen == 0:
+                    cur = level
+                else:
+                    need = level * q.wait_second if q.multiply else q.wait_second
+                    if waited + EPS >= need:
+                        cur = level
+                    else:
+                        return cur, level
+            seen += q.level_counts[level]
+        return math.inf, None
+
+    def _walk_idle(
+        self: Simulation, m: Member, q: QueueState, t: float, now_c: float, cache: dict[int, list[Row]]
+    ) -> None:
+        strategy = q.strategy
+        rows = cache.get(q.id)
+        if rows is None:
+            rows = sorted(q.idle_rows, key=strategy.key)
+            cache[q.id] = rows
+        top, closed = self._open_level(q, m, now_c)
+        for row in rows:
+            if row.level > top:
+                assert closed is not None
+                need = closed * q.wait_second if q.multiply else q.wait_second
+                self.request_pass(self.clock.pass_at(m.J + need, t))
+                return
+            a = row.agent
+            if not (
+                row.state in CONTACTABLE_TIER
+                and a.state == WAITING
+                and a.status in OFFERABLE
+                and t + EPS >= a.wrap_until
+                and t + EPS >= a.ready_time
+            ):
+                continue
+            if strategy.rings:
+                if m.serving != strategy.name:
+                    return
+            else:
+                if m.state == M_WAITING:
+                    m.state = M_TRYING
+                    m.serving = a.ref
+                    self._member_changed(m, t)
+                if m.serving != a.ref:
+                    return
+            self._start_offer(m, row, t, now_c)
+            if strategy.fanout != "all":
+                return
 
     def _walk(self: Simulation, m: Member, q: QueueState, rows: list[Row], t: float, now_c: float) -> None:
         strategy = q.strategy

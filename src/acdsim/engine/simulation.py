@@ -26,7 +26,7 @@ from .records import (
     OfferRecord,
     Recorder,
 )
-from .state import LISTED, M_ANSWERED, M_LEFT, Agent, Member, QueueState, Row
+from .state import LISTED, M_ANSWERED, M_LEFT, OFFERABLE, WAITING, Agent, Member, QueueState, Row
 from .strategies import STRATEGIES
 from .streams import Streams
 
@@ -136,7 +136,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
                     agent.rows[q.id] = row
                     q.rows.append(row)
                     if agent.status in LISTED:
-                        q.listed += 1
+                        q.count_listed(row, 1)
             self.queues[q.id] = q
 
     # -- run ----------------------------------------------------------------------------------
@@ -215,11 +215,11 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
             for row in a.rows.values():
                 q = self.queues[row.queue]
                 if is_listed:
-                    q.listed += 1
+                    q.count_listed(row, 1)
                     if q.listed == 1:
                         q.na_epoch += 1
                 else:
-                    q.listed -= 1
+                    q.count_listed(row, -1)
                     if q.listed == 0:
                         self._queue_lost_agents(q)
         if old != status:
@@ -241,6 +241,16 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
 
     # -- records ------------------------------------------------------------------------------
     def _agent_changed(self, a: Agent, t: float) -> None:
+        """Every change of an agent's status or state comes through here."""
+        idle = a.state == WAITING and a.status in OFFERABLE
+        if idle != a.idle:
+            a.idle = idle
+            for row in a.rows.values():
+                rows = self.queues[row.queue].idle_rows
+                if idle:
+                    rows[row] = None
+                else:
+                    del rows[row]
         self.recorder.agent_state(AgentStateRecord(t, a.ref, a.status, a.state))
 
     def _member_changed(self, m: Member, t: float) -> None:

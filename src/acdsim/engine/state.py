@@ -26,7 +26,7 @@ class Agent:
         "behavior", "last_bridge_start", "last_bridge_end", "last_offered_call", "talk_time",
         "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer",
         "events", "spec", "draw_u", "draw_answer", "draw_reject", "offers", "no_answers",
-        "rejects", "busies", "offer_seq",
+        "rejects", "busies", "offer_seq", "idle",
     )
 
     def __init__(self, ref: str, kind: str, ident: int, index: int) -> None:
@@ -49,6 +49,7 @@ class Agent:
         self.offer: Offer | None = None
         self.offers = self.no_answers = self.rejects = self.busies = 0
         self.offer_seq = 0
+        self.idle = False  # Waiting and Available / On Demand: its rows are in idle_rows
 
     @property
     def free_from(self) -> float:
@@ -140,6 +141,7 @@ class QueueState:
         "na_reached", "discard_after", "resume", "system_score", "no_answer_status",
         "abandoned", "transfer_dst", "draw_talk", "draw_patience", "draw_pre_queue",
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
+        "idle_rows", "level_counts", "_levels", "plain",
     )
 
     def __init__(self, spec: Any, strategy: Any) -> None:
@@ -153,3 +155,20 @@ class QueueState:
         self.na_epoch = 0
         self.abandoned: dict[str, Member] = {}  # number -> latest abandoned member (resume)
         self.active = 0  # members in the queue (waiting, trying or talking)
+        self.idle_rows: dict[Row, None] = {}  # rows whose agent is Waiting and offerable
+        self.level_counts: dict[int, int] = {}  # listed rows per level
+        self._levels: list[int] | None = None
+        # A pass changes nothing for a member of a "plain" queue unless an agent is idle:
+        # level-sorted, one offer at a time (no Trying on first pass, no pointer, no sleep).
+        self.plain = strategy.static_key and not strategy.rings
+
+    def level_order(self) -> list[int]:
+        levels = self._levels
+        if levels is None:
+            levels = self._levels = sorted(k for k, n in self.level_counts.items() if n > 0)
+        return levels
+
+    def count_listed(self, row: Row, delta: int) -> None:
+        self.listed += delta
+        self.level_counts[row.level] = self.level_counts.get(row.level, 0) + delta
+        self._levels = None
