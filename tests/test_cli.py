@@ -24,8 +24,8 @@ def fake_runner(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
     calls: list[dict[str, Any]] = []
     module = types.ModuleType("acdsim.runner")
 
-    def run_scenario(scenario: Any, out_dir: Path, quiet: bool = False) -> int:
-        calls.append({"scenario": scenario, "out_dir": Path(out_dir), "quiet": quiet})
+    def run_scenario(scenario: Any, out_dir: Path, quiet: bool = False, **options: Any) -> int:
+        calls.append({"scenario": scenario, "out_dir": Path(out_dir), "quiet": quiet, **options})
         return 0
 
     module.run_scenario = run_scenario  # type: ignore[attr-defined]
@@ -110,12 +110,14 @@ def test_run_default_output_folder(
     assert fake_runner[0]["scenario"].seed == 0 and fake_runner[0]["quiet"] is False
 
 
-def test_run_without_runner_module(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, "acdsim.runner", None)  # import fails as if it did not exist
-    assert main(["run", QUICKSTART, "-o", str(tmp_path)]) == 0
-    assert "loaded" in capsys.readouterr().out
+def test_run_passes_only_and_jobs(fake_runner: list[dict[str, Any]], tmp_path: Path) -> None:
+    assert main(["run", QUICKSTART, "-o", str(tmp_path), "--only", "summary", "--only", "calls", "-j", "2", "-q"]) == 0
+    assert fake_runner[0]["only"] == ["summary", "calls"] and fake_runner[0]["jobs"] == 2
+
+
+def test_run_rejects_an_unknown_output(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["run", QUICKSTART, "-o", str(tmp_path), "--only", "sumary"]) == 2
+    assert "'sumary' is not one of" in capsys.readouterr().err
 
 
 def test_output_folder_is_a_file(

@@ -8,7 +8,6 @@ be added beside them (``@cli.command(...)``).
 
 from __future__ import annotations
 
-import importlib
 import json
 import re
 import sys
@@ -130,6 +129,12 @@ def schema_command() -> int:
 # -------------------------------------------------------------------------------------------- run
 
 
+OUTPUT_CHOICES = (
+    "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
+    "agent_states", "agent_pauses",
+)
+
+
 @cli.command("run")
 @click.argument("scenario", metavar="SCENARIO")
 @click.option("-o", "--out", "out_dir", metavar="DIR", help="output folder [default: out/<scenario name>]")
@@ -137,7 +142,14 @@ def schema_command() -> int:
 @click.option("--replications", type=click.IntRange(min=1), help="number of replications (overrides the file)")
 @click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
 @click.option("--horizon", type=DURATION, help=f"arrivals are generated in [0, horizon): {DURATION_HELP}")
-@click.option("-q", "--quiet", is_flag=True, help="do not print the summary table")
+@click.option(
+    "--only", "only", multiple=True, type=click.Choice(OUTPUT_CHOICES),
+    help="write only these outputs (repeatable; summary.json is always written). "
+    "'--only summary' keeps memory flat however many callers",
+)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), help="parallel processes for replications [default: all cores]")
+@click.option("--plots", is_flag=True, help="also write PNG plots into DIR")
+@click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar")
 def run_command(
     scenario: str,
     out_dir: str | None,
@@ -145,9 +157,15 @@ def run_command(
     replications: int | None,
     timing: str | None,
     horizon: float | None,
+    only: tuple[str, ...],
+    jobs: int | None,
+    plots: bool,
     quiet: bool,
 ) -> int:
     """Simulate SCENARIO and write its outputs (calls.csv, offers.csv, summary.json, ...) into DIR."""
+    from .progress import ProgressBar
+    from .runner import run_scenario
+
     overrides = {
         key: value
         for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))
@@ -156,18 +174,74 @@ def run_command(
     loaded = load_scenario(scenario, overrides=overrides or None)
     out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
     prepare_output_dir(out)
+    bar = ProgressBar(f"simulating {loaded.title}", enabled=None if not quiet else False)
     try:
-        runner = importlib.import_module("acdsim.runner")
-    except ModuleNotFoundError as exc:
-        if exc.name != "acdsim.runner":
-            raise
-        agents = len(loaded.agents.local) + len(loaded.agents.remote)
-        click.echo(
-            f"loaded: {scenario} ({len(loaded.queues)} queue(s), {agents} agent(s)); "
-            "the simulator (acdsim.runner) is not available, nothing was simulated"
+        status = run_scenario(
+            loaded, out, quiet=quiet, only=list(only) or None, progress=bar.update, jobs=jobs,
         )
-        return EXIT_OK
-    return int(runner.run_scenario(loaded, out, quiet=quiet))
+    finally:
+        bar.close()
+    if status != EXIT_OK:
+        return int(status)
+    (out / "scenario.yaml").write_text(Path(scenario).read_text(encoding="utf-8"), encoding="utf-8")
+    if plots:
+        from .plots import write_plots
+
+        written = write_plots(out)
+        if not quiet:
+            click.echo("plots: " + ", ".join(p.name for p in written))
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------- status
+
+
+@cli.command("status")
+@click.argument("scenario", metavar="SCENARIO")
+@click.option("--at", "at", type=DURATION, required=True, help="simulated time to look at")
+@click.option("--queue", "queue", type=int, help="only this queue (its id); prints that queue's answer")
+@click.option("--members", is_flag=True, help="the members list (GET .../queue/status/members/)")
+@click.option("--seed", type=click.IntRange(min=0), help="base random seed (overrides the file)")
+@click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
+def status_command(
+    scenario: str, at: float, queue: int | None, members: bool, seed: int | None, timing: str | None
+) -> int:
+    """Print, as JSON, what GET /extension/{id}/queue/status/ (or .../status/members/) would
+    have answered at simulated time D (replication 0)."""
+    from .output.status import status_at
+
+    overrides = {k: v for k, v in (("seed", seed), ("timing", timing)) if v is not None}
+    loaded = load_scenario(scenario, overrides=overrides or None)
+    if queue is not None and queue not in [q.id for q in loaded.queues]:
+        known = ", ".join(str(q.id) for q in loaded.queues)
+        raise click.BadParameter(f"no queue {queue} in {scenario} (queues: {known})", param_hint="--queue")
+    click.echo(json.dumps(status_at(loaded, at, queue=queue, members=members), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+# ----------------------------------------------------------------------------------------- report
+
+
+@cli.command("report")
+@click.argument("out_dir", metavar="OUTDIR")
+def report_command(out_dir: str) -> int:
+    """Build OUTDIR/report.html (KPI tables, plots, the scenario) from the files of a run."""
+    from .report import build_report
+
+    path = Path(out_dir)
+    if not (path / "summary.json").is_file():
+        raise click.BadParameter(f"{out_dir} holds no summary.json (is it the folder of an 'acdsim run'?)")
+    click.echo(f"wrote {build_report(path)}")
+    return EXIT_OK
+
+
+def _register_erlang() -> None:
+    from .cli_erlang import erlang_cmd
+
+    cli.add_command(erlang_cmd, "erlang")
+
+
+_register_erlang()
 
 
 def folder_name(title: str) -> str:

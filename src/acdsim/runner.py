@@ -110,7 +110,13 @@ class Outputs:
             f.discard()
 
 
-def run_replication(scenario: Scenario, k: int, out: Any, extra: Iterable[Any] = ()) -> dict[str, Any]:
+def run_replication(
+    scenario: Scenario,
+    k: int,
+    out: Any,
+    extra: Iterable[Any] = (),
+    on_time: Callable[[float], None] | None = None,
+) -> dict[str, Any]:
     """Run replication ``k``; stream its rows into ``out`` (an ``Outputs`` or ``MemoryOutputs``,
     or None for KPIs only); return its KPIs."""
     queue_ids = [q.id for q in scenario.queues]
@@ -141,7 +147,7 @@ def run_replication(scenario: Scenario, k: int, out: Any, extra: Iterable[Any] =
             writer = AgentEventWriter(scenario, out.events.line)
             writer.replication = k if out.reps else None
             recorders.append(writer)
-    stats = Simulation(scenario, Tee(*recorders), replication=k).run()  # type: ignore[arg-type]
+    stats = Simulation(scenario, Tee(*recorders), replication=k, progress=on_time).run()  # type: ignore[arg-type]
     result = kpis.finish(stats.end_time)
     if sampler is not None:
         sampler.finish(stats.end_time)
@@ -194,7 +200,7 @@ def run_scenario(
     out_dir: Path,
     quiet: bool = False,
     only: Iterable[str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Callable[[float, int], None] | None = None,
     jobs: int | None = 1,
 ) -> int:
     """Simulate every replication and write the outputs; return the exit status.
@@ -227,14 +233,19 @@ def run_scenario(
 
 def _run_sequential(
     scenario: Scenario, out_dir: Path, wanted: list[str], per_rep: list[dict[str, Any]],
-    progress: Callable[[int, int], None] | None,
+    progress: Callable[[float, int], None] | None,
 ) -> list[Path]:
     out = Outputs(out_dir, scenario, wanted)
     try:
-        for k in range(scenario.replications):
-            per_rep.append(run_replication(scenario, k, out))
+        reps = scenario.replications
+        for k in range(reps):
+            on_time = None
             if progress is not None:
-                progress(k + 1, scenario.replications)
+                def on_time(t: float, k: int = k) -> None:
+                    progress(k + min(t / scenario.horizon, 1.0), reps)
+            per_rep.append(run_replication(scenario, k, out, on_time=on_time))
+            if progress is not None:
+                progress(k + 1, reps)
         out.summary.line(json.dumps(build_summary(scenario, per_rep), indent=2, ensure_ascii=False))
     except BaseException:
         out.discard()
@@ -244,7 +255,7 @@ def _run_sequential(
 
 def _run_parallel(
     scenario: Scenario, out_dir: Path, wanted: list[str], jobs: int, per_rep: list[dict[str, Any]],
-    progress: Callable[[int, int], None] | None,
+    progress: Callable[[float, int], None] | None,
 ) -> list[Path]:
     reps = scenario.replications
     parts_root = Path(tempfile.mkdtemp(prefix=".acdsim-parts-", dir=out_dir))

@@ -43,7 +43,13 @@ class RunStats:
 class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     """A single replication. ``Simulation(scenario, recorder=..., replication=k).run()``."""
 
-    def __init__(self, scenario: Scenario, recorder: Recorder | None = None, replication: int = 0) -> None:
+    def __init__(
+        self,
+        scenario: Scenario,
+        recorder: Recorder | None = None,
+        replication: int = 0,
+        progress: Callable[[float], None] | None = None,
+    ) -> None:
         self.scenario = scenario
         self.recorder: Recorder = recorder if recorder is not None else NullRecorder()
         self.replication = replication
@@ -64,6 +70,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         self.pending_sources = 0
         self.stopped = False
         self._stop = self.env.event()
+        self.progress = progress  # called with the simulated time, 100 times over the horizon
         self.agents: dict[str, Agent] = {}
         self.queues: dict[int, QueueState] = {}
         self._build()
@@ -157,10 +164,18 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
             end = min(end, until)
         self.schedule(self.horizon, self._check_done)
         self.env.process(self._deadline(end))
+        if self.progress is not None:
+            self.schedule(self.horizon / 100, self._report_progress)
         self.env.run(until=self._stop)
         self.stopped = True
         self._flush()
         return RunStats(self.replication, sc.seed, self.env.now, self.passes, self.call_seq)
+
+    def _report_progress(self) -> None:
+        assert self.progress is not None
+        self.progress(self.env.now)
+        if self.env.now < self.horizon:
+            self.schedule(self.horizon / 100, self._report_progress)
 
     def _deadline(self, end: float):  # type: ignore[no-untyped-def]
         yield self.env.timeout(end)
