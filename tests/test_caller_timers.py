@@ -523,12 +523,6 @@ def test_E11_ring_progressively_window_delays_callers_of_other_queues():
     assert offers(rec)[0] == ("2-2", "local/3", 2.05, 5.05, "answered")  # continuous: no sleeps
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: the module's dispatcher keeps passing (and sleeping 0.5 s) from the first pass after "
-    "the progressive offer, so passes run at 0.2 + 0.6k; the engine starts the sleep chain only when "
-    "another event asks for a pass (B offered 2.6 instead of 3.1, agent 2 at 10.5 instead of 10.4)",
-)
 def test_E11_pbx_sleep_chain_runs_from_the_pass_after_the_offer():
     """E11: passes at 0.2 + 0.6k while A is in its window: B (inserted after the 2.0 pass's sleep) is offered at 3.1, agent 2 at 10.4."""
     _, rec = run_sim(_e11_scenario("pbx"))

@@ -55,19 +55,31 @@ class DispatchMixin:
             return
         self.passes += 1
         snapshot = [m for m in self.members if self._processable(m)]
-        t = now
+        self._pass_from(snapshot, 0, False)
+
+    def _pass_from(self: Simulation, snapshot: list[Member], i: int, slept: bool) -> None:
+        """Process the pass's members from index ``i`` on, in score order.
+
+        In pbx timing a ring-progressively member inside its delay window makes the module
+        sleep 0.5 s inside the pass (E11): the rest of the pass resumes after the sleep and
+        the next pass comes 0.1 s after the pass ends.
+        """
+        t = self.env.now
         cache: dict[int, list[Row]] = {}
-        skipped = False
-        for m in snapshot:
+        n = len(snapshot)
+        while i < n:
+            m = snapshot[i]
+            i += 1
             q = m.queue
             if q.plain and not q.idle_rows:
                 continue  # nothing this member could be offered, and no other effect
-            t2 = self._process_member(m, t, cache)
-            if t2 != t:
-                skipped = True
-                t = t2
-        if skipped and self.pbx:
-            # E11: the sleeps blocked the whole dispatcher; the next pass follows the last one.
+            if slept and not self._processable(m):
+                continue  # left, or answered, while the dispatcher slept
+            if self._process_member(m, t, cache) and self.pbx:
+                self.blocked_until = t + RP_SLEEP
+                self.schedule(RP_SLEEP, self._pass_from, snapshot, i, True)
+                return
+        if slept:
             self.blocked_until = t
             self.request_pass(t + 0.1)
 
@@ -110,7 +122,9 @@ class DispatchMixin:
         first = [r for r in ordered if r.level == pointer.level and r.position > pointer.position]
         return first + ordered
 
-    def _process_member(self: Simulation, m: Member, t: float, cache: dict[int, list[Row]]) -> float:
+    def _process_member(self: Simulation, m: Member, t: float, cache: dict[int, list[Row]]) -> bool:
+        """One member's turn in a pass; True when it was skipped inside its ring-progressively
+        window (the module then sleeps in the dispatcher)."""
         q = m.queue
         strategy = q.strategy
         now_c = self.clock.fl(t)
@@ -121,7 +135,7 @@ class DispatchMixin:
             due = m.last_originated + q.rp_delay
             if now_c < due - EPS:
                 self.request_pass(self.clock.pass_at(due, t))
-                return t + RP_SLEEP if self.pbx else t
+                return True
         if strategy.static_key:
             # Level-sorted strategies: only rows whose agent is Waiting and offerable can be
             # offered; the gate reduces to the highest open level (see _open_level).
@@ -139,7 +153,7 @@ class DispatchMixin:
         q.C = now_c
         if listed:
             q.E = now_c
-        return t
+        return False
 
     def _open_level(self: Simulation, q: QueueState, m: Member, now_c: float) -> tuple[float, int | None]:
         """The walk of §2.3 over the listed levels: (highest open level, first closed level)."""
@@ -249,6 +263,10 @@ class DispatchMixin:
             # The module re-examines the member on every 100 ms pass; the next agent is due
             # once the delay has expired (§1.4.8), so make sure a pass runs then.
             self.request_pass(self.clock.pass_at(now_c + q.rp_delay, t))
+            if self.pbx:
+                # The module keeps passing every 100 ms and sleeps 0.5 s on this member until
+                # its window ends (E11): the chain of slow passes starts on the next tick.
+                self.request_pass(self.clock.next_pass(t))
         if q.strategy.pointer == "top-down":
             m.td_level, m.td_position = row.level, row.position
         offer = Offer(m, a, row, t)
