@@ -490,3 +490,16 @@ def test_ties_locals_before_remotes():
     }
     sc = with_trace(Scenario.model_validate(data), 1, [1.0])
     assert offers(run(sc))[0][1] == "local/5"
+
+
+def test_top_down_never_offers_an_agent_at_level_0_position_0():
+    """§1.4.7: the pointer starts at (0, 0) and lists rows after it, so (0, 0) is never offered."""
+    from simkit import tier as tier_
+
+    sc = scenario(agents=[agent(1)], tiers=[tier_(1, 0, 0)], strategy="top-down", trace=[1.0],
+                  timing="continuous", horizon=100, drain_limit=50)
+    rec = run(sc)
+    assert offers(rec) == [] and [c.outcome for c in rec.calls] == ["in_queue"]
+    from acdsim.model.advice import warnings
+
+    assert [p for p, _ in warnings(sc)] == ["queues[0].agents.local[0]"]

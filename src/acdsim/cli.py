@@ -69,6 +69,13 @@ def report_problems(problems: Sequence[Problem]) -> None:
         click.echo(problem.format(), err=True)
 
 
+def report_warnings(file: str, scenario: Any) -> None:
+    from .model.advice import warnings
+
+    for path, message in warnings(scenario):
+        click.echo(f"warning: {file}: {path}: {message}", err=True)
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -105,12 +112,13 @@ def validate_command(files: tuple[str, ...]) -> int:
     status = EXIT_OK
     for file in files:
         try:
-            load_scenario(file)
+            loaded = load_scenario(file)
         except ScenarioError as exc:
             report_problems(exc.problems)
             status = EXIT_BAD_INPUT
         else:
             click.echo(f"ok: {file}")
+            report_warnings(file, loaded)
     return status
 
 
@@ -172,6 +180,8 @@ def run_command(
         if value is not None
     }
     loaded = load_scenario(scenario, overrides=overrides or None)
+    if not quiet:
+        report_warnings(scenario, loaded)
     out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
     prepare_output_dir(out)
     bar = ProgressBar(f"simulating {loaded.title}", enabled=None if not quiet else False)
