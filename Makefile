@@ -29,6 +29,7 @@ lint: $(STAMP)
 	$(BIN)/mypy src
 
 bench: $(STAMP)
+	@test $(VENV)/.installed-bench -nt pyproject.toml || { $(BIN)/python -m pip install --quiet -e '.[test,bench]' && touch $(VENV)/.installed-bench; }
 	$(BIN)/python bench/run.py
 
 clean:

@@ -1,0 +1,409 @@
+"""Callers per second of acdsim, next to Ciw, plain simpy and a bare heapq loop (issue #6).
+
+    .venv/bin/python bench/run.py                 # everything (make bench), a few minutes
+    .venv/bin/python bench/run.py --quick         # 10x fewer callers, a smoke run
+    .venv/bin/python bench/run.py --only ciw-mm50 --only acdsim-mm50
+    .venv/bin/python bench/run.py --profile       # cProfile of the acdsim M/M/50 engine-only run
+    .venv/bin/python bench/run.py --markdown      # the tables as Markdown (docs/performance.md)
+
+1. The same M/M/50 (900 calls/h, exponential talk mean 180 s, 50 agents, rho 0.9; 200,000
+   callers) run by acdsim (as a whole ``acdsim run`` process, and engine-only in this process),
+   Ciw, plain simpy and a heapq event loop; every mean wait is checked against Erlang C.
+2. acdsim-only workloads, engine-only: the M/M/50 in pbx timing, a tiered queue with tier
+   rules and delays, ring-all, 5 queues sharing 100 agents, and 1,000,000 callers of the M/M/50
+   with only the summary written (peak RSS of that process).
+3. bench_load.py: loading a scenario with 2,000 agents and 50 queues.
+
+Then the targets of issue #6, each met or not. Nothing here is run by the test suite except
+``--quick`` smoke runs (tests/test_bench_smoke.py), which check no timing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+if str(HERE) not in sys.path:
+    sys.path.insert(0, str(HERE))
+
+import peers  # noqa: E402
+import workloads  # noqa: E402
+
+CALLERS = 200_000  # per workload (--quick: 20,000)
+BIG_CALLERS = 1_000_000  # the summary-only memory run (--quick: 100,000)
+
+
+@dataclass
+class Row:
+    name: str  # the --only name
+    label: str  # what is shown in the table
+    section: str  # "compare" (the M/M/50 vs peers), "acdsim" or "load"
+    callers: int = 0
+    seconds: float = math.nan
+    mean_wait: float | None = None
+    ci: float | None = None  # half-width of the 95 % CI of mean_wait (batch means)
+    rss_mb: float | None = None
+    timing: str = ""
+    note: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rate(self) -> float:
+        return self.callers / self.seconds if self.seconds > 0 else math.nan
+
+
+# ------------------------------------------------------------------------------------------
+# acdsim, in this process and as a whole process
+
+
+def run_engine(data: dict[str, Any]) -> tuple[int, float, float | None, dict[str, Any]]:
+    """Time ``run_replication(scenario, 0, None)``: the engine with the KPI recorder, as
+    ``acdsim run`` runs it, without loading a file or writing outputs. Returns callers
+    (offered), seconds, mean wait over all queues and the KPIs."""
+    from acdsim.runner import run_replication
+
+    sc = workloads.scenario(data)
+    start = time.perf_counter()
+    result = run_replication(sc, 0, None)
+    seconds = time.perf_counter() - start
+    callers, wait = _callers_and_wait(result["queues"])
+    return callers, seconds, wait, result
+
+
+def _callers_and_wait(queues: dict[str, Any]) -> tuple[int, float | None]:
+    callers = sum(q["offered"] for q in queues.values())
+    left = [(q["offered"] - q["in_queue_at_end"], q["mean_wait"]) for q in queues.values()]
+    n = sum(k for k, w in left if w is not None)
+    wait = sum(k * w for k, w in left if w is not None) / n if n else None
+    return callers, wait
+
+
+def acdsim_command() -> list[str]:
+    """``acdsim`` as a user runs it: the console script beside this interpreter."""
+    script = Path(sys.executable).parent / "acdsim"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "acdsim"]
+
+
+def run_process(data: dict[str, Any]) -> tuple[int, float, float | None, float]:
+    """``acdsim run SCENARIO --only summary -q`` in a subprocess: wall time from start to exit
+    (interpreter start-up, imports, loading the YAML, the run, writing summary.json), callers,
+    mean wait and the peak RSS of that process in MB (its own rusage from wait4, which is what
+    ``getrusage(RUSAGE_CHILDREN)`` reports when it is the only child)."""
+    with tempfile.TemporaryDirectory(prefix="acdsim-bench-") as tmp:
+        path = workloads.write_yaml(data, Path(tmp) / "scenario.yaml")
+        out = Path(tmp) / "out"
+        cmd = [*acdsim_command(), "run", str(path), "--only", "summary", "-q", "-o", str(out)]
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        stdout, stderr = proc.communicate()
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr.decode()}")
+        summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    callers, wait = _callers_and_wait(summary["queues"])
+    rss = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
+    return callers, seconds, wait, rss
+
+
+# ------------------------------------------------------------------------------------------
+# The benchmarks
+
+
+def b_acdsim_process(n: int, seed: int) -> Row:
+    callers, seconds, wait, rss = run_process(workloads.mm50(n, "continuous", seed))
+    return Row("acdsim-mm50-process", "acdsim (whole process)", "compare", callers, seconds,
+               wait, rss_mb=rss, timing="continuous")
+
+
+def b_acdsim_engine(n: int, seed: int) -> Row:
+    callers, seconds, wait, _ = run_engine(workloads.mm50(n, "continuous", seed))
+    return Row("acdsim-mm50", "acdsim (engine only)", "compare", callers, seconds, wait,
+               timing="continuous")
+
+
+def _peer(name: str, label: str, fn: Callable[[int, int], peers.PeerResult]) -> Callable[[int, int], Row]:
+    def bench(n: int, seed: int) -> Row:
+        r = fn(n, seed)
+        wait, ci = peers.batch_means(r.waits)
+        return Row(name, label, "compare", r.callers, r.seconds, wait, ci)
+
+    return bench
+
+
+def _engine(name: str, label: str, build: Callable[[int, str, int], dict[str, Any]], timing: str) -> Callable[[int, int], Row]:
+    def bench(n: int, seed: int) -> Row:
+        callers, seconds, wait, _ = run_engine(build(n, timing, seed))
+        return Row(name, label, "acdsim", callers, seconds, wait, timing=timing)
+
+    return bench
+
+
+def b_big(n: int, seed: int) -> Row:
+    big = n * BIG_CALLERS // CALLERS
+    callers, seconds, wait, rss = run_process(workloads.mm50(big, "continuous", seed))
+    return Row("acdsim-1m-summary", f"M/M/50, {big:,} callers, --only summary (whole process)",
+               "acdsim", callers, seconds, wait, rss_mb=rss, timing="continuous")
+
+
+def b_load(n: int, seed: int) -> Row:
+    """bench/bench_load.py in a subprocess (its own line of output)."""
+    quick = n < CALLERS
+    cmd = [sys.executable, str(HERE / "bench_load.py"), "--repeat", "1" if quick else "3"]
+    if quick:
+        cmd += ["--agents", "200", "--queues", "10"]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    return Row("load", "bench_load.py", "load", 0, seconds, note=proc.stdout.strip())
+
+
+BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
+    "acdsim-mm50-process": b_acdsim_process,
+    "acdsim-mm50": b_acdsim_engine,
+    "ciw-mm50": _peer("ciw-mm50", "Ciw", peers.ciw_mm50),
+    "simpy-mm50": _peer("simpy-mm50", "simpy (process per caller, Resource)", peers.simpy_mm50),
+    "heapq-mm50": _peer("heapq-mm50", "heapq event loop", peers.heapq_mm50),
+    "acdsim-mm50-pbx": _engine("acdsim-mm50-pbx", "M/M/50 rho 0.9", workloads.mm50, "pbx"),
+    "acdsim-tiered": _engine(
+        "acdsim-tiered", "tiered: 3 levels, tier rules, delays, no-answers (45 agents, rho ~0.85)",
+        workloads.tiered, "pbx"),
+    "acdsim-ring-all": _engine(
+        "acdsim-ring-all", "ring-all, 30 agents, answer time exp. mean 4 s (rho ~0.85)",
+        workloads.ring_all, "pbx"),
+    "acdsim-multi-queue": _engine(
+        "acdsim-multi-queue", "5 queues sharing 100 agents on 2-3 levels (rho ~0.85)",
+        workloads.multi_queue, "pbx"),
+    "acdsim-1m-summary": b_big,
+    "load": b_load,
+}
+
+
+# ------------------------------------------------------------------------------------------
+# Output
+
+
+def erlang_c_wait() -> float:
+    from acdsim.erlang import mmc
+
+    return mmc(calls_per_hour=workloads.MM50_CALLS_PER_HOUR, aht=workloads.MM50_AHT,
+               agents=workloads.MM50_AGENTS).asa
+
+
+def _fmt_rate(x: float) -> str:
+    return f"{x:,.0f}" if math.isfinite(x) else "-"
+
+
+def _wait_cell(r: Row, exact: float) -> tuple[str, str]:
+    if r.mean_wait is None:
+        return "-", "-"
+    if r.ci is not None and math.isfinite(r.ci):
+        covered = abs(r.mean_wait - exact) <= r.ci
+        return (f"{r.mean_wait:.2f} ± {r.ci:.2f}",
+                f"{(r.mean_wait / exact - 1) * 100:+.1f} % ({'CI covers it' if covered else 'CI misses it'})")
+    return f"{r.mean_wait:.2f}", f"{(r.mean_wait / exact - 1) * 100:+.1f} %"
+
+
+def _table(header: Sequence[str], rows: list[list[str]], markdown: bool) -> str:
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
+        lines += ["| " + " | ".join(r) + " |" for r in rows]
+        return "\n".join(lines)
+    widths = [max(len(h), *(len(r[i]) for r in rows)) for i, h in enumerate(header)]
+    fmt = "  ".join(f"{{:{'<' if i == 0 else '>'}{w}}}" for i, w in enumerate(widths))
+    return "\n".join([fmt.format(*header), fmt.format(*("-" * w for w in widths))]
+                     + [fmt.format(*r) for r in rows])
+
+
+def compare_table(rows: list[Row], markdown: bool) -> str:
+    exact = erlang_c_wait()
+    by = {r.name: r for r in rows}
+    proc, eng = by.get("acdsim-mm50-process"), by.get("acdsim-mm50")
+    out = []
+    for r in rows:
+        wait, vs = _wait_cell(r, exact)
+        ratio_p = f"{proc.rate / r.rate:.2f}x" if proc and r is not proc else "-"
+        ratio_e = f"{eng.rate / r.rate:.2f}x" if eng and r is not eng else "-"
+        out.append([r.label, f"{r.callers:,}", f"{r.seconds:.2f}", _fmt_rate(r.rate), wait, vs,
+                    ratio_p, ratio_e])
+    header = ["implementation", "callers", "seconds", "callers/s", "mean wait (s)",
+              f"vs Erlang C {exact:.4f} s", "acdsim process ÷", "acdsim engine ÷"]
+    return _table(header, out, markdown)
+
+
+def acdsim_table(rows: list[Row], markdown: bool) -> str:
+    out = []
+    for r in rows:
+        rss = f"{r.rss_mb:.0f}" if r.rss_mb is not None else "-"
+        wait = f"{r.mean_wait:.2f}" if r.mean_wait is not None else "-"
+        out.append([r.label, r.timing, f"{r.callers:,}", f"{r.seconds:.2f}", _fmt_rate(r.rate), wait, rss])
+    header = ["workload (engine only unless said)", "timing", "callers", "seconds", "callers/s",
+              "mean wait (s)", "peak RSS (MB)"]
+    return _table(header, out, markdown)
+
+
+def targets(rows: list[Row]) -> list[tuple[str, str, str]]:
+    """(target, measured, met / not met / not measured)."""
+    by = {r.name: r for r in rows}
+
+    def rate_target(name: str, floor: float, what: str) -> tuple[str, str, str]:
+        r = by.get(name)
+        if r is None:
+            return what, "-", "not measured"
+        return what, f"{r.rate:,.0f} callers/s", "met" if r.rate >= floor else "NOT MET"
+
+    out = []
+    eng, ciw = by.get("acdsim-mm50"), by.get("ciw-mm50")
+    what = "M/M/50 continuous, engine only >= 3x Ciw's callers/s"
+    if eng and ciw:
+        ratio = eng.rate / ciw.rate
+        out.append((what, f"{ratio:.2f}x", "met" if ratio >= 3 else "NOT MET"))
+    else:
+        out.append((what, "-", "not measured"))
+    out.append(rate_target("acdsim-mm50", 60_000, "M/M/50 continuous, engine only >= 60,000 callers/s"))
+    out.append(rate_target("acdsim-mm50-pbx", 40_000, "M/M/50 pbx >= 40,000 callers/s"))
+    for name in ("acdsim-tiered", "acdsim-ring-all", "acdsim-multi-queue"):
+        out.append(rate_target(name, 20_000, f"{name.removeprefix('acdsim-')} >= 20,000 callers/s"))
+    big = by.get("acdsim-1m-summary")
+    what = "1,000,000 callers, --only summary: peak RSS < 300 MB"
+    if big is None or big.rss_mb is None:
+        out.append((what, "-", "not measured"))
+    else:
+        scaled = "" if big.callers >= 900_000 else f" ({big.callers:,} callers: --quick)"
+        out.append((what, f"{big.rss_mb:.0f} MB{scaled}", "met" if big.rss_mb < 300 else "NOT MET"))
+    return out
+
+
+def machine() -> str:
+    cpu = "?"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    versions = []
+    for mod in ("simpy", "numpy", "ciw"):
+        try:
+            versions.append(f"{mod} {__import__(mod).__version__}")
+        except ImportError:
+            versions.append(f"{mod} (not installed)")
+    try:
+        load = "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+    except OSError:
+        load = "load average ?"
+    commit = _git("rev-parse", "--short", "HEAD")
+    dirty = " (+ uncommitted changes)" if _git("status", "--porcelain", "--", "src") else ""
+    return (f"{os.cpu_count()} CPUs ({cpu}); Python {platform.python_version()}; "
+            f"{', '.join(versions)}; {load}; acdsim commit {commit}{dirty}")
+
+
+def _git(*args: str) -> str:
+    try:
+        return subprocess.run(["git", *args], cwd=HERE.parent, capture_output=True, text=True,
+                              check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "?"
+
+
+def profile(n: int, seed: int, top: int = 15) -> None:
+    """cProfile of the engine-only M/M/50 run, the ``top`` functions by own time."""
+    import cProfile
+    import io
+    import pstats
+
+    from acdsim.runner import run_replication
+
+    sc = workloads.scenario(workloads.mm50(n, "continuous", seed))
+    prof = cProfile.Profile()
+    prof.enable()
+    run_replication(sc, 0, None)
+    prof.disable()
+    buf = io.StringIO()
+    pstats.Stats(prof, stream=buf).strip_dirs().sort_stats("tottime").print_stats(top)
+    print(f"cProfile, acdsim M/M/50 continuous engine only, {n:,} callers; {machine()}")
+    print(buf.getvalue().rstrip())
+
+
+# ------------------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> list[Row]:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="benchmarks: " + ", ".join(BENCHMARKS))
+    parser.add_argument("--quick", action="store_true", help="10x fewer callers (smoke runs)")
+    parser.add_argument("--callers", type=int, default=None,
+                        help=f"callers per workload (default {CALLERS:,}, --quick {CALLERS // 10:,}); "
+                             f"the summary-only run gets 5x as many")
+    parser.add_argument("--only", action="append", default=None, metavar="NAME",
+                        help="run only this benchmark (repeatable, or comma-separated)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
+    parser.add_argument("--profile", action="store_true",
+                        help="instead of timing: cProfile the acdsim M/M/50 engine-only run")
+    args = parser.parse_args(argv)
+    n = args.callers or (CALLERS // 10 if args.quick else CALLERS)
+
+    if args.profile:
+        profile(n, args.seed)
+        return []
+    names = list(BENCHMARKS)
+    if args.only:
+        wanted = [w.strip() for item in args.only for w in item.split(",") if w.strip()]
+        unknown = [w for w in wanted if w not in BENCHMARKS]
+        if unknown:
+            parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+        names = [name for name in names if name in wanted]
+    if "ciw-mm50" in names:
+        try:
+            import ciw  # noqa: F401
+        except ImportError:
+            print("ciw is not installed (pip install -e '.[bench]'); skipping ciw-mm50", file=sys.stderr)
+            names.remove("ciw-mm50")
+
+    print(f"# acdsim benchmark, {n:,} callers per workload; {machine()}", flush=True)
+    rows = []
+    started = time.perf_counter()
+    for name in names:
+        print(f"  {name} ...", end="", file=sys.stderr, flush=True)
+        row = BENCHMARKS[name](n, args.seed)
+        print(f" {row.seconds:.1f} s", file=sys.stderr, flush=True)
+        rows.append(row)
+
+    md = args.markdown
+    compare = [r for r in rows if r.section == "compare"]
+    if compare:
+        print(f"\n## The same M/M/50 (rho 0.9, 50 servers), ~{n:,} callers\n")
+        print(compare_table(compare, md))
+        print("\nmean wait: ± the half-width of a 95 % batch-means confidence interval (20 batches).")
+    own = [r for r in rows if r.section == "acdsim"]
+    if own:
+        print(f"\n## acdsim workloads, ~{n:,} callers each\n")
+        print(acdsim_table(own, md))
+    for r in rows:
+        if r.section == "load":
+            print(f"\n## Loading (bench_load.py)\n\n{r.note}")
+    if any(r.section != "load" for r in rows):
+        print("\n## Targets (issue #6)\n")
+        print(_table(["target", "measured", "status"], [list(t) for t in targets(rows)], md))
+    print(f"\ntotal {time.perf_counter() - started:.0f} s")
+    return rows
+
+
+if __name__ == "__main__":
+    main()
