@@ -88,7 +88,7 @@ class OutcomeMixin:
         a.state = IDLE if offer.on_demand else WAITING
         wrap = a.wrap_up
         a.wrap_until = self.clock.wrap_until(now, wrap)
-        if wrap > 0:
+        if wrap > 0 and self.record_pauses:
             self.recorder.agent_pause(AgentPauseRecord(a.ref, "wrap_up", now, a.wrap_until))
         self._agent_changed(a, now)
         self._finish_call(m, "answered", now)
@@ -121,7 +121,8 @@ class OutcomeMixin:
                 a.rejects += 1
         if delay > 0:
             a.ready_time = self.clock.fl(now) + delay
-            self.recorder.agent_pause(AgentPauseRecord(a.ref, _DELAY[result], now, a.ready_time))
+            if self.record_pauses:
+                self.recorder.agent_pause(AgentPauseRecord(a.ref, _DELAY[result], now, a.ready_time))
         if not offer.ring_strategy and m.serving == a.ref and m.state == M_TRYING:
             m.serving = ""
             m.state = M_WAITING

@@ -141,3 +141,14 @@ class ListRecorder:
 
     def agent_event(self, record: AgentEventRecord) -> None:
         self.agent_events.append(record)
+
+
+def wants(recorder: object, method: str) -> bool:
+    """Whether ``recorder`` does anything with records of kind ``method`` (so the engine can
+    skip building records nobody reads)."""
+    ask = getattr(recorder, "wants", None)
+    if callable(ask):
+        return bool(ask(method))
+    if isinstance(recorder, NullRecorder):
+        return getattr(type(recorder), method) is not getattr(NullRecorder, method)
+    return True

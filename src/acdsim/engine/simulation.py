@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import simpy
+from simpy.core import NORMAL
 
 from ..model import Scenario, Shift, StatusChange
 from .callers import CallerMixin
@@ -25,6 +26,7 @@ from .records import (
     NullRecorder,
     OfferRecord,
     Recorder,
+    wants,
 )
 from .state import LISTED, M_ANSWERED, M_LEFT, OFFERABLE, WAITING, Agent, Member, QueueState, Row
 from .strategies import STRATEGIES
@@ -40,6 +42,25 @@ class RunStats:
     callers: int
 
 
+class _Call:
+    """The lightest event simpy's loop can run: it only reads ``callbacks`` and ``_ok``."""
+
+    __slots__ = ("callbacks", "fn", "args")
+    _ok = True
+
+    def __init__(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+        self.fn = fn
+        self.args = args
+        self.callbacks = _FIRE
+
+
+def _fire(event: _Call) -> None:
+    event.fn(*event.args)
+
+
+_FIRE = [_fire]
+
+
 class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     """A single replication. ``Simulation(scenario, recorder=..., replication=k).run()``."""
 
@@ -52,6 +73,9 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     ) -> None:
         self.scenario = scenario
         self.recorder: Recorder = recorder if recorder is not None else NullRecorder()
+        self.record_members = wants(self.recorder, "member_state")
+        self.record_agents = wants(self.recorder, "agent_state")
+        self.record_pauses = wants(self.recorder, "agent_pause")
         self.replication = replication
         self.clock = clock_for(scenario.timing)
         self.pbx = self.clock is PbxClock
@@ -77,8 +101,8 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
 
     # -- kernel -------------------------------------------------------------------------------
     def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
-        event = self.env.timeout(max(delay, 0.0))
-        event.callbacks.append(lambda _e: fn(*args))
+        """Call ``fn(*args)`` after ``delay`` simulated seconds (a simpy event, no process)."""
+        self.env.schedule(_Call(fn, args), NORMAL, delay if delay > 0.0 else 0.0)
 
     # -- set-up -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -266,9 +290,12 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
                     rows[row] = None
                 else:
                     del rows[row]
-        self.recorder.agent_state(AgentStateRecord(t, a.ref, a.status, a.state))
+        if self.record_agents:
+            self.recorder.agent_state(AgentStateRecord(t, a.ref, a.status, a.state))
 
     def _member_changed(self, m: Member, t: float) -> None:
+        if not self.record_members:
+            return
         serving = m.serving
         self.recorder.member_state(
             MemberStateRecord(t, m.call_id, m.queue.id, m.number, m.state, serving, m.first_joined)

@@ -137,6 +137,8 @@ class KpiRecorder(NullRecorder):
 
     def agent_state(self, r: AgentStateRecord) -> None:
         a = self.agents[r.agent]
+        if r.status == a.status:
+            return  # a state change: only status changes move the logged-in clock
         if a.status != "logged_out":
             a.logged_in += _overlap(a.since, r.time, self.warmup)
         a.status = r.status

@@ -11,18 +11,25 @@ METHODS = ("call", "offer", "agent_state", "agent_pause", "member_state", "agent
 
 class Tee:
     def __init__(self, *recorders: Any) -> None:
+        self._wanted: set[str] = set()
         for name in METHODS:
             targets = [
                 getattr(r, name)
                 for r in recorders
                 if not (isinstance(r, NullRecorder) and getattr(type(r), name) is getattr(NullRecorder, name))
             ]
+            if targets:
+                self._wanted.add(name)
             if not targets:
                 setattr(self, name, _noop)
             elif len(targets) == 1:
                 setattr(self, name, targets[0])
             else:
                 setattr(self, name, _fan(targets))
+
+
+    def wants(self, name: str) -> bool:
+        return name in self._wanted
 
 
 def _noop(record: Any) -> None:
