@@ -13,7 +13,7 @@ from typing import Any
 
 from .model import Scenario
 from .model.scenario import DEFAULT_START
-from .units import DURATION_HELP
+from .units import DURATION_HELP, DURATION_PATTERN
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 TITLE = "acdsim scenario (format version 1)"
@@ -23,7 +23,6 @@ HIDDEN_DEFS = ("_Unknown", "_NoArrivals", "TraceRow")
 HIDDEN_FIELDS = {("TraceArrivals", "rows")}
 
 DISTRIBUTION_DEFS = ("Constant", "Exponential", "Uniform", "LogNormal", "Gamma", "Erlang", "Empirical")
-DURATION_PATTERN = r"^\s*[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?\s*(ms|s|min|m|h|d)?\s*$"
 
 
 def duration_schema() -> dict[str, Any]:

@@ -6,12 +6,12 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from ..units import DURATION_HELP, parse_duration
+from ..units import DURATION_HELP, DURATION_PATTERN, parse_duration
 
 DURATION_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {"type": "number", "minimum": 0},
-        {"type": "string", "pattern": r"^\s*[0-9]*\.?[0-9]+([eE][-+]?[0-9]+)?\s*(ms|s|min|m|h|d)?\s*$"},
+        {"type": "string", "pattern": DURATION_PATTERN},
     ],
     "description": DURATION_HELP,
 }
