@@ -226,7 +226,12 @@ def run_scenario(
         return 130
     if not quiet:
         console = Console()
-        console.print(summary_table(json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))))
+        queue_agents = {
+            str(q.id): [f"{kind}/{t.agent_id}" for kind in ("local", "remote") for t in getattr(q.agents, kind)]
+            for q in scenario.queues
+        }
+        summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
+        console.print(summary_table(summary, queue_agents))
         console.print("wrote " + ", ".join(p.name for p in written) + f" to {out_dir}")
     return 0
 

@@ -15,7 +15,8 @@ def _sec(v: Any) -> str:
     return "—" if v is None else f"{v:.1f}"
 
 
-def summary_table(summary: dict[str, Any]) -> Table:
+def summary_table(summary: dict[str, Any], queue_agents: dict[str, list[str]] | None = None) -> Table:
+    """One row per queue; occupancy is the mean over the agents with a tier in that queue."""
     reps = summary["replications"]
     title = f"{summary['scenario']} — {summary['timing']} timing"
     if reps > 1:
@@ -25,7 +26,8 @@ def summary_table(summary: dict[str, Any]) -> Table:
         table.add_column(column, justify="right")
     agents = summary["agents"]
     for qid, q in summary["queues"].items():
-        occ = [a["occupancy"] for a in agents.values() if a.get("occupancy") is not None]
+        refs = queue_agents.get(qid, list(agents)) if queue_agents is not None else list(agents)
+        occ = [agents[r]["occupancy"] for r in refs if agents[r].get("occupancy") is not None]
         table.add_row(
             qid,
             f"{q['offered']:.0f}" if reps > 1 else str(q["offered"]),
