@@ -97,27 +97,40 @@ def acdsim_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "acdsim"]
 
 
+# Runs argv[2:] and writes its wall time, CPU time and peak RSS (KiB) as JSON to argv[1].
+# The measured process must be started from a small process: a child's ru_maxrss counts the
+# RSS of the process it was forked (or vforked) from, so run straight from this one, after Ciw
+# has held 200,000 individuals in memory, it would report this process's size, not its own.
+_SHIM = """
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.call(sys.argv[2:])
+seconds = time.perf_counter() - start
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as f:
+    json.dump({"code": code, "seconds": seconds, "cpu": u.ru_utime + u.ru_stime,
+               "maxrss": u.ru_maxrss}, f)
+"""
+
+
 def run_process(data: dict[str, Any]) -> tuple[int, float, float, float | None, float]:
     """``acdsim run SCENARIO --only summary -q`` in a subprocess: wall time from start to exit
     (interpreter start-up, imports, loading the YAML, the run, writing summary.json), callers,
-    CPU seconds, mean wait and the peak RSS of that process in MB (its own rusage from wait4, which is what
-    ``getrusage(RUSAGE_CHILDREN)`` reports when it is the only child)."""
+    CPU seconds, mean wait, and the peak RSS of that process in MB
+    (``getrusage(RUSAGE_CHILDREN).ru_maxrss`` in a small parent, see ``_SHIM``)."""
     with tempfile.TemporaryDirectory(prefix="acdsim-bench-") as tmp:
         path = workloads.write_yaml(data, Path(tmp) / "scenario.yaml")
-        out = Path(tmp) / "out"
+        out, measured = Path(tmp) / "out", Path(tmp) / "measured.json"
         cmd = [*acdsim_command(), "run", str(path), "--only", "summary", "-q", "-o", str(out)]
-        start = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        stdout, stderr = proc.communicate()
-        if proc.returncode != 0:
-            raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr.decode()}")
+        proc = subprocess.run([sys.executable, "-c", _SHIM, str(measured), *cmd],
+                              capture_output=True, text=True)
+        m = json.loads(measured.read_text()) if measured.exists() else {"code": proc.returncode}
+        if proc.returncode != 0 or m["code"] != 0:
+            raise RuntimeError(f"{' '.join(cmd)} exited {m['code']}:\n{proc.stderr}")
         summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     callers, wait = _callers_and_wait(summary["queues"])
-    rss = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 2**20
-    return callers, seconds, usage.ru_utime + usage.ru_stime, wait, rss
+    rss = m["maxrss"] / 1024 if sys.platform != "darwin" else m["maxrss"] / 2**20
+    return callers, m["seconds"], m["cpu"], wait, rss
 
 
 # ------------------------------------------------------------------------------------------
