@@ -4,8 +4,6 @@ timeout (§4.5, E6, E19), resume (§4.7, E22) and retries.
 
 from __future__ import annotations
 
-import pytest
-
 from acdsim.engine import ListRecorder, Simulation
 from simkit import agent, calls, offers, scenario, tier, with_trace
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from simkit import agent, offers, run, scenario, tier, with_trace
 
 from acdsim.engine import ListRecorder, Simulation
+from simkit import agent, offers, run, scenario, tier, with_trace
 
 A1, A2, A3 = "local/1", "local/2", "local/3"
 DEAF = {"answer_time": 100}

@@ -7,12 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
-from simkit import agent, scenario, with_trace
 
 import acdsim
 from acdsim.api import with_overrides
 from acdsim.output.status import status_at
 from acdsim.runner import run_scenario
+from simkit import agent, scenario, with_trace
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -20,11 +20,12 @@ CALLS = "call_api_id, queue, number, joined_at, joined_datetime, answered_at, le
 OFFERS = "call_api_id, queue, agent, level, position, offered_at, ended_at, result"
 STATUS = "time, queue, waiting_members, trying_members, answered_members"
 INTERVALS = "interval_start, queue, offered, answered, abandoned, service_level, asa, mean_wait"
-QUEUE_KEYS = (
-    "offered answered abandoned timeout no_agent_timeout in_queue_at_end service_level asa "
-    "mean_wait wait_p50 wait_p90 wait_p95 max_wait abandon_rate mean_talk_time answered_by_level"
-).split()
-AGENT_KEYS = "calls_answered talk_time offers no_answers rejects busies occupancy".split()
+QUEUE_KEYS = [
+    "offered", "answered", "abandoned", "timeout", "no_agent_timeout", "in_queue_at_end",
+    "service_level", "asa", "mean_wait", "wait_p50", "wait_p90", "wait_p95", "max_wait",
+    "abandon_rate", "mean_talk_time", "answered_by_level",
+]
+AGENT_KEYS = ["calls_answered", "talk_time", "offers", "no_answers", "rejects", "busies", "occupancy"]
 
 
 def header(path: Path) -> list[str]:

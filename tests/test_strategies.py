@@ -11,9 +11,9 @@ from collections import Counter
 from typing import Any
 
 import pytest
-from simkit import agent, calls, offers, run, scenario, tier, with_trace
 
 from acdsim.engine import ListRecorder, Simulation
+from simkit import agent, calls, offers, run, scenario, tier, with_trace
 
 A1, A2, A3, A4 = "local/1", "local/2", "local/3", "local/4"
 
@@ -305,7 +305,7 @@ def test_ring_progressively_pbx_step_between_D_minus_1_and_D(join, starts):
     from the tick after the offer and the latency is up to 0.6 s."""
     got = offers(run(_rp(join, 5, "pbx")))
     assert [o[2] for o in sorted(got, key=lambda o: o[2])] == list(starts)
-    steps = [b - a for a, b in zip(starts, starts[1:])]
+    steps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert all(4.0 - 1e-9 <= s <= 5.0 + 0.6 + 1e-9 for s in steps)
     assert got[-1] == ("1-1", A3, starts[2], starts[2] + 2, "answered")
 

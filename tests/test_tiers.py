@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+
 from simkit import agent, offers, run, scenario, tier, with_trace
 
 A1, A2, A3, A5 = "local/1", "local/2", "local/3", "local/5"

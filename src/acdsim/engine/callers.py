@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator
 
 from ..model import ProfileArrivals, RateArrivals, TraceArrivals
+from .base import EngineBase
 from .records import CallRecord
 from .state import M_ANSWERED, M_LEFT, M_TRYING, M_WAITING, Member, QueueState
 
-if TYPE_CHECKING:
-    from .simulation import Simulation
 
-
-def arrival_times(q: QueueState, horizon: float, gen_exp) -> Iterator[tuple[float, object]]:  # type: ignore[no-untyped-def]
+def arrival_times(
+    q: QueueState, horizon: float, gen_exp: Callable[[], float]
+) -> Iterator[tuple[float, object]]:
     """Yield (time, trace row or None) for the queue's arrivals in [0, horizon)."""
     arrivals = q.spec.callers.arrivals
     if isinstance(arrivals, TraceArrivals):
@@ -48,14 +47,14 @@ def arrival_times(q: QueueState, horizon: float, gen_exp) -> Iterator[tuple[floa
             yield t, None
 
 
-class CallerMixin:
-    def _start_arrivals(self: Simulation, q: QueueState) -> None:
+class CallerMixin(EngineBase):
+    def _start_arrivals(self, q: QueueState) -> None:
         draw = self.streams.unit_exponential(f"arrivals/{q.id}")
         it = arrival_times(q, self.horizon, draw)
         self.pending_sources += 1
         self._next_arrival(q, it)
 
-    def _next_arrival(self: Simulation, q: QueueState, it: Iterator[tuple[float, object]]) -> None:
+    def _next_arrival(self, q: QueueState, it: Iterator[tuple[float, object]]) -> None:
         nxt = next(it, None)
         if nxt is None:
             self.pending_sources -= 1
@@ -64,16 +63,16 @@ class CallerMixin:
         t, row = nxt
         self.schedule(t - self.env.now, self._arrive, q, it, row)
 
-    def _arrive(self: Simulation, q: QueueState, it: Iterator[tuple[float, object]], row: object) -> None:
+    def _arrive(self, q: QueueState, it: Iterator[tuple[float, object]], row: object) -> None:
         number = getattr(row, "number", None) or self._new_number(q)
         self._join(q, number, row, retry_index=0)
         self._next_arrival(q, it)
 
-    def _new_number(self: Simulation, q: QueueState) -> str:
+    def _new_number(self, q: QueueState) -> str:
         self.number_seq += 1
         return f"79{q.id % 1000:03d}{self.number_seq:06d}"
 
-    def _join(self: Simulation, q: QueueState, number: str, row: object, retry_index: int) -> None:
+    def _join(self, q: QueueState, number: str, row: object, retry_index: int) -> None:
         now = self.env.now
         self.call_seq += 1
         m = Member(f"{q.id}-{self.call_seq}", self.call_seq, q, number, now)
@@ -110,11 +109,11 @@ class CallerMixin:
         self.request_pass()
 
     # -- timers ------------------------------------------------------------------------------
-    def _patience_end(self: Simulation, m: Member) -> None:
+    def _patience_end(self, m: Member) -> None:
         if m.state in (M_WAITING, M_TRYING):
             self._leave(m, "abandoned")
 
-    def _max_wait(self: Simulation, m: Member) -> None:
+    def _max_wait(self, m: Member) -> None:
         if m.state not in (M_WAITING, M_TRYING):
             return
         if m.offers:
@@ -122,7 +121,7 @@ class CallerMixin:
         else:
             self._leave(m, "timeout")
 
-    def _arm_no_agent(self: Simulation, q: QueueState, m: Member) -> None:
+    def _arm_no_agent(self, q: QueueState, m: Member) -> None:
         """Schedule the no-agent timeout of a member while the queue has no listed agent (§4.5)."""
         now = self.env.now
         t0 = self.clock.fl(m.joined_at)
@@ -136,13 +135,13 @@ class CallerMixin:
         m.na_epoch = q.na_epoch
         self.schedule(due - now, self._no_agent_due, m)
 
-    def _no_agent_due(self: Simulation, m: Member) -> None:
+    def _no_agent_due(self, m: Member) -> None:
         q = m.queue
         if m.state in (M_WAITING, M_TRYING) and q.listed == 0 and m.na_epoch == q.na_epoch:
             self._leave(m, "no_agent_timeout")
 
     # -- leaving ------------------------------------------------------------------------------
-    def _unlist_member(self: Simulation, m: Member) -> None:
+    def _unlist_member(self, m: Member) -> None:
         i = bisect.bisect_left(self.members, m.sort_key, key=lambda x: x.sort_key)
         while self.members[i] is not m:
             i += 1
@@ -151,7 +150,7 @@ class CallerMixin:
         if q.listed > 0:
             q.E = self.clock.fl(self.env.now)  # the passes kept it current while m waited
 
-    def _leave(self: Simulation, m: Member, outcome: str) -> None:
+    def _leave(self, m: Member, outcome: str) -> None:
         """The caller leaves without an agent: abandoned, timeout or no_agent_timeout."""
         now = self.env.now
         had_offers = bool(m.offers)
@@ -165,19 +164,21 @@ class CallerMixin:
         self._member_changed(m, now)
         self._finish_call(m, outcome, now)
         if outcome == "abandoned" and q.retry_p > 0 and q.draw_retry_u() < q.retry_p:
-            delay = q.draw_retry_delay()
+            draw_delay = q.draw_retry_delay
+            assert draw_delay is not None  # retry_p > 0 only with a retry block
+            delay = draw_delay()
             self.pending_retries += 1
             self.schedule(delay, self._retry, q, m.number, m.retry_index + 1)
         if had_offers:
             self.request_pass()
 
-    def _retry(self: Simulation, q: QueueState, number: str, retry_index: int) -> None:
+    def _retry(self, q: QueueState, number: str, retry_index: int) -> None:
         self.pending_retries -= 1
         if self.stopped:
             return
         self._join(q, number, None, retry_index)
 
-    def _finish_call(self: Simulation, m: Member, outcome: str, now: float | None) -> None:
+    def _finish_call(self, m: Member, outcome: str, now: float | None) -> None:
         """Emit the call record; ``now`` None means the run was cut while the call was on."""
         q = m.queue
         answered = m.answered_at

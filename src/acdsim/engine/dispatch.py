@@ -7,8 +7,9 @@ Reference §5 (pass structure, greedy matching), §2.3 (the tier gate), §1.2 (c
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .base import EngineBase
 from .state import (
     CONTACTABLE_TIER,
     LISTED,
@@ -26,15 +27,12 @@ from .state import (
     Row,
 )
 
-if TYPE_CHECKING:
-    from .simulation import Simulation
-
 EPS = 1e-9
 RP_SLEEP = 0.5  # the module sleeps inside the dispatcher for each skipped ring-progressively member
 
 
-class DispatchMixin:
-    def request_pass(self: Simulation, at: float | None = None) -> None:
+class DispatchMixin(EngineBase):
+    def request_pass(self, at: float | None = None) -> None:
         """Make sure a pass runs at ``at`` (default: when the dispatcher next sees a change)."""
         now = self.env.now
         t = self.clock.next_pass(now) if at is None else at
@@ -47,7 +45,7 @@ class DispatchMixin:
         self.pass_keys.add(key)
         self.schedule(t - now, self._run_pass, key)
 
-    def _run_pass(self: Simulation, key: Any) -> None:
+    def _run_pass(self, key: Any) -> None:
         self.pass_keys.discard(key)
         now = self.env.now
         if now < self.blocked_until + 0.1 - 1e-9:
@@ -57,7 +55,7 @@ class DispatchMixin:
         snapshot = [m for m in self.members if self._processable(m)]
         self._pass_from(snapshot, 0, False)
 
-    def _pass_from(self: Simulation, snapshot: list[Member], i: int, slept: bool) -> None:
+    def _pass_from(self, snapshot: list[Member], i: int, slept: bool) -> None:
         """Process the pass's members from index ``i`` on, in score order.
 
         In pbx timing a ring-progressively member inside its delay window makes the module
@@ -90,7 +88,7 @@ class DispatchMixin:
         strategy = m.queue.strategy
         return m.state == M_TRYING and strategy.rings and m.serving == strategy.name
 
-    def _candidates(self: Simulation, q: QueueState, m: Member, cache: dict[int, list[Row]]) -> list[Row]:
+    def _candidates(self, q: QueueState, m: Member, cache: dict[int, list[Row]]) -> list[Row]:
         strategy = q.strategy
         if strategy.static_key:
             rows = cache.get(q.id)
@@ -101,7 +99,7 @@ class DispatchMixin:
         listed = [r for r in q.rows if r.agent.status in LISTED]
         if strategy.random_order:
             draw = q.draw_random
-            return [r for _, _, _, r in sorted((r.level, draw(), i, r) for i, r in enumerate(listed))]  # type: ignore[misc]
+            return [r for _, _, _, r in sorted((r.level, draw(), i, r) for i, r in enumerate(listed))]
         key = strategy.key
         if strategy.pointer == "top-down":
             lm, pm = m.td_level, m.td_position
@@ -122,7 +120,7 @@ class DispatchMixin:
         first = [r for r in ordered if r.level == pointer.level and r.position > pointer.position]
         return first + ordered
 
-    def _process_member(self: Simulation, m: Member, t: float, cache: dict[int, list[Row]]) -> bool:
+    def _process_member(self, m: Member, t: float, cache: dict[int, list[Row]]) -> bool:
         """One member's turn in a pass; True when it was skipped inside its ring-progressively
         window (the module then sleeps in the dispatcher)."""
         q = m.queue
@@ -155,7 +153,7 @@ class DispatchMixin:
             q.E = now_c
         return False
 
-    def _open_level(self: Simulation, q: QueueState, m: Member, now_c: float) -> tuple[float, int | None]:
+    def _open_level(self, q: QueueState, m: Member, now_c: float) -> tuple[float, int | None]:
         """The walk of §2.3 over the listed levels: (highest open level, first closed level)."""
         if not q.tier_rules:
             return math.inf, None
@@ -176,7 +174,7 @@ class DispatchMixin:
         return math.inf, None
 
     def _walk_idle(
-        self: Simulation, m: Member, q: QueueState, t: float, now_c: float, cache: dict[int, list[Row]]
+        self, m: Member, q: QueueState, t: float, now_c: float, cache: dict[int, list[Row]]
     ) -> None:
         strategy = q.strategy
         rows = cache.get(q.id)
@@ -213,7 +211,7 @@ class DispatchMixin:
             if strategy.fanout != "all":
                 return
 
-    def _walk(self: Simulation, m: Member, q: QueueState, rows: list[Row], t: float, now_c: float) -> None:
+    def _walk(self, m: Member, q: QueueState, rows: list[Row], t: float, now_c: float) -> None:
         strategy = q.strategy
         gate = q.tier_rules
         cur = 0
@@ -255,7 +253,7 @@ class DispatchMixin:
             if strategy.fanout != "all":
                 break
 
-    def _start_offer(self: Simulation, m: Member, row: Row, t: float, now_c: float) -> None:
+    def _start_offer(self, m: Member, row: Row, t: float, now_c: float) -> None:
         q = m.queue
         a = row.agent
         if q.strategy.fanout == "progressive":

@@ -6,8 +6,7 @@ Reference §3.4-§3.7 (agent lifecycle, outcome classes, max-no-answer, wrap-up 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from .base import EngineBase
 from .records import AgentPauseRecord, OfferRecord
 from .state import (
     ACTIVE,
@@ -24,14 +23,11 @@ from .state import (
     Offer,
 )
 
-if TYPE_CHECKING:
-    from .simulation import Simulation
-
 _DELAY = {"busy": "busy_delay", "rejected": "reject_delay", "no_answer": "no_answer_delay"}
 
 
-class OutcomeMixin:
-    def _offer_end(self: Simulation, offer: Offer) -> None:
+class OutcomeMixin(EngineBase):
+    def _offer_end(self, offer: Offer) -> None:
         if offer.done:
             return
         m = offer.member
@@ -51,7 +47,7 @@ class OutcomeMixin:
             if m.timeout_pending and m.state in (M_WAITING, M_TRYING):
                 self._leave(m, "timeout")  # E27: the watchdog waited for this originate
 
-    def _bridge(self: Simulation, offer: Offer) -> None:
+    def _bridge(self, offer: Offer) -> None:
         now = self.env.now
         offer.done = True
         a, m, row = offer.agent, offer.member, offer.row
@@ -77,7 +73,7 @@ class OutcomeMixin:
         talk = m.talk_base * a.behavior.talk_time_factor
         self.schedule(talk, self._call_end, offer)
 
-    def _call_end(self: Simulation, offer: Offer) -> None:
+    def _call_end(self, offer: Offer) -> None:
         now = self.env.now
         a, m = offer.agent, offer.member
         end = self.clock.fl(now)
@@ -94,7 +90,7 @@ class OutcomeMixin:
         self._finish_call(m, "answered", now)
         self.request_pass(self.clock.pass_at(a.wrap_until, now))
 
-    def _end_offer(self: Simulation, offer: Offer, result: str, bridged: bool) -> None:
+    def _end_offer(self, offer: Offer, result: str, bridged: bool) -> None:
         """Every ending of an offer other than a bridge (failure, lost race, cancel)."""
         now = self.env.now
         offer.done = True
@@ -137,7 +133,7 @@ class OutcomeMixin:
         else:
             self.request_pass()
 
-    def _reset_tiers(self: Simulation, offer: Offer, result: str) -> None:
+    def _reset_tiers(self, offer: Offer, result: str) -> None:
         row = offer.row
         if row.state in (ACTIVE, STANDBY, OFFERING):
             row.state = result
@@ -145,7 +141,7 @@ class OutcomeMixin:
             if other is not row and other.state == STANDBY:
                 other.state = READY
 
-    def cancel_offers(self: Simulation, m_offers: list[Offer], result: str = "cancelled") -> None:
+    def cancel_offers(self, m_offers: list[Offer], result: str = "cancelled") -> None:
         members = []
         for offer in list(m_offers):
             self._end_offer(offer, result, bridged=False)

@@ -7,7 +7,7 @@ run statistics. It never reads files and never imports pandas, matplotlib or yam
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
 
@@ -102,7 +102,8 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     # -- kernel -------------------------------------------------------------------------------
     def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` simulated seconds (a simpy event, no process)."""
-        self.env.schedule(_Call(fn, args), NORMAL, delay if delay > 0.0 else 0.0)
+        # _Call is duck-typed: simpy's loop only reads ``callbacks`` and ``_ok``.
+        self.env.schedule(_Call(fn, args), NORMAL, delay if delay > 0.0 else 0.0)  # type: ignore[arg-type]
 
     # -- set-up -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -124,22 +125,22 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
             a.draw_answer = self.streams.sampler(a.behavior.answer_time, f"answer/{a.ref}")  # type: ignore[arg-type]
             a.draw_reject = self.streams.sampler(a.behavior.reject_after, f"reject/{a.ref}")  # type: ignore[arg-type]
             self.agents[a.ref] = a
-        for spec in sc.queues:
-            q = QueueState(spec, STRATEGIES[spec.strategy])
-            q.tier_rules = spec.tier_rules_apply
-            q.wait_second = param(spec.tier_rule_wait_second)
-            q.multiply = spec.tier_rule_wait_multiply_level
-            q.no_agent_no_wait = spec.tier_rule_no_agent_no_wait
-            q.rp_delay = param(spec.ring_progressively_delay) or 10.0  # 0 means 10 (§1.4.8)
-            q.max_wait = param(spec.max_wait_time)
-            q.na_wait = param(spec.max_wait_time_with_no_agent)
-            q.na_reached = param(spec.max_wait_time_with_no_agent_time_reached)
-            q.discard_after = param(spec.discard_abandoned_after)
-            q.resume = spec.abandoned_resume_allowed
-            q.system_score = spec.time_base_score == "system"
-            q.no_answer_status = spec.agent_no_answer_status
-            q.transfer_dst = spec.timeout_transfer_dst or ""
-            callers = spec.callers
+        for qspec in sc.queues:
+            q = QueueState(qspec, STRATEGIES[qspec.strategy])
+            q.tier_rules = qspec.tier_rules_apply
+            q.wait_second = param(qspec.tier_rule_wait_second)
+            q.multiply = qspec.tier_rule_wait_multiply_level
+            q.no_agent_no_wait = qspec.tier_rule_no_agent_no_wait
+            q.rp_delay = param(qspec.ring_progressively_delay) or 10.0  # 0 means 10 (§1.4.8)
+            q.max_wait = param(qspec.max_wait_time)
+            q.na_wait = param(qspec.max_wait_time_with_no_agent)
+            q.na_reached = param(qspec.max_wait_time_with_no_agent_time_reached)
+            q.discard_after = param(qspec.discard_abandoned_after)
+            q.resume = qspec.abandoned_resume_allowed
+            q.system_score = qspec.time_base_score == "system"
+            q.no_answer_status = qspec.agent_no_answer_status
+            q.transfer_dst = qspec.timeout_transfer_dst or ""
+            callers = qspec.callers
             q.base_score = callers.base_score
             q.draw_talk = self.streams.sampler(callers.talk_time, f"talk/{q.id}")  # type: ignore[arg-type]
             q.draw_patience = (
@@ -160,7 +161,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
                 else None
             )
             q.draw_random = self.streams.uniform(f"random/{q.id}")
-            for kind, tiers in (("local", spec.agents.local), ("remote", spec.agents.remote)):
+            for kind, tiers in (("local", qspec.agents.local), ("remote", qspec.agents.remote)):
                 for tier in tiers:
                     agent = self.agents[f"{kind}/{tier.agent_id}"]
                     row = Row(agent, q.id, tier.level, tier.position)
@@ -201,7 +202,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         if self.env.now < self.horizon:
             self.schedule(self.horizon / 100, self._report_progress)
 
-    def _deadline(self, end: float):  # type: ignore[no-untyped-def]
+    def _deadline(self, end: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(end)
         if not self._stop.triggered:
             self._stop.succeed()

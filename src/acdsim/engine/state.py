@@ -6,7 +6,12 @@ seconds on the clock policy's scale (whole seconds in ``pbx`` timing).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..model import Behavior, LocalAgent, Queue, RemoteAgent
+    from .strategies import Strategy
 
 # Agent states (reference §3.3) and tier states (§2.2), canonical spellings kept short.
 WAITING, RECEIVING, IN_CALL, IDLE = "waiting", "receiving", "in_queue_call", "idle"
@@ -28,6 +33,42 @@ class Agent:
         "events", "spec", "draw_u", "draw_answer", "draw_reject", "offers", "no_answers",
         "rejects", "busies", "offer_seq", "idle",
     )
+    # Class-level annotations without values: they type the slots and add no class attribute.
+    ref: str
+    kind: str
+    id: int
+    index: int
+    name_key: str
+    status: str
+    state: str
+    call_timeout: float
+    busy_delay: float
+    no_answer_delay: float
+    reject_delay: float
+    wrap_up: float
+    max_no_answer: int
+    behavior: Behavior
+    last_bridge_start: float
+    last_bridge_end: float
+    last_offered_call: float
+    talk_time: float
+    calls_answered: int
+    no_answer_count: int
+    wrap_until: float
+    ready_time: float
+    rows: dict[int, Row]  # queue id -> this agent's tier in that queue
+    offer: Offer | None
+    events: object  # declared, never set
+    spec: LocalAgent | RemoteAgent
+    draw_u: Callable[[], float]
+    draw_answer: Callable[[], float]
+    draw_reject: Callable[[], float]
+    offers: int
+    no_answers: int
+    rejects: int
+    busies: int
+    offer_seq: int
+    idle: bool
 
     def __init__(self, ref: str, kind: str, ident: int, index: int) -> None:
         self.ref = ref
@@ -45,8 +86,8 @@ class Agent:
         self.no_answer_count = 0
         self.wrap_until = 0.0  # offerable again from this time on (wrap-up)
         self.ready_time = 0.0  # offerable again from this time on (delays)
-        self.rows: dict[int, Row] = {}  # queue id -> this agent's tier in that queue
-        self.offer: Offer | None = None
+        self.rows = {}  # queue id -> this agent's tier in that queue
+        self.offer = None
         self.offers = self.no_answers = self.rejects = self.busies = 0
         self.offer_seq = 0
         self.idle = False  # Waiting and Available / On Demand: its rows are in idle_rows
@@ -60,6 +101,11 @@ class Row:
     """A tier: one agent in one queue, with its level, position and tier state."""
 
     __slots__ = ("agent", "queue", "level", "position", "state")
+    agent: Agent
+    queue: int
+    level: int
+    position: int
+    state: str
 
     def __init__(self, agent: Agent, queue: int, level: int, position: int) -> None:
         self.agent = agent
@@ -77,8 +123,37 @@ class Member:
         "agent_level", "resumed_from", "abandoned_at", "retry_index", "first_pass_done",
         "na_epoch", "first_joined",
     )
+    call_id: str
+    seq: int
+    queue: QueueState
+    number: str
+    joined_at: float
+    t0: float
+    J: float
+    base: float
+    sort_key: tuple[float, int]
+    state: str
+    serving: str
+    offers: list[Offer]
+    n_offers: int
+    talk_base: float
+    patience: float
+    timeout_pending: bool
+    last_originated: float | None
+    agent_found: bool
+    td_level: int
+    td_position: int
+    answered_at: float | None
+    agent: Agent | None
+    agent_level: int | None
+    resumed_from: str
+    abandoned_at: float
+    retry_index: int
+    first_pass_done: bool
+    na_epoch: int
+    first_joined: float
 
-    def __init__(self, call_id: str, seq: int, queue: Any, number: str, t: float) -> None:
+    def __init__(self, call_id: str, seq: int, queue: QueueState, number: str, t: float) -> None:
         self.call_id = call_id
         self.seq = seq
         self.queue = queue
@@ -87,21 +162,21 @@ class Member:
         self.t0 = t
         self.J = t  # joined_epoch on the clock scale: score and tier gate count from here
         self.base = 0.0
-        self.sort_key: tuple[float, int] = (0.0, seq)
+        self.sort_key = (0.0, seq)
         self.state = M_WAITING
         self.serving = ""
-        self.offers: list[Offer] = []
+        self.offers = []
         self.n_offers = 0
         self.talk_base = 0.0
         self.patience = float("inf")
         self.timeout_pending = False
-        self.last_originated: float | None = None
+        self.last_originated = None
         self.agent_found = False
         self.td_level = 0
         self.td_position = 0
-        self.answered_at: float | None = None
-        self.agent: Agent | None = None
-        self.agent_level: int | None = None
+        self.answered_at = None
+        self.agent = None
+        self.agent_level = None
         self.resumed_from = ""
         self.abandoned_at = 0.0
         self.retry_index = 0
@@ -117,6 +192,17 @@ class Offer:
         "member", "agent", "row", "started", "outcome", "ends_at", "answer_at", "done",
         "on_demand", "na_count", "ring_strategy",
     )
+    member: Member
+    agent: Agent
+    row: Row
+    started: float
+    outcome: str
+    ends_at: float
+    answer_at: float | None
+    done: bool
+    on_demand: bool
+    na_count: int
+    ring_strategy: bool
 
     def __init__(self, member: Member, agent: Agent, row: Row, started: float) -> None:
         self.member = member
@@ -125,7 +211,7 @@ class Offer:
         self.started = started
         self.outcome = ""
         self.ends_at = started
-        self.answer_at: float | None = None
+        self.answer_at = None
         self.done = False
         self.on_demand = agent.status == "available_on_demand"
         self.na_count = agent.no_answer_count
@@ -143,21 +229,56 @@ class QueueState:
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain",
     )
+    id: int
+    spec: Queue
+    strategy: Strategy
+    rows: list[Row]
+    listed: int  # rows whose agent is Available, On Demand or On Break (§1.1)
+    C: float  # last_agent_exist_check
+    E: float  # last_agent_exist
+    na_epoch: int
+    tier_rules: bool
+    wait_second: float
+    multiply: bool
+    no_agent_no_wait: bool
+    rp_delay: float
+    max_wait: float
+    na_wait: float
+    na_reached: float
+    discard_after: float
+    resume: bool
+    system_score: bool
+    no_answer_status: str
+    abandoned: dict[str, Member]  # number -> latest abandoned member (resume)
+    transfer_dst: str
+    draw_talk: Callable[[], float]
+    draw_patience: Callable[[], float] | None
+    draw_pre_queue: Callable[[], float] | None
+    draw_retry_u: Callable[[], float]
+    draw_retry_delay: Callable[[], float] | None
+    draw_random: Callable[[], float]
+    base_score: float
+    retry_p: float
+    active: int  # members in the queue (waiting, trying or talking)
+    idle_rows: dict[Row, None]  # rows whose agent is Waiting and offerable
+    level_counts: dict[int, int]  # listed rows per level
+    _levels: list[int] | None
+    plain: bool
 
-    def __init__(self, spec: Any, strategy: Any) -> None:
+    def __init__(self, spec: Queue, strategy: Strategy) -> None:
         self.id = spec.id
         self.spec = spec
         self.strategy = strategy
-        self.rows: list[Row] = []
+        self.rows = []
         self.listed = 0  # rows whose agent is Available, On Demand or On Break (§1.1)
         self.C = 0.0  # last_agent_exist_check
         self.E = 0.0  # last_agent_exist
         self.na_epoch = 0
-        self.abandoned: dict[str, Member] = {}  # number -> latest abandoned member (resume)
+        self.abandoned = {}  # number -> latest abandoned member (resume)
         self.active = 0  # members in the queue (waiting, trying or talking)
-        self.idle_rows: dict[Row, None] = {}  # rows whose agent is Waiting and offerable
-        self.level_counts: dict[int, int] = {}  # listed rows per level
-        self._levels: list[int] | None = None
+        self.idle_rows = {}  # rows whose agent is Waiting and offerable
+        self.level_counts = {}  # listed rows per level
+        self._levels = None
         # A pass changes nothing for a member of a "plain" queue unless an agent is idle:
         # level-sorted, one offer at a time (no Trying on first pass, no pointer, no sleep).
         self.plain = strategy.static_key and not strategy.rings

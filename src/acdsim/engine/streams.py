@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Callable
+from functools import partial
 
 import numpy as np
 
@@ -48,7 +49,7 @@ class Streams:
         return gen
 
     def uniform(self, name: str) -> Callable[[], float]:
-        return _Batched(lambda n, g=self.generator(name): g.random(n)).next
+        return _Batched(self.generator(name).random).next
 
     def unit_exponential(self, name: str) -> Callable[[], float]:
         gen = self.generator(name)
@@ -62,28 +63,49 @@ class Streams:
         gen = self.generator(name)
         draw: Callable[[int], np.ndarray]
         if isinstance(dist, Exponential):
-            draw = lambda n, m=dist.mean: gen.exponential(m, n)  # noqa: E731
+            draw = partial(_exponential, gen, dist.mean)
         elif isinstance(dist, Uniform):
-            draw = lambda n, lo=dist.low, hi=dist.high: gen.uniform(lo, hi, n)  # noqa: E731
+            draw = partial(_uniform, gen, dist.low, dist.high)
         elif isinstance(dist, LogNormal):
             if dist.sd == 0:
                 value = float(dist.mean)
                 return lambda: value
             sigma2 = math.log1p((dist.sd / dist.mean) ** 2)
             mu = math.log(dist.mean) - sigma2 / 2
-            draw = lambda n, mu=mu, s=math.sqrt(sigma2): gen.lognormal(mu, s, n)  # noqa: E731
+            draw = partial(_lognormal, gen, mu, math.sqrt(sigma2))
         elif isinstance(dist, Gamma):
             shape = (dist.mean / dist.sd) ** 2
             scale = dist.sd**2 / dist.mean
-            draw = lambda n, k=shape, th=scale: gen.gamma(k, th, n)  # noqa: E731
+            draw = partial(_gamma, gen, shape, scale)
         elif isinstance(dist, Erlang):
-            draw = lambda n, k=dist.k, th=dist.mean / dist.k: gen.gamma(k, th, n)  # noqa: E731
+            draw = partial(_gamma, gen, dist.k, dist.mean / dist.k)
         elif isinstance(dist, Empirical):
-            values = np.asarray(dist.values, dtype=float)
-            draw = lambda n, v=values: v[gen.integers(0, len(v), n)]  # noqa: E731
+            draw = partial(_pick, gen, np.asarray(dist.values, dtype=float))
         else:  # pragma: no cover - the model admits no other kind
             raise TypeError(f"unknown distribution {dist!r}")
         return _Batched(draw).next
+
+
+# Block samplers, bound to a generator and parameters with functools.partial: draw(n).
+def _exponential(gen: np.random.Generator, mean: float, n: int) -> np.ndarray:
+    return gen.exponential(mean, n)
+
+
+def _uniform(gen: np.random.Generator, low: float, high: float, n: int) -> np.ndarray:
+    return gen.uniform(low, high, n)
+
+
+def _lognormal(gen: np.random.Generator, mu: float, sigma: float, n: int) -> np.ndarray:
+    return gen.lognormal(mu, sigma, n)
+
+
+def _gamma(gen: np.random.Generator, shape: float, scale: float, n: int) -> np.ndarray:
+    return gen.gamma(shape, scale, n)
+
+
+def _pick(gen: np.random.Generator, values: np.ndarray, n: int) -> np.ndarray:
+    """``n`` values drawn with replacement from ``values`` (the empirical distribution)."""
+    return values[gen.integers(0, len(values), n)]
 
 
 class _Batched:

@@ -10,7 +10,13 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..engine.records import AgentPauseRecord, AgentStateRecord, CallRecord, NullRecorder, OfferRecord
+from ..engine.records import (
+    AgentPauseRecord,
+    AgentStateRecord,
+    CallRecord,
+    NullRecorder,
+    OfferRecord,
+)
 from .stats import QuantileSketch
 
 OUTCOMES = ("answered", "abandoned", "timeout", "no_agent_timeout", "in_queue")

@@ -1,0 +1,68 @@
+"""The typed shape shared by the engine's mixins and ``Simulation``.
+
+``EngineBase`` declares the attributes that ``Simulation.__init__`` sets (annotations only,
+no values) and, for the type checker alone, the methods one mixin calls on another. At run
+time it is an empty class: no attribute, property or method is added to the hot paths.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import simpy
+
+    from ..model import Scenario
+    from .clock import ContinuousClock, PbxClock
+    from .records import Recorder
+    from .state import Agent, Member, Offer, QueueState
+    from .streams import Streams
+
+
+class EngineBase:
+    """Attributes of one replication (set in ``Simulation.__init__``)."""
+
+    scenario: Scenario
+    recorder: Recorder
+    record_members: bool
+    record_agents: bool
+    record_pauses: bool
+    replication: int
+    clock: type[ContinuousClock] | type[PbxClock]
+    pbx: bool
+    env: simpy.Environment
+    streams: Streams
+    horizon: float
+    members: list[Member]  # waiting/trying members in score order
+    pass_keys: set[Any]
+    blocked_until: float  # pbx: the end of the last pass that slept (E11)
+    passes: int
+    offer_seq: int
+    call_seq: int
+    number_seq: int
+    in_system: int
+    pending_retries: int
+    pending_sources: int
+    stopped: bool
+    _stop: simpy.Event
+    progress: Callable[[float], None] | None  # called with the simulated time
+    agents: dict[str, Agent]
+    queues: dict[int, QueueState]
+
+    if TYPE_CHECKING:
+        # Defined by Simulation or by another mixin; declared here for the type checker only.
+        def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None: ...
+        def set_status(self, a: Agent, status: str, source: str) -> None: ...
+        def _check_done(self) -> None: ...
+        def _agent_changed(self, a: Agent, t: float) -> None: ...
+        def _member_changed(self, m: Member, t: float) -> None: ...
+        # DispatchMixin
+        def request_pass(self, at: float | None = None) -> None: ...
+        # OutcomeMixin
+        def _offer_end(self, offer: Offer) -> None: ...
+        def cancel_offers(self, m_offers: list[Offer], result: str = "cancelled") -> None: ...
+        # CallerMixin
+        def _leave(self, m: Member, outcome: str) -> None: ...
+        def _unlist_member(self, m: Member) -> None: ...
+        def _finish_call(self, m: Member, outcome: str, now: float | None) -> None: ...
