@@ -160,7 +160,17 @@ class CallerMixin(EngineBase):
         m.abandoned_at = self.clock.fl(now)
         q = m.queue
         if q.resume:
-            q.abandoned[m.number] = m
+            kept = q.abandoned
+            # Rows past the discard window can never be resumed: drop them (oldest first, the
+            # dict is in abandon order) so memory does not grow with the number of callers.
+            horizon = m.abandoned_at - q.discard_after
+            while kept:
+                oldest = next(iter(kept))
+                if kept[oldest].abandoned_at >= horizon:
+                    break
+                del kept[oldest]
+            kept.pop(m.number, None)
+            kept[m.number] = m
         self._member_changed(m, now)
         self._finish_call(m, outcome, now)
         if outcome == "abandoned" and q.retry_p > 0 and q.draw_retry_u() < q.retry_p:
