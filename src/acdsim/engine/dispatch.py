@@ -26,9 +26,11 @@ from .state import (
     QueueState,
     Row,
 )
+from .strategies import Strategy
 
 EPS = 1e-9
-RP_SLEEP = 0.5  # the module sleeps inside the dispatcher for each skipped ring-progressively member
+RP_SLEEP = 0.5
+SKIP, NEXT, STOP = object(), object(), object()  # outcomes of trying one row of the walk  # the module sleeps inside the dispatcher for each skipped ring-progressively member
 
 
 class DispatchMixin(EngineBase):
@@ -188,27 +190,7 @@ class DispatchMixin(EngineBase):
                 need = closed * q.wait_second if q.multiply else q.wait_second
                 self.request_pass(self.clock.pass_at(m.J + need, t))
                 return
-            a = row.agent
-            if not (
-                row.state in CONTACTABLE_TIER
-                and a.state == WAITING
-                and a.status in OFFERABLE
-                and t + EPS >= a.wrap_until
-                and t + EPS >= a.ready_time
-            ):
-                continue
-            if strategy.rings:
-                if m.serving != strategy.name:
-                    return
-            else:
-                if m.state == M_WAITING:
-                    m.state = M_TRYING
-                    m.serving = a.ref
-                    self._member_changed(m, t)
-                if m.serving != a.ref:
-                    return
-            self._start_offer(m, row, t, now_c)
-            if strategy.fanout != "all":
+            if self._try_row(m, strategy, row, t, now_c) is STOP:
                 return
 
     def _walk(self, m: Member, q: QueueState, rows: list[Row], t: float, now_c: float) -> None:
@@ -230,28 +212,33 @@ class DispatchMixin(EngineBase):
                         self.request_pass(self.clock.pass_at(m.J + need, t))
                         break
             seen += 1
-            a = row.agent
-            if not (
-                row.state in CONTACTABLE_TIER
-                and a.state == WAITING
-                and a.status in OFFERABLE
-                and t + EPS >= a.wrap_until
-                and t + EPS >= a.ready_time
-            ):
-                continue
-            if strategy.rings:
-                if m.serving != strategy.name:
-                    break
-            else:
-                if m.state == M_WAITING:
-                    m.state = M_TRYING
-                    m.serving = a.ref
-                    self._member_changed(m, t)
-                if m.serving != a.ref:
-                    break
-            self._start_offer(m, row, t, now_c)
-            if strategy.fanout != "all":
+            if self._try_row(m, strategy, row, t, now_c) is STOP:
                 break
+
+    def _try_row(self, m: Member, strategy: Strategy, row: Row, t: float, now_c: float) -> object:
+        """Contactability (§1.2), then claim (§5.3) and offer. Returns SKIP (not contactable:
+        the walk goes on), NEXT (offered, ring-all goes on) or STOP (the walk ends)."""
+        a = row.agent
+        if not (
+            row.state in CONTACTABLE_TIER
+            and a.state == WAITING
+            and a.status in OFFERABLE
+            and t + EPS >= a.wrap_until
+            and t + EPS >= a.ready_time
+        ):
+            return SKIP
+        if strategy.rings:
+            if m.serving != strategy.name:
+                return STOP
+        else:
+            if m.state == M_WAITING:
+                m.state = M_TRYING
+                m.serving = a.ref
+                self._member_changed(m, t)
+            if m.serving != a.ref:
+                return STOP
+        self._start_offer(m, row, t, now_c)
+        return NEXT if strategy.fanout == "all" else STOP
 
     def _start_offer(self, m: Member, row: Row, t: float, now_c: float) -> None:
         q = m.queue
