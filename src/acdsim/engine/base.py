@@ -36,6 +36,7 @@ class EngineBase:
     horizon: float
     members: list[Member]  # waiting/trying members in score order
     pass_keys: set[Any]
+    in_event: bool
     blocked_until: float  # pbx: the end of the last pass that slept (E11)
     passes: int
     offer_seq: int

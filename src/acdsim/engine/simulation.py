@@ -7,6 +7,7 @@ run statistics. It never reads files and never imports pandas, matplotlib or yam
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from typing import Any
@@ -48,17 +49,10 @@ class _Call:
     __slots__ = ("callbacks", "fn", "args")
     _ok = True
 
-    def __init__(self, fn: Callable[..., None], args: tuple[Any, ...]) -> None:
+    def __init__(self, fn: Callable[..., None], args: tuple[Any, ...], callbacks: list[Any]) -> None:
         self.fn = fn
         self.args = args
-        self.callbacks = _FIRE
-
-
-def _fire(event: _Call) -> None:
-    event.fn(*event.args)
-
-
-_FIRE = [_fire]
+        self.callbacks = callbacks
 
 
 class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
@@ -84,6 +78,9 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         self.horizon = scenario.horizon
         self.members: list[Member] = []  # waiting/trying members in score order
         self.pass_keys: set[Any] = set()
+        self.in_event = False  # inside an event callback: zero-delay calls go to _due_now
+        self._due_now: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
+        self._fire_list = [self._fire]
         self.blocked_until = -1.0  # pbx: the end of the last pass that slept (E11)
         self.passes = 0
         self.offer_seq = 0
@@ -102,8 +99,29 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     # -- kernel -------------------------------------------------------------------------------
     def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
         """Call ``fn(*args)`` after ``delay`` simulated seconds (a simpy event, no process)."""
-        # _Call is duck-typed: simpy's loop only reads ``callbacks`` and ``_ok``.
-        self.env.schedule(_Call(fn, args), NORMAL, delay if delay > 0.0 else 0.0)  # type: ignore[arg-type]
+        if delay <= 0.0 and self.in_event:
+            self._due_now.append((fn, args))
+            return
+        self.env.schedule(_Call(fn, args, self._fire_list), NORMAL, delay if delay > 0.0 else 0.0)  # type: ignore[arg-type]
+
+    def _fire(self, event: _Call) -> None:
+        self.in_event = True
+        event.fn(*event.args)
+        due = self._due_now
+        if due:
+            # What this event scheduled for "now" runs right away while nothing else is due at
+            # this instant: the order is the one simpy's queue would give, without the queue.
+            env = self.env
+            now = env.now
+            while due:
+                if env.peek() > now:
+                    fn, args = due.popleft()
+                    fn(*args)
+                else:
+                    for fn, args in due:
+                        env.schedule(_Call(fn, args, self._fire_list), NORMAL, 0.0)  # type: ignore[arg-type]
+                    due.clear()
+        self.in_event = False
 
     # -- set-up -------------------------------------------------------------------------------
     def _build(self) -> None:
