@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 from acdsim.engine import ListRecorder, Simulation
 from acdsim.model import Scenario
-from acdsim.output.tally import Tally
+from acdsim.output.kpis import KpiRecorder
 from acdsim.runner import run_scenario
 from simkit import with_trace
 
@@ -278,9 +278,9 @@ def check_conservation(sc: Scenario, rec: ListRecorder) -> None:
     assert len(ids) == len(set(ids)), "a caller has two call records"
     joined = {m.call_api_id for m in rec.member_states}
     assert joined == set(ids), "joined callers and call records differ"
-    tally = Tally(sc.report.service_level_threshold, 0.0)
+    kpis = KpiRecorder([q.id for q in sc.queues], [a.ref for a in sc.all_agents()], sc.report.service_level_threshold, 0.0)
     for c in rec.calls:
-        tally.add(c)
+        kpis.call(c)
         assert c.outcome in OUTCOMES
         if c.outcome == "in_queue":
             assert c.left_at is None and c.answered_at is None
@@ -298,11 +298,11 @@ def check_conservation(sc: Scenario, rec: ListRecorder) -> None:
         calls = [c for c in rec.calls if c.queue == spec.id]
         counts = {o: sum(c.outcome == o for c in calls) for o in OUTCOMES}
         assert len(calls) == sum(counts.values())
-        t = tally.queues.get(spec.id)
+        t = kpis.queues[spec.id].result()
         if calls:
-            assert t is not None and t.offered == len(calls)
-            assert t.answered + t.abandoned + t.timeout + t.no_agent_timeout + t.in_queue == t.offered
-            assert (t.answered, t.abandoned, t.timeout, t.no_agent_timeout, t.in_queue) == (
+            assert t["offered"] == len(calls)
+            assert t["answered"] + t["abandoned"] + t["timeout"] + t["no_agent_timeout"] + t["in_queue_at_end"] == t["offered"]
+            assert (t["answered"], t["abandoned"], t["timeout"], t["no_agent_timeout"], t["in_queue_at_end"]) == (
                 counts["answered"], counts["abandoned"], counts["timeout"], counts["no_agent_timeout"],
                 counts["in_queue"],
             )
