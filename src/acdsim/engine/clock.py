@@ -71,7 +71,7 @@ class PbxClock:
     @staticmethod
     def next_pass(now: float) -> float:
         # A change made between passes (or during one) is seen by the next 0.1 s tick.
-        return (math.floor(now / TICK + 1e-6) + 1) * TICK
+        return (math.floor(now * 10 + 1e-6) + 1) / 10
 
     @staticmethod
     def pass_at(threshold: float, now: float) -> float:

@@ -41,7 +41,11 @@ class DispatchMixin(EngineBase):
         if t < self.blocked_until + 0.1 - 1e-9:
             # E11: the dispatcher is asleep inside a pass; its next pass is 0.1 s after it.
             t = self.blocked_until + 0.1
-        key = round(t * 10) if self.pbx else t
+        if self.pbx:
+            key = round(t * 10)
+            t = key / 10  # passes lie on the 0.1 s grid: no float drift in the times they stamp
+        else:
+            key = t
         if key in self.pass_keys:
             return
         self.pass_keys.add(key)
