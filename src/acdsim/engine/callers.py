@@ -9,6 +9,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Callable, Iterator
+from operator import attrgetter
 
 from ..model import ProfileArrivals, RateArrivals, TraceArrivals
 from .base import EngineBase
@@ -45,6 +46,9 @@ def arrival_times(
             if t >= end:
                 break
             yield t, None
+
+
+_SORT_KEY = attrgetter("sort_key")
 
 
 class CallerMixin(EngineBase):
@@ -98,7 +102,11 @@ class CallerMixin(EngineBase):
             m.serving = q.strategy.name
         self.in_system += 1
         q.active += 1
-        bisect.insort(self.members, m, key=lambda x: x.sort_key)
+        members = self.members
+        if not members or members[-1].sort_key <= m.sort_key:
+            members.append(m)  # the usual case: a newcomer scores lowest
+        else:
+            bisect.insort(members, m, key=_SORT_KEY)
         self._member_changed(m, now)
         if m.patience != math.inf:
             self.schedule(m.patience, self._patience_end, m)
@@ -142,10 +150,14 @@ class CallerMixin(EngineBase):
 
     # -- leaving ------------------------------------------------------------------------------
     def _unlist_member(self, m: Member) -> None:
-        i = bisect.bisect_left(self.members, m.sort_key, key=lambda x: x.sort_key)
-        while self.members[i] is not m:
-            i += 1
-        del self.members[i]
+        members = self.members
+        if members[0] is m:
+            del members[0]  # the usual case: the longest-waiting caller leaves first
+        else:
+            i = bisect.bisect_left(members, m.sort_key, key=_SORT_KEY)
+            while members[i] is not m:
+                i += 1
+            del members[i]
         q = m.queue
         if q.listed > 0:
             q.E = self.clock.fl(self.env.now)  # the passes kept it current while m waited

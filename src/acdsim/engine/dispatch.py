@@ -41,9 +41,10 @@ class DispatchMixin(EngineBase):
         if t < self.blocked_until + 0.1 - 1e-9:
             # E11: the dispatcher is asleep inside a pass; its next pass is 0.1 s after it.
             t = self.blocked_until + 0.1
+        key: float
         if self.pbx:
-            key = round(t * 10)
-            t = key / 10  # passes lie on the 0.1 s grid: no float drift in the times they stamp
+            tick = round(t * 10)
+            key, t = tick, tick / 10  # passes lie on the 0.1 s grid: no float drift in stamps
         else:
             key = t
         if key in self.pass_keys:
