@@ -70,3 +70,14 @@ def test_erlang_command_answers_the_80_20_question(capsys):
 
 def test_erlang_command_bad_input_exit_2(capsys):
     assert main(["erlang", "--calls-per-hour", "-5", "--aht", "180"]) == 2
+
+
+def test_report_rejects_a_damaged_summary_in_one_line(tmp_path: Path, capsys):
+    """A folder whose summary.json is not acdsim's: one error line, exit 2, no traceback."""
+    (tmp_path / "summary.json").write_text("{not json")
+    assert main(["report", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {tmp_path / 'summary.json'}: not a summary written by acdsim run") and "Traceback" not in err
+    (tmp_path / "summary.json").write_text('{"queues": 5}')
+    assert main(["report", str(tmp_path)]) == 2
+    assert "no 'queues' and 'agents' maps" in capsys.readouterr().err

@@ -239,9 +239,21 @@ def report_command(out_dir: str) -> int:
     from .report import build_report
 
     path = Path(out_dir)
-    if not (path / "summary.json").is_file():
+    summary_file = path / "summary.json"
+    if not summary_file.is_file():
         raise click.BadParameter(f"{out_dir} holds no summary.json (is it the folder of an 'acdsim run'?)")
-    click.echo(f"wrote {build_report(path)}")
+    try:
+        summary = json.loads(summary_file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ScenarioError.single(str(summary_file), f"not a summary written by acdsim run ({exc})") from None
+    if not (isinstance(summary, dict) and isinstance(summary.get("queues"), dict) and isinstance(summary.get("agents"), dict)):
+        raise ScenarioError.single(str(summary_file), "not a summary written by acdsim run (no 'queues' and 'agents' maps)")
+    try:
+        report = build_report(path)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        # The files of the folder are the input here: a damaged one is the user's to fix.
+        raise ScenarioError.single(str(path), f"cannot build the report from these files ({type(exc).__name__}: {exc})") from None
+    click.echo(f"wrote {report}")
     return EXIT_OK
 
 
