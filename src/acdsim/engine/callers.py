@@ -114,7 +114,10 @@ class CallerMixin(EngineBase):
             self.schedule(self.clock.timer_due(now, q.max_wait) - now, self._max_wait, m)
         if q.na_wait > 0 and q.listed == 0:
             self._arm_no_agent(q, m)
-        self.request_pass()
+        if q.idle_rows or not q.plain:
+            # A pass could offer this caller something (or change its state); otherwise the
+            # pass that an agent becoming free asks for will find it.
+            self.request_pass()
 
     # -- timers ------------------------------------------------------------------------------
     def _patience_end(self, m: Member) -> None:
