@@ -59,7 +59,10 @@ class DispatchMixin(EngineBase):
             self.request_pass()  # asked for before the dispatcher fell asleep (E11)
             return
         self.passes += 1
-        snapshot = [m for m in self.members if self._processable(m)]
+        snapshot = [
+            m for m in self.members
+            if m.state == M_WAITING or (m.state == M_TRYING and m.serving == m.queue.strategy.name)
+        ]  # Waiting members, and Trying members of ring strategies nobody has answered yet
         self._pass_from(snapshot, 0, False)
 
     def _pass_from(self, snapshot: list[Member], i: int, slept: bool) -> None:
