@@ -59,10 +59,7 @@ class DispatchMixin(EngineBase):
             self.request_pass()  # asked for before the dispatcher fell asleep (E11)
             return
         self.passes += 1
-        snapshot = [
-            m for m in self.members
-            if m.state == M_WAITING or (m.state == M_TRYING and m.serving == m.queue.strategy.name)
-        ]  # Waiting members, and Trying members of ring strategies nobody has answered yet
+        snapshot = [m for m in self.members if _processable(m)]
         self._pass_from(snapshot, 0, False)
 
     def _pass_from(self, snapshot: list[Member], i: int, slept: bool) -> None:
@@ -81,7 +78,7 @@ class DispatchMixin(EngineBase):
             q = m.queue
             if q.plain and not q.idle_rows:
                 continue  # nothing this member could be offered, and no other effect
-            if slept and not self._processable(m):
+            if slept and not _processable(m):
                 continue  # left, or answered, while the dispatcher slept
             if self._process_member(m, t, cache) and self.pbx:
                 self.blocked_until = t + RP_SLEEP
@@ -90,13 +87,6 @@ class DispatchMixin(EngineBase):
         if slept:
             self.blocked_until = t
             self.request_pass(t + 0.1)
-
-    @staticmethod
-    def _processable(m: Member) -> bool:
-        if m.state == M_WAITING:
-            return True
-        strategy = m.queue.strategy
-        return m.state == M_TRYING and strategy.rings and m.serving == strategy.name
 
     def _candidates(self, q: QueueState, m: Member, cache: dict[int, list[Row]]) -> list[Row]:
         strategy = q.strategy
@@ -300,5 +290,7 @@ class DispatchMixin(EngineBase):
         self.schedule(offer.ends_at - self.env.now, self._offer_end, offer)
 
 
-def ceil_tick(t: float) -> float:
-    return math.ceil(t * 10 - 1e-6) / 10
+def _processable(m: Member) -> bool:
+    """The members a pass visits (§5.1): Waiting ones, and Trying members of a ring strategy
+    that nobody has answered yet (their serving_agent is still the strategy's name)."""
+    return m.state == M_WAITING or (m.state == M_TRYING and m.serving == m.queue.strategy.name)
