@@ -171,7 +171,8 @@ queue API, so JSON bodies sent to the PBX can be pasted in; simulation-only inpu
 `SCENARIO_FORMAT.md`; this page lists every key the current version accepts.
 
 - **Durations** are seconds: a number (`30`, `2.5`) or a string with a unit: `ms`, `s`, `m`
-  or `min`, `h`, `d` (`"90s"`, `"15m"`, `"8h"`).
+  or `min`, `h`, `d` (`"90s"`, `"15m"`, `"8h"`), or several units in decreasing order
+  (`"1h30m"`, `"2m30s"`).
 - **Distributions** (talk time, patience, ...) are a number (a constant) or a map with
   `dist` and its parameters; see [Distributions](#distributions).
 - **Strict**: unknown keys, wrong types, out-of-range values, dangling references and
