@@ -81,3 +81,21 @@ def test_report_rejects_a_damaged_summary_in_one_line(tmp_path: Path, capsys):
     (tmp_path / "summary.json").write_text('{"queues": 5}')
     assert main(["report", str(tmp_path)]) == 2
     assert "no 'queues' and 'agents' maps" in capsys.readouterr().err
+
+
+def test_validate_prints_warnings_for_surprising_but_valid_settings(tmp_path: Path, capsys):
+    """A top-down agent at level 0 / position 0 is valid but never offered: a warning, exit 0."""
+    f = tmp_path / "td.yaml"
+    f.write_text(
+        "horizon: 1h\n"
+        "queues:\n"
+        "  - id: 1\n"
+        "    strategy: top-down\n"
+        "    agents: {local: [{agent_id: 1}]}\n"
+        "    callers: {arrivals: {calls_per_hour: 10}, talk_time: 60}\n"
+        "agents: {local: [{id: 1}]}\n"
+    )
+    assert main(["validate", str(f)]) == 0
+    out, err = capsys.readouterr()
+    assert out == f"ok: {f}\n"
+    assert err.startswith(f"warning: {f}: queues[0].agents.local[0]: top-down never offers an agent at level 0, position 0")
