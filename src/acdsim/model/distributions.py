@@ -119,13 +119,7 @@ def _read_column(name: str, column: str, info: ValidationInfo) -> tuple[float, .
                 cell = (row.get(column) or "").strip()
                 if not cell:
                     continue
-                try:
-                    value = float(cell)
-                except ValueError:
-                    raise ValueError(f"{path}:{lineno}: {cell!r} is not a number") from None
-                if not math.isfinite(value) or value < 0:
-                    raise ValueError(f"{path}:{lineno}: values must be finite and >= 0, got {cell}")
-                out.append(value)
+                out.append(csv_number(f"{path}:{lineno}", cell, "values"))
     except UnicodeDecodeError:
         raise ValueError(f"{path} is not UTF-8 text") from None
     except csv.Error as exc:
@@ -133,6 +127,18 @@ def _read_column(name: str, column: str, info: ValidationInfo) -> tuple[float, .
     except OSError as exc:
         raise ValueError(f"cannot read {path} ({exc.strerror or exc})") from None
     return tuple(out)
+
+
+def csv_number(where: str, cell: str, what: str) -> float:
+    """A finite, non-negative number from a CSV cell, or a ValueError naming file and line."""
+    try:
+        value = float(cell)
+    except ValueError:
+        label = "" if what == "values" else f"{what} "
+        raise ValueError(f"{where}: {label}{cell!r} is not a number") from None
+    if not math.isfinite(value) or value < 0:
+        raise ValueError(f"{where}: {what} must be finite and >= 0, got {cell}")
+    return value
 
 
 def _dist_tag(value: Any) -> str | None:

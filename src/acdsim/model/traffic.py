@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import csv
-import math
 from typing import Annotated, Any
 
 from pydantic import Discriminator, Tag, ValidationInfo, field_validator, model_validator
 
 from .common import Duration, Probability, Seq, Strict, field
-from .distributions import Distribution, base_dir
+from .distributions import Distribution, base_dir, csv_number
 
 
 class RateArrivals(Strict):
@@ -84,13 +83,7 @@ def _read_trace(name: str, info: ValidationInfo) -> tuple[TraceRow, ...]:
                         if column == "time":
                             raise ValueError(f"{path}:{lineno}: 'time' is empty")
                         continue
-                    try:
-                        number = float(cell)
-                    except ValueError:
-                        raise ValueError(f"{path}:{lineno}: {column} {cell!r} is not a number") from None
-                    if not math.isfinite(number) or number < 0:
-                        raise ValueError(f"{path}:{lineno}: {column} must be finite and >= 0, got {cell}")
-                    values[column] = number
+                    values[column] = csv_number(f"{path}:{lineno}", cell, column)
                 if values["time"] < previous:
                     raise ValueError(
                         f"{path}:{lineno}: times must be sorted ({values['time']:g} after {previous:g})"
