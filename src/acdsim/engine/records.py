@@ -83,9 +83,13 @@ class AgentEventRecord(NamedTuple):
 
 
 class Recorder(Protocol):
+    """``agent_state`` receives every status or state change of an agent; ``agent_status``
+    only the status changes (enough for logged-in time, and much rarer)."""
+
     def call(self, record: CallRecord) -> None: ...
     def offer(self, record: OfferRecord) -> None: ...
     def agent_state(self, record: AgentStateRecord) -> None: ...
+    def agent_status(self, record: AgentStateRecord) -> None: ...
     def agent_pause(self, record: AgentPauseRecord) -> None: ...
     def member_state(self, record: MemberStateRecord) -> None: ...
     def agent_event(self, record: AgentEventRecord) -> None: ...
@@ -101,6 +105,9 @@ class NullRecorder:
         pass
 
     def agent_state(self, record: AgentStateRecord) -> None:
+        pass
+
+    def agent_status(self, record: AgentStateRecord) -> None:
         pass
 
     def agent_pause(self, record: AgentPauseRecord) -> None:
@@ -120,6 +127,7 @@ class ListRecorder:
         self.calls: list[CallRecord] = []
         self.offers: list[OfferRecord] = []
         self.agent_states: list[AgentStateRecord] = []
+        self.agent_statuses: list[AgentStateRecord] = []
         self.agent_pauses: list[AgentPauseRecord] = []
         self.member_states: list[MemberStateRecord] = []
         self.agent_events: list[AgentEventRecord] = []
@@ -132,6 +140,9 @@ class ListRecorder:
 
     def agent_state(self, record: AgentStateRecord) -> None:
         self.agent_states.append(record)
+
+    def agent_status(self, record: AgentStateRecord) -> None:
+        self.agent_statuses.append(record)
 
     def agent_pause(self, record: AgentPauseRecord) -> None:
         self.agent_pauses.append(record)

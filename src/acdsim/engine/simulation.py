@@ -69,6 +69,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         self.recorder: Recorder = recorder if recorder is not None else NullRecorder()
         self.record_members = wants(self.recorder, "member_state")
         self.record_agents = wants(self.recorder, "agent_state")
+        self.record_statuses = wants(self.recorder, "agent_status")
         self.record_pauses = wants(self.recorder, "agent_pause")
         self.replication = replication
         self.clock = clock_for(scenario.timing)
@@ -195,7 +196,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         (``acdsim status`` looks at the queue as it was at one moment)."""
         now = 0.0
         for a in self.agents.values():
-            self._agent_changed(a, now)
+            self._agent_changed(a, now, status_changed=True)
         for change in _schedule_changes(self.scenario):
             at, ref, status, source = change
             self.schedule(at, self.set_status, self.agents[ref], status, source)
@@ -281,7 +282,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
                     if q.listed == 0:
                         self._queue_lost_agents(q)
         if old != status:
-            self._agent_changed(a, now)
+            self._agent_changed(a, now, status_changed=True)
             if status == "logged_out":
                 self._agent_event(a, now, "agent-logout", status, source)
             elif old == "logged_out" and status in ("available", "available_on_demand"):
@@ -298,7 +299,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
                 self._arm_no_agent(q, m)
 
     # -- records ------------------------------------------------------------------------------
-    def _agent_changed(self, a: Agent, t: float) -> None:
+    def _agent_changed(self, a: Agent, t: float, status_changed: bool = False) -> None:
         """Every change of an agent's status or state comes through here."""
         idle = a.state == WAITING and a.status in OFFERABLE
         if idle != a.idle:
@@ -309,8 +310,12 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
                     rows[row] = None
                 else:
                     del rows[row]
-        if self.record_agents:
-            self.recorder.agent_state(AgentStateRecord(t, a.ref, a.status, a.state))
+        if self.record_agents or (status_changed and self.record_statuses):
+            record = AgentStateRecord(t, a.ref, a.status, a.state)
+            if self.record_agents:
+                self.recorder.agent_state(record)
+            if status_changed and self.record_statuses:
+                self.recorder.agent_status(record)
 
     def _member_changed(self, m: Member, t: float) -> None:
         if not self.record_members:

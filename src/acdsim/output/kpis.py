@@ -141,10 +141,8 @@ class KpiRecorder(NullRecorder):
         if r.kind == "wrap_up":
             self.agents[r.agent].open_wrap.append((r.start, r.end))
 
-    def agent_state(self, r: AgentStateRecord) -> None:
+    def agent_status(self, r: AgentStateRecord) -> None:
         a = self.agents[r.agent]
-        if r.status == a.status:
-            return  # a state change: only status changes move the logged-in clock
         if a.status != "logged_out":
             a.logged_in += _overlap(a.since, r.time, self.warmup)
         a.status = r.status

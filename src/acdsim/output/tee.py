@@ -6,7 +6,7 @@ from typing import Any
 
 from ..engine.records import NullRecorder
 
-METHODS = ("call", "offer", "agent_state", "agent_pause", "member_state", "agent_event")
+METHODS = ("call", "offer", "agent_state", "agent_status", "agent_pause", "member_state", "agent_event")
 
 
 class Tee:
