@@ -11,10 +11,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    import simpy
-
     from ..model import Scenario
     from .clock import ContinuousClock, PbxClock
+    from .kernel import Kernel
     from .records import Recorder
     from .state import Agent, Member, Offer, QueueState
     from .streams import Streams
@@ -32,12 +31,11 @@ class EngineBase:
     replication: int
     clock: type[ContinuousClock] | type[PbxClock]
     pbx: bool
-    env: simpy.Environment
+    env: Kernel
     streams: Streams
     horizon: float
     members: list[Member]  # waiting/trying members in score order
     pass_keys: set[Any]
-    in_event: bool
     blocked_until: float  # pbx: the end of the last pass that slept (E11)
     passes: int
     offer_seq: int
@@ -47,7 +45,7 @@ class EngineBase:
     pending_retries: int
     pending_sources: int
     stopped: bool
-    _stop: simpy.Event
+    stopping: bool
     progress: Callable[[float], None] | None  # called with the simulated time
     agents: dict[str, Agent]
     queues: dict[int, QueueState]

@@ -65,7 +65,7 @@ class CallerMixin(EngineBase):
             self._check_done()
             return
         t, row = nxt
-        self.schedule(t - self.env.now, self._arrive, q, it, row)
+        self.schedule(t - self.env.t, self._arrive, q, it, row)
 
     def _arrive(self, q: QueueState, it: Iterator[tuple[float, object]], row: object) -> None:
         number = getattr(row, "number", None) or self._new_number(q)
@@ -77,7 +77,7 @@ class CallerMixin(EngineBase):
         return f"79{q.id % 1000:03d}{self.number_seq:06d}"
 
     def _join(self, q: QueueState, number: str, row: object, retry_index: int) -> None:
-        now = self.env.now
+        now = self.env.t
         self.call_seq += 1
         m = Member(f"{q.id}-{self.call_seq}", self.call_seq, q, number, now)
         m.retry_index = retry_index
@@ -134,7 +134,7 @@ class CallerMixin(EngineBase):
 
     def _arm_no_agent(self, q: QueueState, m: Member) -> None:
         """Schedule the no-agent timeout of a member while the queue has no listed agent (§4.5)."""
-        now = self.env.now
+        now = self.env.t
         t0 = self.clock.fl(m.joined_at)
         target = q.E + q.na_wait
         if self.pbx:
@@ -163,11 +163,11 @@ class CallerMixin(EngineBase):
             del members[i]
         q = m.queue
         if q.listed > 0:
-            q.E = self.clock.fl(self.env.now)  # the passes kept it current while m waited
+            q.E = self.clock.fl(self.env.t)  # the passes kept it current while m waited
 
     def _leave(self, m: Member, outcome: str) -> None:
         """The caller leaves without an agent: abandoned, timeout or no_agent_timeout."""
-        now = self.env.now
+        now = self.env.t
         had_offers = bool(m.offers)
         m.state = M_LEFT
         self._unlist_member(m)
@@ -211,7 +211,7 @@ class CallerMixin(EngineBase):
             wait = (answered or 0.0) - m.joined_at
             talk = None if now is None else now - (answered or 0.0)
         else:
-            wait = (now if now is not None else self.env.now) - m.joined_at
+            wait = (now if now is not None else self.env.t) - m.joined_at
             talk = None
         agent = m.agent.ref if m.agent is not None else ""
         self.recorder.call(

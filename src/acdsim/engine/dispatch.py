@@ -36,7 +36,7 @@ SKIP, NEXT, STOP = object(), object(), object()  # outcomes of trying one row of
 class DispatchMixin(EngineBase):
     def request_pass(self, at: float | None = None) -> None:
         """Make sure a pass runs at ``at`` (default: when the dispatcher next sees a change)."""
-        now = self.env.now
+        now = self.env.t
         t = self.clock.next_pass(now) if at is None else at
         if t < self.blocked_until + 0.1 - 1e-9:
             # E11: the dispatcher is asleep inside a pass; its next pass is 0.1 s after it.
@@ -54,7 +54,7 @@ class DispatchMixin(EngineBase):
 
     def _run_pass(self, key: Any) -> None:
         self.pass_keys.discard(key)
-        now = self.env.now
+        now = self.env.t
         if now < self.blocked_until + 0.1 - 1e-9:
             self.request_pass()  # asked for before the dispatcher fell asleep (E11)
             return
@@ -69,7 +69,7 @@ class DispatchMixin(EngineBase):
         sleep 0.5 s inside the pass (E11): the rest of the pass resumes after the sleep and
         the next pass comes 0.1 s after the pass ends.
         """
-        t = self.env.now
+        t = self.env.t
         cache: dict[int, list[Row]] = {}
         n = len(snapshot)
         while i < n:
@@ -287,7 +287,7 @@ class DispatchMixin(EngineBase):
                 outcome, duration = "no_answer", timeout
         offer.outcome = outcome
         offer.ends_at = t + duration
-        self.schedule(offer.ends_at - self.env.now, self._offer_end, offer)
+        self.schedule(offer.ends_at - self.env.t, self._offer_end, offer)
 
 
 def _processable(m: Member) -> bool:

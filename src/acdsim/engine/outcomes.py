@@ -39,7 +39,7 @@ class OutcomeMixin(EngineBase):
                 m.serving = offer.agent.ref
                 for other in list(m.offers):
                     if other is not offer:
-                        answered = other.answer_at is not None and other.answer_at <= self.env.now
+                        answered = other.answer_at is not None and other.answer_at <= self.env.t
                         self._end_offer(other, "lost_race", bridged=answered)
             self._bridge(offer)
         else:
@@ -48,7 +48,7 @@ class OutcomeMixin(EngineBase):
                 self._leave(m, "timeout")  # E27: the watchdog waited for this originate
 
     def _bridge(self, offer: Offer) -> None:
-        now = self.env.now
+        now = self.env.t
         offer.done = True
         a, m, row = offer.agent, offer.member, offer.row
         m.offers.remove(offer)
@@ -74,7 +74,7 @@ class OutcomeMixin(EngineBase):
         self.schedule(talk, self._call_end, offer)
 
     def _call_end(self, offer: Offer) -> None:
-        now = self.env.now
+        now = self.env.t
         a, m = offer.agent, offer.member
         end = self.clock.fl(now)
         a.last_bridge_end = end
@@ -92,7 +92,7 @@ class OutcomeMixin(EngineBase):
 
     def _end_offer(self, offer: Offer, result: str, bridged: bool) -> None:
         """Every ending of an offer other than a bridge (failure, lost race, cancel)."""
-        now = self.env.now
+        now = self.env.t
         offer.done = True
         a, m, row = offer.agent, offer.member, offer.row
         if offer in m.offers:

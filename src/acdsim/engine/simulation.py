@@ -7,18 +7,15 @@ run statistics. It never reads files and never imports pandas, matplotlib or yam
 from __future__ import annotations
 
 import math
-from collections import deque
-from collections.abc import Callable, Generator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-
-import simpy
-from simpy.core import NORMAL
 
 from ..model import Scenario, Shift, StatusChange
 from .callers import CallerMixin
 from .clock import PbxClock, clock_for
 from .dispatch import DispatchMixin
+from .kernel import Kernel
 from .outcomes import OutcomeMixin
 from .records import (
     AgentEventRecord,
@@ -43,18 +40,6 @@ class RunStats:
     callers: int
 
 
-class _Call:
-    """The lightest event simpy's loop can run: it only reads ``callbacks`` and ``_ok``."""
-
-    __slots__ = ("callbacks", "fn", "args")
-    _ok = True
-
-    def __init__(self, fn: Callable[..., None], args: tuple[Any, ...], callbacks: list[Any]) -> None:
-        self.fn = fn
-        self.args = args
-        self.callbacks = callbacks
-
-
 class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     """A single replication. ``Simulation(scenario, recorder=..., replication=k).run()``."""
 
@@ -74,14 +59,12 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         self.replication = replication
         self.clock = clock_for(scenario.timing)
         self.pbx = self.clock is PbxClock
-        self.env = simpy.Environment()
+        self.env = Kernel()
+        self.schedule = self.env.call  # type: ignore[method-assign]
         self.streams = Streams(scenario.seed, replication)
         self.horizon = scenario.horizon
         self.members: list[Member] = []  # waiting/trying members in score order
         self.pass_keys: set[Any] = set()
-        self.in_event = False  # inside an event callback: zero-delay calls go to _due_now
-        self._due_now: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
-        self._fire_list = [self._fire]
         self.blocked_until = -1.0  # pbx: the end of the last pass that slept (E11)
         self.passes = 0
         self.offer_seq = 0
@@ -91,38 +74,11 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         self.pending_retries = 0
         self.pending_sources = 0
         self.stopped = False
-        self._stop = self.env.event()
+        self.stopping = False
         self.progress = progress  # called with the simulated time, 100 times over the horizon
         self.agents: dict[str, Agent] = {}
         self.queues: dict[int, QueueState] = {}
         self._build()
-
-    # -- kernel -------------------------------------------------------------------------------
-    def schedule(self, delay: float, fn: Callable[..., None], *args: Any) -> None:
-        """Call ``fn(*args)`` after ``delay`` simulated seconds (a simpy event, no process)."""
-        if delay <= 0.0 and self.in_event:
-            self._due_now.append((fn, args))
-            return
-        self.env.schedule(_Call(fn, args, self._fire_list), NORMAL, delay if delay > 0.0 else 0.0)  # type: ignore[arg-type]
-
-    def _fire(self, event: _Call) -> None:
-        self.in_event = True
-        event.fn(*event.args)
-        due = self._due_now
-        if due:
-            # What this event scheduled for "now" runs right away while nothing else is due at
-            # this instant: the order is the one simpy's queue would give, without the queue.
-            env = self.env
-            now = env.now
-            while due:
-                if env.peek() > now:
-                    fn, args = due.popleft()
-                    fn(*args)
-                else:
-                    for fn, args in due:
-                        env.schedule(_Call(fn, args, self._fire_list), NORMAL, 0.0)  # type: ignore[arg-type]
-                    due.clear()
-        self.in_event = False
 
     # -- set-up -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -207,36 +163,37 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         if until is not None:
             end = min(end, until)
         self.schedule(self.horizon, self._check_done)
-        self.env.process(self._deadline(end))
+        self.schedule(end, self._stop)
         if self.progress is not None:
             self.schedule(self.horizon / 100, self._report_progress)
-        self.env.run(until=self._stop)
+        self.env.run_until(math.inf)
         self.stopped = True
         self._flush()
-        return RunStats(self.replication, sc.seed, self.env.now, self.passes, self.call_seq)
+        return RunStats(self.replication, sc.seed, self.env.t, self.passes, self.call_seq)
 
     def _report_progress(self) -> None:
         assert self.progress is not None
-        self.progress(self.env.now)
-        if self.env.now < self.horizon:
+        self.progress(self.env.t)
+        if self.env.t < self.horizon:
             self.schedule(self.horizon / 100, self._report_progress)
 
-    def _deadline(self, end: float) -> Generator[simpy.Event, Any, None]:
-        yield self.env.timeout(end)
-        if not self._stop.triggered:
-            self._stop.succeed()
+    def _stop(self) -> None:
+        if not self.stopping:
+            self.stopping = True
+            # Like a simpy event succeeding now: what is already due at this instant runs first.
+            self.schedule(0.0, self.env.halt)
 
     def _check_done(self) -> None:
-        if self._stop.triggered or self.env.now < self.horizon:
+        if self.stopping or self.env.t < self.horizon:
             return
         if not self.scenario.drain or (
             self.in_system == 0 and self.pending_retries == 0 and self.pending_sources == 0
         ):
-            self._stop.succeed()
+            self._stop()
 
     def _flush(self) -> None:
         """Report what is still going on when the run ends (cut or drain limit)."""
-        now = self.env.now
+        now = self.env.t
         talking: list[Member] = []
         for a in self.agents.values():
             offer = a.offer
@@ -256,7 +213,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     # -- agents -------------------------------------------------------------------------------
     def set_status(self, a: Agent, status: str, source: str) -> None:
         """cc_agent_update(status) (reference §3.6) plus the API's agent events (§6.1)."""
-        now = self.env.now
+        now = self.env.t
         old = a.status
         if status == "available" and old != "available":
             a.talk_time = 0.0
@@ -292,7 +249,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     def _queue_lost_agents(self, q: QueueState) -> None:
         waiting = [m for m in self.members if m.queue is q]
         if waiting:
-            q.E = self.clock.fl(self.env.now)
+            q.E = self.clock.fl(self.env.t)
         q.na_epoch += 1
         if q.na_wait > 0:
             for m in waiting:
