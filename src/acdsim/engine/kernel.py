@@ -37,7 +37,8 @@ class Kernel(simpy.Environment):
                 self.due.append((fn, args))
                 return
             delay = 0.0
-        heappush(self._queue, (self._now + delay, NORMAL, next(self._eid), (fn, args)))  # type: ignore[arg-type]
+        queue: list[Any] = self._queue
+        heappush(queue, (self._now + delay, NORMAL, next(self._eid), (fn, args)))
 
     def halt(self) -> None:
         """Stop ``run_until`` after the current callback."""
@@ -45,7 +46,7 @@ class Kernel(simpy.Environment):
 
     def run_until(self, end: float) -> None:
         """Run the callbacks and events due up to ``end`` (inclusive), or until ``halt``."""
-        queue: list[Any] = self._queue  # type: ignore[assignment]
+        queue: list[Any] = self._queue
         due = self.due
         eid = self._eid
         pop = heappop
