@@ -7,6 +7,7 @@ Reference §5 (pass structure, greedy matching), §2.3 (the tier gate), §1.2 (c
 from __future__ import annotations
 
 import math
+from heapq import heappop, heappush
 from typing import Any
 
 from .base import EngineBase
@@ -37,16 +38,16 @@ class DispatchMixin(EngineBase):
     def request_pass(self, at: float | None = None) -> None:
         """Make sure a pass runs at ``at`` (default: when the dispatcher next sees a change)."""
         now = self.env.t
-        t = self.clock.next_pass(now) if at is None else at
-        if t < self.blocked_until + 0.1 - 1e-9:
-            # E11: the dispatcher is asleep inside a pass; its next pass is 0.1 s after it.
-            t = self.blocked_until + 0.1
         key: float
         if self.pbx:
-            tick = round(t * 10)
-            key, t = tick, tick / 10  # passes lie on the 0.1 s grid: no float drift in stamps
+            t = self.clock.next_pass(now) if at is None else at
+            if t < self.blocked_until + 0.1 - 1e-9:
+                # E11: the dispatcher is asleep inside a pass; its next pass is 0.1 s after it.
+                t = self.blocked_until + 0.1
+            key = round(t * 10)
+            t = key / 10  # passes lie on the 0.1 s grid: no float drift in stamps
         else:
-            key = t
+            key = t = now if at is None else at
         if key in self.pass_keys:
             return
         self.pass_keys.add(key)
@@ -54,41 +55,53 @@ class DispatchMixin(EngineBase):
 
     def _run_pass(self, key: Any) -> None:
         self.pass_keys.discard(key)
-        now = self.env.t
-        if now < self.blocked_until + 0.1 - 1e-9:
+        if not self.members:
+            return  # a pass over no member changes nothing
+        if self.pbx and self.env.t < self.blocked_until + 0.1 - 1e-9:
             self.request_pass()  # asked for before the dispatcher fell asleep (E11)
             return
         self.passes += 1
-        snapshot = [m for m in self.members if _processable(m)]
-        self._pass_from(snapshot, 0, False)
+        self._pass_from(list(self.members), 0, False)
 
-    def _pass_from(self, snapshot: list[Member], i: int, slept: bool) -> None:
+    def _pass_from(self, members: list[Member], i: int, slept: bool) -> None:
         """Process the pass's members from index ``i`` on, in score order.
 
-        In pbx timing a ring-progressively member inside its delay window makes the module
-        sleep 0.5 s inside the pass (E11): the rest of the pass resumes after the sleep and
-        the next pass comes 0.1 s after the pass ends.
+        A pass visits the members processable when it starts (§5.1). Nothing else happens
+        during a pass, so checking each member when its turn comes is the same, except after
+        the pbx dispatcher's 0.5 s sleep inside a pass (E11): the rest of the pass resumes
+        then, with the members that were processable when it fell asleep, and the next pass
+        comes 0.1 s after the pass ends.
         """
         t = self.env.t
-        cache: dict[int, list[Row]] = {}
-        n = len(snapshot)
-        while i < n:
-            m = snapshot[i]
-            i += 1
-            q = m.queue
-            if q.plain and not q.idle_rows:
-                continue  # nothing this member could be offered, and no other effect
-            if slept and not _processable(m):
-                continue  # left, or answered, while the dispatcher slept
-            if self._process_member(m, t, cache) and self.pbx:
-                self.blocked_until = t + RP_SLEEP
-                self.schedule(RP_SLEEP, self._pass_from, snapshot, i, True)
-                return
+        cache: dict[int, Any] = {}
+        n = len(members)
+        try:
+            while i < n:
+                m = members[i]
+                i += 1
+                q = m.queue
+                if q.plain and not q.idle_rows:
+                    continue  # nothing this member could be offered, and no other effect
+                state = m.state
+                if not (state == M_WAITING or (state == M_TRYING and m.serving == q.strategy.name)):
+                    continue
+                if self._process_member(m, t, cache) and self.pbx:
+                    self.blocked_until = t + RP_SLEEP
+                    rest = [x for x in members[i:] if _processable(x)]
+                    self.schedule(RP_SLEEP, self._pass_from, rest, 0, True)
+                    return
+        finally:
+            for qid, parked in cache.items():
+                if type(parked) is _Parked:
+                    heap = self.queues[qid].idle_heap
+                    for entry in parked:
+                        if entry[-1].entry is entry:
+                            heappush(heap, entry)
         if slept:
             self.blocked_until = t
             self.request_pass(t + 0.1)
 
-    def _candidates(self, q: QueueState, m: Member, cache: dict[int, list[Row]]) -> list[Row]:
+    def _candidates(self, q: QueueState, m: Member, cache: dict[int, Any]) -> list[Row]:
         strategy = q.strategy
         if strategy.static_key:
             rows = cache.get(q.id)
@@ -120,7 +133,7 @@ class DispatchMixin(EngineBase):
         first = [r for r in ordered if r.level == pointer.level and r.position > pointer.position]
         return first + ordered
 
-    def _process_member(self, m: Member, t: float, cache: dict[int, list[Row]]) -> bool:
+    def _process_member(self, m: Member, t: float, cache: dict[int, Any]) -> bool:
         """One member's turn in a pass; True when it was skipped inside its ring-progressively
         window (the module then sleeps in the dispatcher)."""
         q = m.queue
@@ -173,23 +186,47 @@ class DispatchMixin(EngineBase):
             seen += q.level_counts[level]
         return math.inf, None
 
-    def _walk_idle(
-        self, m: Member, q: QueueState, t: float, now_c: float, cache: dict[int, list[Row]]
-    ) -> None:
+    def _walk_idle(self, m: Member, q: QueueState, t: float, now_c: float, cache: dict[int, Any]) -> None:
+        """The walk of a level-sorted strategy over the rows it could offer: idle rows in key
+        order up to the highest open level."""
         strategy = q.strategy
-        rows = cache.get(q.id)
-        if rows is None:
-            rows = sorted(q.idle_rows, key=strategy.key)
-            cache[q.id] = rows
         top, closed = self._open_level(q, m, now_c)
-        for row in rows:
-            if row.level > top:
-                assert closed is not None
-                need = closed * q.wait_second if q.multiply else q.wait_second
-                self.request_pass(self.clock.pass_at(m.J + need, t))
+        if q.heap:
+            # One offer per member: pop rows in key order. Rows that cannot be offered at this
+            # instant (wrap-up, a delay) are parked for the rest of the pass, then put back.
+            heap = q.idle_heap
+            parked = cache.get(q.id)
+            while heap:
+                entry = heap[0]
+                row = entry[-1]
+                if row.entry is not entry:
+                    heappop(heap)  # its agent left idle since
+                    continue
+                if row.level > top:
+                    break
+                result = self._try_row(m, strategy, row, t, now_c)
+                if result is not SKIP:
+                    return
+                heappop(heap)
+                if parked is None:
+                    parked = cache[q.id] = _Parked()
+                parked.append(entry)
+            else:
                 return
-            if self._try_row(m, strategy, row, t, now_c) is STOP:
+        else:
+            rows = cache.get(q.id)
+            if rows is None:
+                rows = cache[q.id] = sorted(q.idle_rows, key=strategy.key)
+            for row in rows:
+                if row.level > top:
+                    break
+                if self._try_row(m, strategy, row, t, now_c) is STOP:
+                    return
+            else:
                 return
+        assert closed is not None
+        need = closed * q.wait_second if q.multiply else q.wait_second
+        self.request_pass(self.clock.pass_at(m.J + need, t))
 
     def _walk(self, m: Member, q: QueueState, rows: list[Row], t: float, now_c: float) -> None:
         strategy = q.strategy
@@ -288,6 +325,10 @@ class DispatchMixin(EngineBase):
         offer.outcome = outcome
         offer.ends_at = t + duration
         self.schedule(offer.ends_at - self.env.t, self._offer_end, offer)
+
+
+class _Parked(list):  # type: ignore[type-arg]
+    """Heap entries taken out for the rest of a pass (a distinct type in the pass's cache)."""
 
 
 def _processable(m: Member) -> bool:

@@ -7,6 +7,7 @@ run statistics. It never reads files and never imports pandas, matplotlib or yam
 from __future__ import annotations
 
 import math
+from heapq import heapify, heappush
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -262,11 +263,21 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         if idle != a.idle:
             a.idle = idle
             for row in a.rows.values():
-                rows = self.queues[row.queue].idle_rows
+                q = self.queues[row.queue]
+                rows = q.idle_rows
                 if idle:
                     rows[row] = None
+                    if q.heap:
+                        heap = q.idle_heap
+                        if len(heap) > 2 * len(rows) + 32:
+                            # Stale entries outnumber live ones (a queue nobody calls): rebuild.
+                            heap[:] = [r.entry for r in rows if r.entry is not None]
+                            heapify(heap)
+                        entry = row.entry = q.strategy.key(row)
+                        heappush(heap, entry)
                 else:
                     del rows[row]
+                    row.entry = None
         if self.record_agents or (status_changed and self.record_statuses):
             record = AgentStateRecord(t, a.ref, a.status, a.state)
             if self.record_agents:

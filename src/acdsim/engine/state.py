@@ -7,7 +7,7 @@ seconds on the clock policy's scale (whole seconds in ``pbx`` timing).
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ..model import Behavior, LocalAgent, Queue, RemoteAgent
@@ -100,12 +100,13 @@ class Agent:
 class Row:
     """A tier: one agent in one queue, with its level, position and tier state."""
 
-    __slots__ = ("agent", "queue", "level", "position", "state")
+    __slots__ = ("agent", "queue", "level", "position", "state", "entry")
     agent: Agent
     queue: int
     level: int
     position: int
     state: str
+    entry: tuple[Any, ...] | None  # this row's live entry in its queue's idle heap
 
     def __init__(self, agent: Agent, queue: int, level: int, position: int) -> None:
         self.agent = agent
@@ -113,6 +114,7 @@ class Row:
         self.level = level
         self.position = position
         self.state = READY
+        self.entry = None
 
 
 class Member:
@@ -227,7 +229,7 @@ class QueueState:
         "na_reached", "discard_after", "resume", "system_score", "no_answer_status",
         "abandoned", "transfer_dst", "draw_talk", "draw_patience", "draw_pre_queue",
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
-        "idle_rows", "level_counts", "_levels", "plain",
+        "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap",
     )
     id: int
     spec: Queue
@@ -264,6 +266,8 @@ class QueueState:
     level_counts: dict[int, int]  # listed rows per level
     _levels: list[int] | None
     plain: bool
+    idle_heap: list[tuple[Any, ...]]  # strategy keys of idle rows; stale entries dropped lazily
+    heap: bool  # the strategy picks from idle_heap
 
     def __init__(self, spec: Queue, strategy: Strategy) -> None:
         self.id = spec.id
@@ -282,6 +286,8 @@ class QueueState:
         # A pass changes nothing for a member of a "plain" queue unless an agent is idle:
         # level-sorted, one offer at a time (no Trying on first pass, no pointer, no sleep).
         self.plain = strategy.static_key and not strategy.rings
+        self.idle_heap = []
+        self.heap = strategy.heap
 
     def level_order(self) -> list[int]:
         levels = self._levels

@@ -1,6 +1,7 @@
 """The nine strategies as data: how the candidate rows are ordered and how many are offered.
 
-Each entry names the sort key of a row (reference §1.3), how many offers a member gets per
+Each entry names the sort key of a row (reference §1.3; the key ends in a unique agent
+number and then the row itself, so a key doubles as a heap entry), how many offers a member gets per
 pass (``one``, ``all`` or ``progressive``) and whether the list is the two-part list of the
 pointer strategies (§1.4.6, §1.4.7). The dispatcher reads this table; it has no per-strategy
 branches of its own.
@@ -19,28 +20,28 @@ SortKey = Callable[["Row"], tuple[Any, ...]]
 
 
 def _longest_idle(row: Row) -> tuple[Any, ...]:
-    return (row.level, row.agent.last_bridge_end, row.position, row.agent.index)
+    return (row.level, row.agent.last_bridge_end, row.position, row.agent.index, row)
 
 
 def _least_talk(row: Row) -> tuple[Any, ...]:
-    return (row.level, row.agent.talk_time, row.position, row.agent.index)
+    return (row.level, row.agent.talk_time, row.position, row.agent.index, row)
 
 
 def _fewest_calls(row: Row) -> tuple[Any, ...]:
-    return (row.level, row.agent.calls_answered, row.position, row.agent.index)
+    return (row.level, row.agent.calls_answered, row.position, row.agent.index, row)
 
 
 def _by_position(row: Row) -> tuple[Any, ...]:
-    return (row.level, row.position, row.agent.last_offered_call, row.agent.index)
+    return (row.level, row.position, row.agent.last_offered_call, row.agent.index, row)
 
 
 def _level_position(row: Row) -> tuple[Any, ...]:
-    return (row.level, row.position, row.agent.index)
+    return (row.level, row.position, row.agent.index, row)
 
 
 def _pointer_key(row: Row) -> tuple[Any, ...]:
     # Rows tied on every key come out by agent name in the module's UNION query (§1.5).
-    return (row.level, row.position, row.agent.last_offered_call, row.agent.name_key)
+    return (row.level, row.position, row.agent.last_offered_call, row.agent.name_key, row)
 
 
 def _random_key(row: Row) -> tuple[Any, ...]:
@@ -55,6 +56,12 @@ class Strategy:
     pointer: str | None = None  # None | "round-robin" | "top-down"
     random_order: bool = False  # the key is redrawn for every row on every query
     static_key: bool = True  # the order cannot change between two passes without an event
+
+    @property
+    def heap(self) -> bool:
+        """Picked from a heap of idle rows: a row's key cannot change while its agent is idle
+        (it changes on offer or call end), so a member's pick costs O(log n)."""
+        return self.static_key and self.fanout != "all"
 
     @property
     def rings(self) -> bool:
