@@ -13,8 +13,8 @@ from operator import attrgetter
 
 from ..model import ProfileArrivals, RateArrivals, TraceArrivals
 from .base import EngineBase
-from .records import CallRecord
-from .state import M_ANSWERED, M_LEFT, M_TRYING, M_WAITING, Member, QueueState
+from .records import new_call_record
+from .state import INF, M_ANSWERED, M_LEFT, M_TRYING, M_WAITING, Member, QueueState
 
 
 def arrival_times(
@@ -69,8 +69,14 @@ class CallerMixin(EngineBase):
 
     def _arrive(self, q: QueueState, it: Iterator[tuple[float, object]], row: object) -> None:
         number = getattr(row, "number", None) or self._new_number(q)
-        self._join(q, number, row, retry_index=0)
-        self._next_arrival(q, it)
+        self._join(q, number, row, 0)
+        nxt = next(it, None)
+        if nxt is None:
+            self.pending_sources -= 1
+            self._check_done()
+            return
+        t, row = nxt
+        self.schedule(t - self.env.t, self._arrive, q, it, row)
 
     def _new_number(self, q: QueueState) -> str:
         self.number_seq += 1
@@ -78,37 +84,50 @@ class CallerMixin(EngineBase):
 
     def _join(self, q: QueueState, number: str, row: object, retry_index: int) -> None:
         now = self.env.t
-        self.call_seq += 1
-        m = Member(f"{q.id}-{self.call_seq}", self.call_seq, q, number, now)
-        m.retry_index = retry_index
-        talk = getattr(row, "talk_time", None)
-        m.talk_base = q.draw_talk() if talk is None else talk
-        patience = getattr(row, "patience", None)
-        if patience is None:
-            patience = q.draw_patience() if q.draw_patience is not None else math.inf
-        m.patience = patience
-        pre_queue = q.draw_pre_queue() if q.draw_pre_queue is not None else 0.0
-        m.J = self.clock.fl(now)
-        m.base = self.clock.param(q.base_score + (pre_queue if q.system_score else 0.0))
-        old = q.abandoned.get(number) if q.resume else None
-        if old is not None:
-            del q.abandoned[number]
+        seq = self.call_seq = self.call_seq + 1
+        m = Member(f"{q.id}-{seq}", seq, q, number, now)
+        if retry_index:
+            m.retry_index = retry_index
+        if row is None:
+            m.talk_base = q.draw_talk()
+            if q.draw_patience is not None:
+                m.patience = q.draw_patience()
+        else:
+            talk = getattr(row, "talk_time", None)
+            m.talk_base = q.draw_talk() if talk is None else talk
+            patience = getattr(row, "patience", None)
+            if patience is None and q.draw_patience is not None:
+                patience = q.draw_patience()
+            if patience is not None:
+                m.patience = patience
+        base = q.base_score
+        if q.draw_pre_queue is not None:
+            pre_queue = q.draw_pre_queue()
+            if q.system_score:
+                base += pre_queue
+        if self.pbx:
+            m.J = self.clock.fl(now)
+            base = self.clock.param(base)
+        m.base = base
+        if q.resume:
+            old = q.abandoned.pop(number, None)
             # The dispatcher discards an abandoned row once abandoned + discard < now (§4.7).
-            if not self.clock.fl(now) > old.abandoned_at + q.discard_after:
+            if old is not None and not self.clock.fl(now) > old.abandoned_at + q.discard_after:
                 m.J, m.base, m.resumed_from = old.J, old.base, old.call_id  # E22
                 m.first_joined = old.first_joined
-        m.sort_key = (m.J - m.base, m.seq)
+        m.sort_key = key = (m.J - m.base, seq)
         if q.strategy.rings:
             m.serving = q.strategy.name
         self.in_system += 1
         q.active += 1
         members = self.members
-        if not members or members[-1].sort_key <= m.sort_key:
+        if not members or members[-1].sort_key <= key:
             members.append(m)  # the usual case: a newcomer scores lowest
         else:
             bisect.insort(members, m, key=_SORT_KEY)
-        self._member_changed(m, now)
-        if m.patience != math.inf:
+        if self.record_members:
+            self._member_changed(m, now)
+        if m.patience != INF:
             self.schedule(m.patience, self._patience_end, m)
         if q.max_wait > 0:
             self.schedule(self.clock.timer_due(now, q.max_wait) - now, self._max_wait, m)
@@ -163,7 +182,8 @@ class CallerMixin(EngineBase):
             del members[i]
         q = m.queue
         if q.listed > 0:
-            q.E = self.clock.fl(self.env.t)  # the passes kept it current while m waited
+            now = self.env.t
+            q.E = self.clock.fl(now) if self.pbx else now  # the passes kept it current while m waited
 
     def _leave(self, m: Member, outcome: str) -> None:
         """The caller leaves without an agent: abandoned, timeout or no_agent_timeout."""
@@ -215,16 +235,18 @@ class CallerMixin(EngineBase):
             talk = None
         agent = m.agent.ref if m.agent is not None else ""
         self.recorder.call(
-            CallRecord(
+            new_call_record((
                 m.call_id, q.id, m.number, m.joined_at, answered, now, outcome, wait, talk, agent,
                 m.agent_level, m.n_offers, q.transfer_dst if outcome == "timeout" else "",
                 m.resumed_from, m.first_joined,
-            )
+            ))
         )
         if now is not None:
             self.in_system -= 1
             q.active -= 1
             if m.state == M_ANSWERED:
                 m.state = M_LEFT
-                self._member_changed(m, now)
-            self._check_done()
+                if self.record_members:
+                    self._member_changed(m, now)
+            if now >= self.horizon:
+                self._check_done()

@@ -138,10 +138,11 @@ class DispatchMixin(EngineBase):
         window (the module then sleeps in the dispatcher)."""
         q = m.queue
         strategy = q.strategy
-        now_c = self.clock.fl(t)
+        now_c = self.clock.fl(t) if self.pbx else t
         if strategy.rings and m.state == M_WAITING:
             m.state = M_TRYING  # E12: on the first pass, whether or not an agent is free
-            self._member_changed(m, t)
+            if self.record_members:
+                self._member_changed(m, t)
         if strategy.fanout == "progressive" and m.last_originated is not None and not m.agent_found:
             due = m.last_originated + q.rp_delay
             if now_c < due - EPS:
@@ -190,7 +191,7 @@ class DispatchMixin(EngineBase):
         """The walk of a level-sorted strategy over the rows it could offer: idle rows in key
         order up to the highest open level."""
         strategy = q.strategy
-        top, closed = self._open_level(q, m, now_c)
+        top, closed = self._open_level(q, m, now_c) if q.tier_rules else (math.inf, None)
         if q.heap:
             # One offer per member: pop rows in key order. Rows that cannot be offered at this
             # instant (wrap-up, a delay) are parked for the rest of the pass, then put back.
@@ -269,7 +270,8 @@ class DispatchMixin(EngineBase):
             if m.state == M_WAITING:
                 m.state = M_TRYING
                 m.serving = a.ref
-                self._member_changed(m, t)
+                if self.record_members:
+                    self._member_changed(m, t)
             if m.serving != a.ref:
                 return STOP
         self._start_offer(m, row, t, now_c)
@@ -277,8 +279,9 @@ class DispatchMixin(EngineBase):
 
     def _start_offer(self, m: Member, row: Row, t: float, now_c: float) -> None:
         q = m.queue
+        strategy = q.strategy
         a = row.agent
-        if q.strategy.fanout == "progressive":
+        if strategy.fanout == "progressive":
             m.last_originated = now_c
             # The module re-examines the member on every 100 ms pass; the next agent is due
             # once the delay has expired (§1.4.8), so make sure a pass runs then.
@@ -287,33 +290,34 @@ class DispatchMixin(EngineBase):
                 # The module keeps passing every 100 ms and sleeps 0.5 s on this member until
                 # its window ends (E11): the chain of slow passes starts on the next tick.
                 self.request_pass(self.clock.next_pass(t))
-        if q.strategy.pointer == "top-down":
+        if strategy.pointer == "top-down":
             m.td_level, m.td_position = row.level, row.position
         offer = Offer(m, a, row, t)
-        offer.ring_strategy = q.strategy.rings
+        offer.ring_strategy = strategy.rings
         a.state = RECEIVING
         a.last_offered_call = now_c
-        self.offer_seq += 1
-        a.offer_seq = self.offer_seq
+        self.offer_seq = a.offer_seq = self.offer_seq + 1
         row.state = OFFERING
-        for other in a.rows.values():
-            if other is not row and other.state == READY:
-                other.state = STANDBY
+        rows = a.rows
+        if len(rows) > 1:
+            for other in rows.values():
+                if other is not row and other.state == READY:
+                    other.state = STANDBY
         a.offer = offer
         a.offers += 1
         m.offers.append(offer)
         m.n_offers += 1
         self._agent_changed(a, t)
-        behavior = a.behavior
-        u = a.draw_u()
         timeout = a.call_timeout
-        if u < behavior.p_busy:
+        # u is drawn only when an offer can fail: the stream is the agent's own.
+        u = a.draw_u() if a.p_fail > 0.0 else 1.0
+        if u < a.p_busy:
             outcome, duration = "busy", 0.0
-        elif u < behavior.p_busy + behavior.p_reject:
+        elif u < a.p_busy_reject:
             duration = a.draw_reject()
             outcome = "rejected" if duration < timeout else "no_answer"
             duration = min(duration, timeout)
-        elif u < behavior.p_busy + behavior.p_reject + behavior.p_no_answer:
+        elif u < a.p_fail:
             outcome, duration = "no_answer", timeout
         else:
             duration = a.draw_answer()

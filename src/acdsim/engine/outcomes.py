@@ -7,7 +7,7 @@ Reference §3.4-§3.7 (agent lifecycle, outcome classes, max-no-answer, wrap-up 
 from __future__ import annotations
 
 from .base import EngineBase
-from .records import AgentPauseRecord, OfferRecord
+from .records import AgentPauseRecord, new_offer_record
 from .state import (
     ACTIVE,
     IDLE,
@@ -52,43 +52,46 @@ class OutcomeMixin(EngineBase):
         offer.done = True
         a, m, row = offer.agent, offer.member, offer.row
         m.offers.remove(offer)
+        q = m.queue
         self.recorder.offer(
-            OfferRecord(m.call_id, m.queue.id, a.ref, row.level, row.position, offer.started, now, "answered")
+            new_offer_record((m.call_id, q.id, a.ref, row.level, row.position, offer.started, now, "answered"))
         )
         a.state = IN_CALL
         row.state = ACTIVE
         a.calls_answered += 1
         a.no_answer_count = 0
-        a.last_bridge_start = self.clock.fl(now)
-        self._agent_changed(a, now)
+        a.last_bridge_start = self.clock.fl(now) if self.pbx else now
+        if self.record_agents:
+            self._agent_changed(a, now)  # Receiving to In a queue call: not idle either way
         m.state = M_ANSWERED
         m.agent_found = True
         m.serving = a.ref
         m.answered_at = now
         m.agent = a
         m.agent_level = row.level
-        m.timeout_pending = False
+        if m.timeout_pending:
+            m.timeout_pending = False
         self._unlist_member(m)
-        self._member_changed(m, now)
-        talk = m.talk_base * a.behavior.talk_time_factor
-        self.schedule(talk, self._call_end, offer)
+        if self.record_members:
+            self._member_changed(m, now)
+        self.schedule(m.talk_base * a.behavior.talk_time_factor, self._call_end, offer)
 
     def _call_end(self, offer: Offer) -> None:
         now = self.env.t
         a, m = offer.agent, offer.member
-        end = self.clock.fl(now)
+        end = self.clock.fl(now) if self.pbx else now
         a.last_bridge_end = end
         a.talk_time += end - a.last_bridge_start
         a.offer = None
         self._reset_tiers(offer, READY)
         a.state = IDLE if offer.on_demand else WAITING
         wrap = a.wrap_up
-        a.wrap_until = self.clock.wrap_until(now, wrap)
+        a.wrap_until = wrap_until = self.clock.wrap_until(now, wrap)
         if wrap > 0 and self.record_pauses:
-            self.recorder.agent_pause(AgentPauseRecord(a.ref, "wrap_up", now, a.wrap_until))
+            self.recorder.agent_pause(AgentPauseRecord(a.ref, "wrap_up", now, wrap_until))
         self._agent_changed(a, now)
         self._finish_call(m, "answered", now)
-        self.request_pass(self.clock.pass_at(a.wrap_until, now))
+        self.request_pass(self.clock.pass_at(wrap_until, now) if wrap_until > now else None)
 
     def _end_offer(self, offer: Offer, result: str, bridged: bool) -> None:
         """Every ending of an offer other than a bridge (failure, lost race, cancel)."""
@@ -99,7 +102,7 @@ class OutcomeMixin(EngineBase):
             m.offers.remove(offer)
         a.offer = None
         self.recorder.offer(
-            OfferRecord(m.call_id, m.queue.id, a.ref, row.level, row.position, offer.started, now, result)
+            new_offer_record((m.call_id, m.queue.id, a.ref, row.level, row.position, offer.started, now, result))
         )
         delay = 0.0
         tier_result = READY
@@ -137,9 +140,11 @@ class OutcomeMixin(EngineBase):
         row = offer.row
         if row.state in (ACTIVE, STANDBY, OFFERING):
             row.state = result
-        for other in offer.agent.rows.values():
-            if other is not row and other.state == STANDBY:
-                other.state = READY
+        rows = offer.agent.rows
+        if len(rows) > 1:
+            for other in rows.values():
+                if other is not row and other.state == STANDBY:
+                    other.state = READY
 
     def cancel_offers(self, m_offers: list[Offer], result: str = "cancelled") -> None:
         members = []

@@ -6,7 +6,9 @@ these records (see ``acdsim.output``).
 
 from __future__ import annotations
 
-from typing import NamedTuple, Protocol
+from collections.abc import Callable
+from functools import partial
+from typing import Any, NamedTuple, Protocol
 
 
 class CallRecord(NamedTuple):
@@ -40,6 +42,12 @@ class OfferRecord(NamedTuple):
     offered_at: float
     ended_at: float
     result: str  # answered | no_answer | rejected | busy | lost_race | cancelled
+
+
+# Build a record from one tuple of its fields, in order, without the Python-level
+# ``__new__`` of NamedTuple (the engine builds one or more of these per caller).
+new_call_record: Callable[[tuple[Any, ...]], CallRecord] = partial(tuple.__new__, CallRecord)  # type: ignore[assignment]
+new_offer_record: Callable[[tuple[Any, ...]], OfferRecord] = partial(tuple.__new__, OfferRecord)  # type: ignore[assignment]
 
 
 class AgentStateRecord(NamedTuple):

@@ -96,7 +96,10 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
             a.reject_delay = param(spec.reject_delay_time)
             a.wrap_up = param(spec.wrap_up_time)
             a.max_no_answer = spec.max_no_answer
-            a.behavior = sc.behaviors[spec.behavior]
+            a.behavior = b = sc.behaviors[spec.behavior]
+            a.p_busy = b.p_busy
+            a.p_busy_reject = b.p_busy + b.p_reject
+            a.p_fail = b.p_busy + b.p_reject + b.p_no_answer
             a.draw_u = self.streams.uniform(f"outcome/{a.ref}")
             a.draw_answer = self.streams.sampler(a.behavior.answer_time, f"answer/{a.ref}")  # type: ignore[arg-type]
             a.draw_reject = self.streams.sampler(a.behavior.reject_after, f"reject/{a.ref}")  # type: ignore[arg-type]

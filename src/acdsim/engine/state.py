@@ -20,6 +20,8 @@ LISTED = frozenset({"available", "available_on_demand", "on_break"})
 OFFERABLE = frozenset({"available", "available_on_demand"})
 CONTACTABLE_TIER = frozenset({READY, NO_ANSWER})
 
+INF = float("inf")
+
 # Member states (reference §4.1).
 M_WAITING, M_TRYING, M_ANSWERED, M_LEFT = "Waiting", "Trying", "Answered", "Left"
 
@@ -31,7 +33,7 @@ class Agent:
         "behavior", "last_bridge_start", "last_bridge_end", "last_offered_call", "talk_time",
         "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer",
         "events", "spec", "draw_u", "draw_answer", "draw_reject", "offers", "no_answers",
-        "rejects", "busies", "offer_seq", "idle",
+        "rejects", "busies", "offer_seq", "idle", "p_busy", "p_busy_reject", "p_fail",
     )
     # Class-level annotations without values: they type the slots and add no class attribute.
     ref: str
@@ -69,6 +71,9 @@ class Agent:
     busies: int
     offer_seq: int
     idle: bool
+    p_busy: float  # the behaviour's outcome probabilities, cumulated (busy, +reject, +no-answer)
+    p_busy_reject: float
+    p_fail: float
 
     def __init__(self, ref: str, kind: str, ident: int, index: int) -> None:
         self.ref = ref
@@ -118,19 +123,17 @@ class Row:
 
 
 class Member:
+    # The attributes every caller sets are slots; the rest keep a class default until a
+    # caller changes them (then they go to the instance dict, created only then).
     __slots__ = (
-        "call_id", "seq", "queue", "number", "joined_at", "t0", "J", "base", "sort_key",
-        "state", "serving", "offers", "n_offers", "talk_base", "patience", "timeout_pending",
-        "last_originated", "agent_found", "td_level", "td_position", "answered_at", "agent",
-        "agent_level", "resumed_from", "abandoned_at", "retry_index", "first_pass_done",
-        "na_epoch", "first_joined",
+        "call_id", "seq", "queue", "number", "joined_at", "J", "base", "sort_key", "state",
+        "serving", "offers", "n_offers", "talk_base", "patience", "first_joined", "__dict__",
     )
     call_id: str
     seq: int
     queue: QueueState
     number: str
     joined_at: float
-    t0: float
     J: float
     base: float
     sort_key: tuple[float, int]
@@ -140,20 +143,19 @@ class Member:
     n_offers: int
     talk_base: float
     patience: float
-    timeout_pending: bool
-    last_originated: float | None
-    agent_found: bool
-    td_level: int
-    td_position: int
-    answered_at: float | None
-    agent: Agent | None
-    agent_level: int | None
-    resumed_from: str
-    abandoned_at: float
-    retry_index: int
-    first_pass_done: bool
-    na_epoch: int
     first_joined: float
+    timeout_pending: bool = False
+    last_originated: float | None = None
+    agent_found: bool = False
+    td_level: int = 0
+    td_position: int = 0
+    answered_at: float | None = None
+    agent: Agent | None = None
+    agent_level: int | None = None
+    resumed_from: str = ""
+    abandoned_at: float = 0.0
+    retry_index: int = 0
+    na_epoch: int = -1
 
     def __init__(self, call_id: str, seq: int, queue: QueueState, number: str, t: float) -> None:
         self.call_id = call_id
@@ -161,29 +163,13 @@ class Member:
         self.queue = queue
         self.number = number
         self.joined_at = t  # this call's start (timers count from here)
-        self.t0 = t
         self.J = t  # joined_epoch on the clock scale: score and tier gate count from here
         self.base = 0.0
-        self.sort_key = (0.0, seq)
         self.state = M_WAITING
         self.serving = ""
         self.offers = []
         self.n_offers = 0
-        self.talk_base = 0.0
-        self.patience = float("inf")
-        self.timeout_pending = False
-        self.last_originated = None
-        self.agent_found = False
-        self.td_level = 0
-        self.td_position = 0
-        self.answered_at = None
-        self.agent = None
-        self.agent_level = None
-        self.resumed_from = ""
-        self.abandoned_at = 0.0
-        self.retry_index = 0
-        self.first_pass_done = False
-        self.na_epoch = -1
+        self.patience = INF
         self.first_joined = t  # real time of the first join (the original one when resumed)
 
 

@@ -10,7 +10,7 @@ branches of its own.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -57,16 +57,15 @@ class Strategy:
     random_order: bool = False  # the key is redrawn for every row on every query
     static_key: bool = True  # the order cannot change between two passes without an event
 
-    @property
-    def heap(self) -> bool:
-        """Picked from a heap of idle rows: a row's key cannot change while its agent is idle
-        (it changes on offer or call end), so a member's pick costs O(log n)."""
-        return self.static_key and self.fanout != "all"
+    # Derived, set after init (plain attributes: the dispatcher reads them on every offer).
+    rings: bool = field(init=False)  # the member stays Trying, serving_agent = strategy name
+    heap: bool = field(init=False)  # picked from a heap of idle rows (see __post_init__)
 
-    @property
-    def rings(self) -> bool:
-        """Ring strategies keep the member Trying and label serving_agent with their name."""
-        return self.fanout != "one"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rings", self.fanout != "one")
+        # A heap works when a row's key cannot change while its agent is idle (it changes on
+        # offer or call end) and a member gets one offer per pass: each pick is O(log n).
+        object.__setattr__(self, "heap", self.static_key and self.fanout != "all")
 
 
 STRATEGIES: dict[str, Strategy] = {
