@@ -7,7 +7,6 @@ Reference §4 (member lifecycle, score, timers, resume) and E19, E22, E27.
 from __future__ import annotations
 
 import bisect
-import math
 from collections.abc import Callable, Iterator
 from operator import attrgetter
 

@@ -7,9 +7,9 @@ run statistics. It never reads files and never imports pandas, matplotlib or yam
 from __future__ import annotations
 
 import math
-from heapq import heapify, heappush
 from collections.abc import Callable
 from dataclasses import dataclass
+from heapq import heapify, heappush
 from typing import Any
 
 from ..model import Scenario, Shift, StatusChange
