@@ -331,7 +331,7 @@ class DispatchMixin(EngineBase):
         self.schedule(offer.ends_at - self.env.t, self._offer_end, offer)
 
 
-class _Parked(list):  # type: ignore[type-arg]
+class _Parked(list):
     """Heap entries taken out for the rest of a pass (a distinct type in the pass's cache)."""
 
 

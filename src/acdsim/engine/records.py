@@ -46,8 +46,8 @@ class OfferRecord(NamedTuple):
 
 # Build a record from one tuple of its fields, in order, without the Python-level
 # ``__new__`` of NamedTuple (the engine builds one or more of these per caller).
-new_call_record: Callable[[tuple[Any, ...]], CallRecord] = partial(tuple.__new__, CallRecord)  # type: ignore[assignment]
-new_offer_record: Callable[[tuple[Any, ...]], OfferRecord] = partial(tuple.__new__, OfferRecord)  # type: ignore[assignment]
+new_call_record: Callable[[tuple[Any, ...]], CallRecord] = partial(tuple.__new__, CallRecord)
+new_offer_record: Callable[[tuple[Any, ...]], OfferRecord] = partial(tuple.__new__, OfferRecord)
 
 
 class AgentStateRecord(NamedTuple):
