@@ -503,3 +503,20 @@ def test_top_down_never_offers_an_agent_at_level_0_position_0():
     from acdsim.model.advice import warnings
 
     assert [p for p, _ in warnings(sc)] == ["queues[0].agents.local[0]"]
+
+
+@pytest.mark.parametrize("timing", ["continuous", "pbx"])
+@pytest.mark.parametrize("strategy", ["longest-idle-agent", "sequentially-by-agent-order", "round-robin"])
+def test_member_ringing_one_agent_is_not_offered_another(strategy, timing):
+    # Agent 1 rings the caller for 10 s from t = 0. Agent 2 logs in at t = 3 while the offer
+    # is still ringing: a Trying member is not processable (§5.1), so agent 2 is not offered.
+    sc = scenario(
+        agents=[agent(1), agent(2, status="logged_out")],
+        trace=[0.0],
+        strategy=strategy,
+        timing=timing,
+        behaviors={"default": {"answer_time": 10}},
+        schedule=[{"at": 3, "agent": "local/2", "status": "available"}],
+    )
+    start = 0.0 if timing == "continuous" else 0.1  # pbx: the first pass is on the next tick
+    assert offers(run(sc)) == [("1-1", "local/1", start, start + 10, "answered")]

@@ -67,7 +67,11 @@ class CallerMixin(EngineBase):
         self.schedule(t - self.env.t, self._arrive, q, it, row)
 
     def _arrive(self, q: QueueState, it: Iterator[tuple[float, object]], row: object) -> None:
-        number = getattr(row, "number", None) or self._new_number(q)
+        if row is None:
+            self.number_seq = seq = self.number_seq + 1
+            number = f"79{q.id % 1000:03d}{seq:06d}"
+        else:
+            number = getattr(row, "number", None) or self._new_number(q)
         self._join(q, number, row, 0)
         nxt = next(it, None)
         if nxt is None:

@@ -80,8 +80,12 @@ class DispatchMixin(EngineBase):
                 m = members[i]
                 i += 1
                 q = m.queue
-                if q.plain and not q.idle_rows:
-                    continue  # nothing this member could be offered, and no other effect
+                if q.plain:
+                    # Without an idle agent nothing could happen to this member; a Trying one
+                    # (its offer is ringing) is not processable.
+                    if q.idle_rows and m.state == M_WAITING:
+                        self._offer_best(m, q, t, cache)
+                    continue
                 state = m.state
                 if not (state == M_WAITING or (state == M_TRYING and m.serving == q.strategy.name)):
                     continue
@@ -166,6 +170,42 @@ class DispatchMixin(EngineBase):
         if listed:
             q.E = now_c
         return False
+
+    def _offer_best(self, m: Member, q: QueueState, t: float, cache: dict[int, Any]) -> None:
+        """A plain queue's member (level-sorted, one offer at a time): ``_process_member`` and
+        ``_walk_idle`` for the only case most queues have, in one call. The member is Waiting
+        (a plain queue has no other processable state)."""
+        now_c = self.clock.fl(t) if self.pbx else t
+        if q.listed > 0:
+            top, closed = self._open_level(q, m, now_c) if q.tier_rules else (math.inf, None)
+            heap = q.idle_heap
+            while heap:
+                entry = heap[0]
+                row = entry[-1]
+                if row.entry is not entry:
+                    heappop(heap)  # its agent left idle since
+                    continue
+                if row.level > top:
+                    assert closed is not None
+                    need = closed * q.wait_second if q.multiply else q.wait_second
+                    self.request_pass(self.clock.pass_at(m.J + need, t))
+                    break
+                a = row.agent
+                if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
+                    # (an idle row's agent is Waiting and Available or On Demand)
+                    m.state = M_TRYING
+                    m.serving = a.ref
+                    if self.record_members:
+                        self._member_changed(m, t)
+                    self._start_offer(m, row, t, now_c)
+                    break
+                heappop(heap)
+                parked = cache.get(q.id)
+                if parked is None:
+                    parked = cache[q.id] = _Parked()
+                parked.append(entry)
+            q.E = now_c
+        q.C = now_c
 
     def _open_level(self, q: QueueState, m: Member, now_c: float) -> tuple[float, int | None]:
         """The walk of §2.3 over the listed levels: (highest open level, first closed level)."""

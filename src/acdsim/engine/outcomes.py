@@ -91,7 +91,11 @@ class OutcomeMixin(EngineBase):
             self.recorder.agent_pause(AgentPauseRecord(a.ref, "wrap_up", now, wrap_until))
         self._agent_changed(a, now)
         self._finish_call(m, "answered", now)
-        self.request_pass(self.clock.pass_at(wrap_until, now) if wrap_until > now else None)
+        if wrap_until > now:
+            self.request_pass(self.clock.pass_at(wrap_until, now))
+        elif self.members:
+            self.request_pass()
+        # else: nobody waits; a caller who joins while this agent is idle asks for a pass.
 
     def _end_offer(self, offer: Offer, result: str, bridged: bool) -> None:
         """Every ending of an offer other than a bridge (failure, lost race, cancel)."""

@@ -11,6 +11,7 @@ import math
 import zlib
 from collections.abc import Callable
 from functools import partial
+from itertools import chain, repeat
 
 import numpy as np
 
@@ -49,17 +50,15 @@ class Streams:
         return gen
 
     def uniform(self, name: str) -> Callable[[], float]:
-        return _Batched(self.generator(name).random).next
+        return _batched(self.generator(name).random)
 
     def unit_exponential(self, name: str) -> Callable[[], float]:
-        gen = self.generator(name)
-        return _Batched(gen.standard_exponential).next
+        return _batched(self.generator(name).standard_exponential)
 
     def sampler(self, dist: AnyDistribution, name: str) -> Callable[[], float]:
         """Return a zero-argument function drawing from ``dist`` on stream ``name``."""
         if isinstance(dist, Constant):
-            value = float(dist.value)
-            return lambda: value
+            return repeat(float(dist.value)).__next__
         gen = self.generator(name)
         draw: Callable[[int], np.ndarray]
         if isinstance(dist, Exponential):
@@ -68,8 +67,7 @@ class Streams:
             draw = partial(_uniform, gen, dist.low, dist.high)
         elif isinstance(dist, LogNormal):
             if dist.sd == 0:
-                value = float(dist.mean)
-                return lambda: value
+                return repeat(float(dist.mean)).__next__
             sigma2 = math.log1p((dist.sd / dist.mean) ** 2)
             mu = math.log(dist.mean) - sigma2 / 2
             draw = partial(_lognormal, gen, mu, math.sqrt(sigma2))
@@ -83,7 +81,7 @@ class Streams:
             draw = partial(_pick, gen, np.asarray(dist.values, dtype=float))
         else:  # pragma: no cover - the model admits no other kind
             raise TypeError(f"unknown distribution {dist!r}")
-        return _Batched(draw).next
+        return _batched(draw)
 
 
 # Block samplers, bound to a generator and parameters with functools.partial: draw(n).
@@ -108,21 +106,11 @@ def _pick(gen: np.random.Generator, values: np.ndarray, n: int) -> np.ndarray:
     return values[gen.integers(0, len(values), n)]
 
 
-class _Batched:
-    """Draws in blocks of BATCH values: scalar numpy calls cost more than the arithmetic."""
+def _block(draw: Callable[[int], np.ndarray]) -> list[float]:
+    return np.maximum(draw(BATCH), 0.0).tolist()
 
-    __slots__ = ("_draw", "_buf", "_i")
 
-    def __init__(self, draw: Callable[[int], np.ndarray]) -> None:
-        self._draw = draw
-        self._buf: list[float] = []
-        self._i = 0
-
-    def next(self) -> float:
-        i = self._i
-        if i >= len(self._buf):
-            self._buf = np.maximum(self._draw(BATCH), 0.0).tolist()
-            i = 0
-        self._i = i + 1
-        return self._buf[i]
-
+def _batched(draw: Callable[[int], np.ndarray]) -> Callable[[], float]:
+    """The next value of ``draw``, drawn in blocks of BATCH values: scalar numpy calls cost
+    more than the arithmetic. The returned function is a C-level iterator step."""
+    return chain.from_iterable(map(_block, repeat(draw))).__next__

@@ -24,6 +24,8 @@ OUTCOMES = ("answered", "abandoned", "timeout", "no_agent_timeout", "in_queue")
 
 @dataclass
 class QueueKpis:
+    """One queue's running sums (``KpiRecorder.call`` adds each caller)."""
+
     threshold: float
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(OUTCOMES, 0))
     within_sl: int = 0
@@ -33,22 +35,6 @@ class QueueKpis:
     talk_n: int = 0
     waits: QuantileSketch = field(default_factory=QuantileSketch)
     by_level: dict[int, int] = field(default_factory=dict)
-
-    def add(self, r: CallRecord) -> None:
-        self.counts[r.outcome] += 1
-        if r.outcome == "in_queue":
-            return
-        self.wait_left += r.wait_time
-        self.waits.add(r.wait_time)
-        if r.outcome == "answered":
-            self.wait_answered += r.wait_time
-            if r.wait_time <= self.threshold:
-                self.within_sl += 1
-            if r.agent_level is not None:
-                self.by_level[r.agent_level] = self.by_level.get(r.agent_level, 0) + 1
-            if r.talk_time is not None:
-                self.talk_sum += r.talk_time
-                self.talk_n += 1
 
     def result(self) -> dict[str, Any]:
         c = self.counts
@@ -117,9 +103,25 @@ class KpiRecorder(NullRecorder):
         self.agents = {a: AgentKpis() for a in agent_refs}
 
     def call(self, r: CallRecord) -> None:
+        outcome = r.outcome
         if r.joined_at >= self.warmup:
-            self.queues[r.queue].add(r)
-        if r.outcome == "answered" and r.agent and r.answered_at is not None:
+            k = self.queues[r.queue]
+            k.counts[outcome] += 1
+            if outcome != "in_queue":
+                wait = r.wait_time
+                k.wait_left += wait
+                k.waits.add(wait)
+                if outcome == "answered":
+                    k.wait_answered += wait
+                    if wait <= k.threshold:
+                        k.within_sl += 1
+                    level = r.agent_level
+                    if level is not None:
+                        k.by_level[level] = k.by_level.get(level, 0) + 1
+                    if r.talk_time is not None:
+                        k.talk_sum += r.talk_time
+                        k.talk_n += 1
+        if outcome == "answered" and r.agent and r.answered_at is not None:
             a = self.agents[r.agent]
             if r.answered_at >= self.warmup:
                 a.calls_answered += 1
