@@ -109,13 +109,13 @@ class CallerMixin(EngineBase):
             if q.system_score:
                 base += pre_queue
         if self.pbx:
-            m.J = self.clock.fl(now)
+            m.J = self.env.c
             base = self.clock.param(base)
         m.base = base
         if q.resume:
             old = q.abandoned.pop(number, None)
             # The dispatcher discards an abandoned row once abandoned + discard < now (§4.7).
-            if old is not None and not self.clock.fl(now) > old.abandoned_at + q.discard_after:
+            if old is not None and not self.env.c > old.abandoned_at + q.discard_after:
                 m.J, m.base, m.resumed_from = old.J, old.base, old.call_id  # E22
                 m.first_joined = old.first_joined
         m.sort_key = key = (m.J - m.base, seq)
@@ -185,8 +185,7 @@ class CallerMixin(EngineBase):
             del members[i]
         q = m.queue
         if q.listed > 0:
-            now = self.env.t
-            q.E = self.clock.fl(now) if self.pbx else now  # the passes kept it current while m waited
+            q.E = self.env.c  # the passes kept it current while m waited
 
     def _leave(self, m: Member, outcome: str) -> None:
         """The caller leaves without an agent: abandoned, timeout or no_agent_timeout."""
@@ -195,7 +194,7 @@ class CallerMixin(EngineBase):
         m.state = M_LEFT
         self._unlist_member(m)
         self.cancel_offers(m.offers)
-        m.abandoned_at = self.clock.fl(now)
+        m.abandoned_at = self.env.c
         q = m.queue
         if q.resume:
             kept = q.abandoned

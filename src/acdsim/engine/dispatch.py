@@ -40,12 +40,14 @@ class DispatchMixin(EngineBase):
         now = self.env.t
         key: float
         if self.pbx:
-            t = self.clock.next_pass(now) if at is None else at
+            # Passes lie on the 0.1 s grid, keyed by tick number: no float drift in stamps.
+            # A change is seen by the next tick (PbxClock.next_pass).
+            key = math.floor(now * 10 + 1e-6) + 1 if at is None else round(at * 10)
+            t = key / 10
             if t < self.blocked_until + 0.1 - 1e-9:
                 # E11: the dispatcher is asleep inside a pass; its next pass is 0.1 s after it.
-                t = self.blocked_until + 0.1
-            key = round(t * 10)
-            t = key / 10  # passes lie on the 0.1 s grid: no float drift in stamps
+                key = round((self.blocked_until + 0.1) * 10)
+                t = key / 10
         else:
             key = t = now if at is None else at
         if key in self.pass_keys:
@@ -142,7 +144,7 @@ class DispatchMixin(EngineBase):
         window (the module then sleeps in the dispatcher)."""
         q = m.queue
         strategy = q.strategy
-        now_c = self.clock.fl(t) if self.pbx else t
+        now_c = self.env.c
         if strategy.rings and m.state == M_WAITING:
             m.state = M_TRYING  # E12: on the first pass, whether or not an agent is free
             if self.record_members:
@@ -175,7 +177,7 @@ class DispatchMixin(EngineBase):
         """A plain queue's member (level-sorted, one offer at a time): ``_process_member`` and
         ``_walk_idle`` for the only case most queues have, in one call. The member is Waiting
         (a plain queue has no other processable state)."""
-        now_c = self.clock.fl(t) if self.pbx else t
+        now_c = self.env.c
         if q.listed > 0:
             top, closed = self._open_level(q, m, now_c) if q.tier_rules else (math.inf, None)
             heap = q.idle_heap

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable
 from heapq import heappop, heappush
+from math import floor
 from typing import Any
 
 import simpy
@@ -23,9 +24,13 @@ from simpy.core import NORMAL
 
 
 class Kernel(simpy.Environment):
-    def __init__(self) -> None:
+    """``whole_seconds``: ``c``, the clock reading, is the floor of the time (pbx timing)."""
+
+    def __init__(self, whole_seconds: bool = False) -> None:
         super().__init__()
         self.t = 0.0  # the current time, as a plain attribute (read on every callback)
+        self.c = 0.0  # the clock reading at ``t``: ``t``, or its whole second
+        self.whole_seconds = whole_seconds
         self.due: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
         self.running = False
         self.halted = False
@@ -50,6 +55,7 @@ class Kernel(simpy.Environment):
         due = self.due
         eid = self._eid
         pop = heappop
+        whole = self.whole_seconds
         self.running = True
         try:
             while not self.halted:
@@ -68,6 +74,8 @@ class Kernel(simpy.Environment):
                     break
                 t, _, _, item = pop(queue)
                 self._now = self.t = t
+                # The same floor as PbxClock.fl, once per instant rather than per use.
+                self.c = float(floor(t + 1e-9)) if whole else t
                 if type(item) is tuple:
                     item[0](*item[1])
                 else:

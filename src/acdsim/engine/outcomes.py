@@ -60,7 +60,7 @@ class OutcomeMixin(EngineBase):
         row.state = ACTIVE
         a.calls_answered += 1
         a.no_answer_count = 0
-        a.last_bridge_start = self.clock.fl(now) if self.pbx else now
+        a.last_bridge_start = self.env.c
         if self.record_agents:
             self._agent_changed(a, now)  # Receiving to In a queue call: not idle either way
         m.state = M_ANSWERED
@@ -79,7 +79,7 @@ class OutcomeMixin(EngineBase):
     def _call_end(self, offer: Offer) -> None:
         now = self.env.t
         a, m = offer.agent, offer.member
-        end = self.clock.fl(now) if self.pbx else now
+        end = self.env.c
         a.last_bridge_end = end
         a.talk_time += end - a.last_bridge_start
         a.offer = None
@@ -123,7 +123,7 @@ class OutcomeMixin(EngineBase):
             else:
                 a.rejects += 1
         if delay > 0:
-            a.ready_time = self.clock.fl(now) + delay
+            a.ready_time = self.env.c + delay
             if self.record_pauses:
                 self.recorder.agent_pause(AgentPauseRecord(a.ref, _DELAY[result], now, a.ready_time))
         if not offer.ring_strategy and m.serving == a.ref and m.state == M_TRYING:

@@ -60,7 +60,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
         self.replication = replication
         self.clock = clock_for(scenario.timing)
         self.pbx = self.clock is PbxClock
-        self.env = Kernel()
+        self.env = Kernel(self.clock.whole_seconds)
         self.schedule = self.env.call  # type: ignore[method-assign]
         self.streams = Streams(scenario.seed, replication)
         self.horizon = scenario.horizon
@@ -253,7 +253,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
     def _queue_lost_agents(self, q: QueueState) -> None:
         waiting = [m for m in self.members if m.queue is q]
         if waiting:
-            q.E = self.clock.fl(self.env.t)
+            q.E = self.env.c
         q.na_epoch += 1
         if q.na_wait > 0:
             for m in waiting:
