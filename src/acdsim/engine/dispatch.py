@@ -76,6 +76,7 @@ class DispatchMixin(EngineBase):
         """
         t = self.env.t
         cache: dict[int, Any] = {}
+        gated: set[int] | None = None  # plain queues whose tier gate stopped a member
         n = len(members)
         try:
             while i < n:
@@ -85,8 +86,14 @@ class DispatchMixin(EngineBase):
                 if q.plain:
                     # Without an idle agent nothing could happen to this member; a Trying one
                     # (its offer is ringing) is not processable.
-                    if q.idle_rows and m.state == M_WAITING:
-                        self._offer_best(m, q, t, cache)
+                    if q.idle_rows and m.state == M_WAITING and (gated is None or q.id not in gated):
+                        if self._offer_best(m, q, t, cache) and q.monotone:
+                            # The gate stopped this member before any idle agent. Later members
+                            # of the queue joined no earlier, so it stops them too, and this
+                            # member's gate pass comes first: when it opens (or the member
+                            # leaves) that pass visits them again.
+                            gated = gated or set()
+                            gated.add(q.id)
                     continue
                 state = m.state
                 if not (state == M_WAITING or (state == M_TRYING and m.serving == q.strategy.name)):
@@ -173,11 +180,12 @@ class DispatchMixin(EngineBase):
             q.E = now_c
         return False
 
-    def _offer_best(self, m: Member, q: QueueState, t: float, cache: dict[int, Any]) -> None:
+    def _offer_best(self, m: Member, q: QueueState, t: float, cache: dict[int, Any]) -> bool:
         """A plain queue's member (level-sorted, one offer at a time): ``_process_member`` and
         ``_walk_idle`` for the only case most queues have, in one call. The member is Waiting
-        (a plain queue has no other processable state)."""
+        (a plain queue has no other processable state). True if the tier gate stopped it."""
         now_c = self.env.c
+        gated = False
         if q.listed > 0:
             top, closed = self._open_level(q, m, now_c) if q.tier_rules else (math.inf, None)
             heap = q.idle_heap
@@ -191,6 +199,7 @@ class DispatchMixin(EngineBase):
                     assert closed is not None
                     need = closed * q.wait_second if q.multiply else q.wait_second
                     self.request_pass(self.clock.pass_at(m.J + need, t))
+                    gated = True
                     break
                 a = row.agent
                 if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
@@ -208,6 +217,7 @@ class DispatchMixin(EngineBase):
                 parked.append(entry)
             q.E = now_c
         q.C = now_c
+        return gated
 
     def _open_level(self, q: QueueState, m: Member, now_c: float) -> tuple[float, int | None]:
         """The walk of §2.3 over the listed levels: (highest open level, first closed level)."""

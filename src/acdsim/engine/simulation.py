@@ -133,6 +133,7 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
                 else None
             )
             q.retry_p = callers.retry.probability if callers.retry is not None else 0.0
+            q.monotone = not (q.system_score and q.draw_pre_queue is not None)
             q.draw_retry_u = self.streams.uniform(f"retry/{q.id}")
             q.draw_retry_delay = (
                 self.streams.sampler(callers.retry.delay, f"retry_delay/{q.id}")  # type: ignore[arg-type]

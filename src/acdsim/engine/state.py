@@ -215,7 +215,7 @@ class QueueState:
         "na_reached", "discard_after", "resume", "system_score", "no_answer_status",
         "abandoned", "transfer_dst", "draw_talk", "draw_patience", "draw_pre_queue",
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
-        "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap",
+        "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
     )
     id: int
     spec: Queue
@@ -254,6 +254,7 @@ class QueueState:
     plain: bool
     idle_heap: list[tuple[Any, ...]]  # strategy keys of idle rows; stale entries dropped lazily
     heap: bool  # the strategy picks from idle_heap
+    monotone: bool  # every caller has the same base score: score order is join order
 
     def __init__(self, spec: Queue, strategy: Strategy) -> None:
         self.id = spec.id
