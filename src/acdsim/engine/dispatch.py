@@ -86,8 +86,13 @@ class DispatchMixin(EngineBase):
                 if q.plain:
                     # Without an idle agent nothing could happen to this member; a Trying one
                     # (its offer is ringing) is not processable.
-                    if q.idle_rows and m.state == M_WAITING and (gated is None or q.id not in gated):
-                        if self._offer_best(m, q, t, cache) and q.monotone:
+                    if (
+                        q.idle_rows
+                        and m.state == M_WAITING
+                        and (gated is None or q.id not in gated)
+                        and self._offer_best(m, q, t, cache)
+                        and q.monotone
+                    ):
                             # The gate stopped this member before any idle agent. Later members
                             # of the queue joined no earlier, so it stops them too, and this
                             # member's gate pass comes first: when it opens (or the member

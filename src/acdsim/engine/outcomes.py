@@ -37,10 +37,13 @@ class OutcomeMixin(EngineBase):
                     self._end_offer(offer, "lost_race", bridged=True)
                     return
                 m.serving = offer.agent.ref
-                for other in list(m.offers):
-                    if other is not offer:
-                        answered = other.answer_at is not None and other.answer_at <= self.env.t
-                        self._end_offer(other, "lost_race", bridged=answered)
+                now = self.env.t
+                others = [other for other in m.offers if other is not offer]
+                for other in others:
+                    answered = other.answer_at is not None and other.answer_at <= now
+                    self._end_offer(other, "lost_race", bridged=answered, then_pass=False)
+                if others:
+                    self.request_pass()  # the losers are free again (one request for them all)
             self._bridge(offer)
         else:
             self._end_offer(offer, offer.outcome, bridged=False)
@@ -97,8 +100,10 @@ class OutcomeMixin(EngineBase):
             self.request_pass()
         # else: nobody waits; a caller who joins while this agent is idle asks for a pass.
 
-    def _end_offer(self, offer: Offer, result: str, bridged: bool) -> None:
-        """Every ending of an offer other than a bridge (failure, lost race, cancel)."""
+    def _end_offer(self, offer: Offer, result: str, bridged: bool, then_pass: bool = True) -> None:
+        """Every ending of an offer other than a bridge (failure, lost race, cancel).
+        ``then_pass``: ask for the pass that may offer the agent again (the caller may ask
+        once for several offers it ends)."""
         now = self.env.t
         offer.done = True
         a, m, row = offer.agent, offer.member, offer.row
@@ -129,16 +134,18 @@ class OutcomeMixin(EngineBase):
         if not offer.ring_strategy and m.serving == a.ref and m.state == M_TRYING:
             m.serving = ""
             m.state = M_WAITING
-            self._member_changed(m, now)
+            if self.record_members:
+                self._member_changed(m, now)
         self._reset_tiers(offer, tier_result)
         a.state = IDLE if (offer.on_demand and bridged) else WAITING
         self._agent_changed(a, now)
-        if delay > 0:
-            self.request_pass(self.clock.pass_at(a.ready_time, now))
-        elif now <= offer.started and result in _DELAY:
-            self.request_pass(self.clock.retry_gap(now))  # an instant failure must not spin
-        else:
-            self.request_pass()
+        if then_pass:
+            if delay > 0:
+                self.request_pass(self.clock.pass_at(a.ready_time, now))
+            elif now <= offer.started and result in _DELAY:
+                self.request_pass(self.clock.retry_gap(now))  # an instant failure must not spin
+            else:
+                self.request_pass()
 
     def _reset_tiers(self, offer: Offer, result: str) -> None:
         row = offer.row
