@@ -63,9 +63,9 @@ class DispatchMixin(EngineBase):
             self.request_pass()  # asked for before the dispatcher fell asleep (E11)
             return
         self.passes += 1
-        self._pass_from(list(self.members), 0, False)
+        self._pass_from(None, 0, False)
 
-    def _pass_from(self, members: list[Member], i: int, slept: bool) -> None:
+    def _pass_from(self, members: list[Member] | None, i: int, slept: bool) -> None:
         """Process the pass's members from index ``i`` on, in score order.
 
         A pass visits the members processable when it starts (§5.1). Nothing else happens
@@ -77,6 +77,8 @@ class DispatchMixin(EngineBase):
         t = self.env.t
         cache: dict[int, Any] = {}
         gated: set[int] | None = None  # plain queues whose tier gate stopped a member
+        if members is None:
+            members = self.members.copy()  # a pass visits the members of its start
         n = len(members)
         try:
             while i < n:
@@ -385,7 +387,8 @@ class DispatchMixin(EngineBase):
                 outcome, duration = "no_answer", timeout
         offer.outcome = outcome
         offer.ends_at = t + duration
-        self.schedule(offer.ends_at - self.env.t, self._offer_end, offer)
+        end = self._bridge if outcome == "answered" and not strategy.rings else self._offer_end
+        self.schedule(offer.ends_at - self.env.t, end, offer)
 
 
 class _Parked(list):

@@ -51,6 +51,10 @@ class OutcomeMixin(EngineBase):
                 self._leave(m, "timeout")  # E27: the watchdog waited for this originate
 
     def _bridge(self, offer: Offer) -> None:
+        """The caller is bridged to the agent. Also the event of a one-offer strategy's
+        answered offer (nothing to race with), hence the check for a cancelled offer."""
+        if offer.done:
+            return
         now = self.env.t
         offer.done = True
         a, m, row = offer.agent, offer.member, offer.row
