@@ -13,7 +13,6 @@ from typing import Any
 from .base import EngineBase
 from .state import (
     CONTACTABLE_TIER,
-    LISTED,
     M_TRYING,
     M_WAITING,
     OFFERABLE,
@@ -121,38 +120,6 @@ class DispatchMixin(EngineBase):
             self.blocked_until = t
             self.request_pass(t + 0.1)
 
-    def _candidates(self, q: QueueState, m: Member, cache: dict[int, Any]) -> list[Row]:
-        strategy = q.strategy
-        if strategy.static_key:
-            rows = cache.get(q.id)
-            if rows is None:
-                rows = sorted((r for r in q.rows if r.agent.status in LISTED), key=strategy.key)
-                cache[q.id] = rows
-            return rows
-        listed = [r for r in q.rows if r.agent.status in LISTED]
-        if strategy.random_order:
-            draw = q.draw_random
-            return [r for _, _, _, r in sorted((r.level, draw(), i, r) for i, r in enumerate(listed))]
-        key = strategy.key
-        if strategy.pointer == "top-down":
-            lm, pm = m.td_level, m.td_position
-            first = sorted((r for r in listed if r.level == lm and r.position > pm), key=key)
-            return first + sorted((r for r in listed if r.level > lm), key=key)
-        # round-robin: the pointer is the agent of the queue offered most recently (any queue).
-        pointer: Row | None = None
-        for r in q.rows:
-            a = r.agent
-            if a.last_offered_call > 0 and (
-                pointer is None
-                or (a.last_offered_call, a.offer_seq) > (pointer.agent.last_offered_call, pointer.agent.offer_seq)
-            ):
-                pointer = r
-        ordered = sorted(listed, key=key)
-        if pointer is None:
-            return ordered
-        first = [r for r in ordered if r.level == pointer.level and r.position > pointer.position]
-        return first + ordered
-
     def _process_member(self, m: Member, t: float, cache: dict[int, Any]) -> bool:
         """One member's turn in a pass; True when it was skipped inside its ring-progressively
         window (the module then sleeps in the dispatcher)."""
@@ -175,13 +142,7 @@ class DispatchMixin(EngineBase):
             if listed and q.idle_rows:
                 self._walk_idle(m, q, t, now_c, cache)
         else:
-            rows = self._candidates(q, m, cache)
-            listed = bool(rows)
-            if rows:
-                self._walk(m, q, rows, t, now_c)
-            elif strategy.pointer == "top-down" and (m.td_level or m.td_position):
-                m.td_level = m.td_position = 0  # reset only after a pass with zero rows (E9)
-                self.request_pass()
+            listed = self._walk_ordered(m, q, t, now_c)
         q.C = now_c
         if listed:
             q.E = now_c
@@ -288,28 +249,6 @@ class DispatchMixin(EngineBase):
         need = closed * q.wait_second if q.multiply else q.wait_second
         self.request_pass(self.clock.pass_at(m.J + need, t))
 
-    def _walk(self, m: Member, q: QueueState, rows: list[Row], t: float, now_c: float) -> None:
-        strategy = q.strategy
-        gate = q.tier_rules
-        cur = 0
-        seen = 0
-        waited = now_c - m.J
-        for row in rows:
-            level = row.level
-            if gate and level > cur:
-                if q.no_agent_no_wait and seen == 0:
-                    cur = level
-                else:
-                    need = level * q.wait_second if q.multiply else q.wait_second
-                    if waited + EPS >= need:
-                        cur, seen = level, 0
-                    else:
-                        self.request_pass(self.clock.pass_at(m.J + need, t))
-                        break
-            seen += 1
-            if self._try_row(m, strategy, row, t, now_c) is STOP:
-                break
-
     def _try_row(self, m: Member, strategy: Strategy, row: Row, t: float, now_c: float) -> object:
         """Contactability (§1.2), then claim (§5.3) and offer. Returns SKIP (not contactable:
         the walk goes on), NEXT (offered, ring-all goes on) or STOP (the walk ends)."""
@@ -351,6 +290,10 @@ class DispatchMixin(EngineBase):
                 self.request_pass(self.clock.next_pass(t))
         if strategy.pointer == "top-down":
             m.td_level, m.td_position = row.level, row.position
+        if now_c > 0:
+            # Round-robin's pointer: the agent offered last (clock > 0) in each of its queues.
+            for r in a.rr_rows:
+                self.queues[r.queue].rr_row = r
         offer = Offer(m, a, row, t)
         offer.ring_strategy = strategy.rings
         a.state = RECEIVING

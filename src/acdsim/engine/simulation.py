@@ -7,6 +7,7 @@ run statistics. It never reads files and never imports pandas, matplotlib or yam
 from __future__ import annotations
 
 import math
+from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass
 from heapq import heapify, heappush
@@ -17,6 +18,7 @@ from .callers import CallerMixin
 from .clock import PbxClock, clock_for
 from .dispatch import DispatchMixin
 from .kernel import Kernel
+from .ordered import OrderedMixin
 from .outcomes import OutcomeMixin
 from .records import (
     AgentEventRecord,
@@ -41,7 +43,7 @@ class RunStats:
     callers: int
 
 
-class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
+class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
     """A single replication. ``Simulation(scenario, recorder=..., replication=k).run()``."""
 
     def __init__(
@@ -146,6 +148,8 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
                     agent = self.agents[f"{kind}/{tier.agent_id}"]
                     row = Row(agent, q.id, tier.level, tier.position)
                     agent.rows[q.id] = row
+                    if q.strategy.pointer == "round-robin":
+                        agent.rr_rows.append(row)
                     q.rows.append(row)
                     if agent.status in LISTED:
                         q.count_listed(row, 1)
@@ -279,8 +283,14 @@ class Simulation(DispatchMixin, OutcomeMixin, CallerMixin):
                             heapify(heap)
                         entry = row.entry = q.strategy.key(row)
                         heappush(heap, entry)
+                    elif q.ordered:
+                        entry = row.entry = q.strategy.key(row)
+                        insort(q.idle_sorted, entry)
                 else:
                     del rows[row]
+                    if q.ordered and row.entry is not None:
+                        ordered = q.idle_sorted
+                        del ordered[bisect_left(ordered, row.entry)]
                     row.entry = None
         if self.record_agents or (status_changed and self.record_statuses):
             record = AgentStateRecord(t, a.ref, a.status, a.state)

@@ -6,6 +6,7 @@ seconds on the clock policy's scale (whole seconds in ``pbx`` timing).
 
 from __future__ import annotations
 
+from bisect import bisect_right, insort
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +34,7 @@ class Agent:
         "behavior", "last_bridge_start", "last_bridge_end", "last_offered_call", "talk_time",
         "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer",
         "events", "spec", "draw_u", "draw_answer", "draw_reject", "offers", "no_answers",
-        "rejects", "busies", "offer_seq", "idle", "p_busy", "p_busy_reject", "p_fail",
+        "rejects", "busies", "offer_seq", "idle", "p_busy", "p_busy_reject", "p_fail", "rr_rows",
     )
     # Class-level annotations without values: they type the slots and add no class attribute.
     ref: str
@@ -74,6 +75,7 @@ class Agent:
     p_busy: float  # the behaviour's outcome probabilities, cumulated (busy, +reject, +no-answer)
     p_busy_reject: float
     p_fail: float
+    rr_rows: list[Row]  # this agent's rows in round-robin queues (their pointer follows it)
 
     def __init__(self, ref: str, kind: str, ident: int, index: int) -> None:
         self.ref = ref
@@ -96,6 +98,7 @@ class Agent:
         self.offers = self.no_answers = self.rejects = self.busies = 0
         self.offer_seq = 0
         self.idle = False  # Waiting and Available / On Demand: its rows are in idle_rows
+        self.rr_rows = []
 
     @property
     def free_from(self) -> float:
@@ -216,6 +219,7 @@ class QueueState:
         "abandoned", "transfer_dst", "draw_talk", "draw_patience", "draw_pre_queue",
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
+        "ordered", "idle_sorted", "positions", "rr_row",
     )
     id: int
     spec: Queue
@@ -255,6 +259,10 @@ class QueueState:
     idle_heap: list[tuple[Any, ...]]  # strategy keys of idle rows; stale entries dropped lazily
     heap: bool  # the strategy picks from idle_heap
     monotone: bool  # every caller has the same base score: score order is join order
+    ordered: bool  # round-robin, top-down, random: idle rows kept in idle_sorted
+    idle_sorted: list[tuple[Any, ...]]  # strategy keys of idle rows, in order
+    positions: dict[int, list[int]]  # sorted positions of the listed rows, per level
+    rr_row: Row | None  # round-robin: the row of the agent offered last
 
     def __init__(self, spec: Queue, strategy: Strategy) -> None:
         self.id = spec.id
@@ -275,6 +283,11 @@ class QueueState:
         self.plain = strategy.static_key and not strategy.rings
         self.idle_heap = []
         self.heap = strategy.heap
+        self.monotone = True
+        self.ordered = not strategy.static_key
+        self.idle_sorted = []
+        self.positions = {}
+        self.rr_row = None
 
     def level_order(self) -> list[int]:
         levels = self._levels
@@ -286,3 +299,13 @@ class QueueState:
         self.listed += delta
         self.level_counts[row.level] = self.level_counts.get(row.level, 0) + delta
         self._levels = None
+        positions = self.positions.setdefault(row.level, [])
+        if delta > 0:
+            insort(positions, row.position)
+        else:
+            positions.remove(row.position)
+
+    def listed_after(self, level: int, position: float) -> int:
+        """How many listed rows of ``level`` have a position after ``position``."""
+        positions = self.positions.get(level)
+        return len(positions) - bisect_right(positions, position) if positions else 0

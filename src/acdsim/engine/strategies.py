@@ -45,7 +45,8 @@ def _pointer_key(row: Row) -> tuple[Any, ...]:
 
 
 def _random_key(row: Row) -> tuple[Any, ...]:
-    return (row.level,)
+    # Orders the idle rows by level; within a level the pick is random (see ordered.py).
+    return (row.level, row.agent.index, row)
 
 
 @dataclass(frozen=True)
