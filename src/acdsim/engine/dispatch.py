@@ -94,12 +94,12 @@ class DispatchMixin(EngineBase):
                         and self._offer_best(m, q, t, cache)
                         and q.monotone
                     ):
-                            # The gate stopped this member before any idle agent. Later members
-                            # of the queue joined no earlier, so it stops them too, and this
-                            # member's gate pass comes first: when it opens (or the member
-                            # leaves) that pass visits them again.
-                            gated = gated or set()
-                            gated.add(q.id)
+                        # The gate stopped this member before any idle agent. Later members of
+                        # the queue joined no earlier, so it stops them too, and this member's
+                        # gate pass comes first: when it opens (or the member leaves) that pass
+                        # visits them again.
+                        gated = gated or set()
+                        gated.add(q.id)
                     continue
                 state = m.state
                 if not (state == M_WAITING or (state == M_TRYING and m.serving == q.strategy.name)):

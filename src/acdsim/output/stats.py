@@ -54,14 +54,16 @@ class QuantileSketch:
         self.n += 1
         if v > self.max:
             self.max = v
-        if self.values is not None:
-            self.values.append(v)
-            if len(self.values) > self.exact_limit:
-                for x in self.values:
+        values = self.values
+        if values is not None:
+            values.append(v)
+            if len(values) > self.exact_limit:
+                for x in values:
                     self._bucket(x)
                 self.values = None
-        else:
-            self._bucket(v)
+            return
+        key = self._key(v) if v >= 1e-3 else -1  # (the test repeated: most waits are zero)
+        self.buckets[key] = self.buckets.get(key, 0) + 1
 
     def _bucket(self, v: float) -> None:
         key = self._key(v)
