@@ -1,0 +1,92 @@
+"""Work conservation: the event-driven dispatcher never leaves a caller waiting beside an idle agent.
+
+The module passes every 100 ms; the engine runs a pass only when something can change
+(design principle 6), and skips passes it can prove useless (nobody waiting, or a tier gate
+that stops every later member too). This checks that no needed pass is missing: in
+``continuous`` timing, with one queue whose every agent is always Available, never fails an
+offer and has no wrap-up or delay, there is no instant at which a caller waits for its first
+offer while an agent is free. With tier rules, the same holds for the agents of the levels
+open to that caller.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from acdsim.engine import ListRecorder, Simulation
+from test_invariants import SETTINGS, build
+
+ONE_OFFER = (
+    "longest-idle-agent", "round-robin", "top-down", "agent-with-least-talk-time",
+    "agent-with-fewest-calls", "sequentially-by-agent-order", "random",
+)
+
+
+@st.composite
+def conserving_scenarios(draw: st.DrawFn) -> dict[str, Any]:
+    n_agents = draw(st.integers(1, 4))
+    gated = draw(st.booleans())
+    tiers = [
+        {"agent_id": a, "level": draw(st.integers(1, 3)), "position": draw(st.integers(1, 3))}
+        for a in range(1, n_agents + 1)
+    ]
+    return {
+        "seed": draw(st.integers(0, 10_000)),
+        "horizon": draw(st.integers(600, 1800)),
+        "timing": "continuous",
+        "drain": True,
+        "queues": [{
+            "id": 1,
+            "strategy": draw(st.sampled_from(ONE_OFFER)),
+            "agents": {"local": tiers},
+            "tier_rules_apply": gated,
+            "tier_rule_wait_second": draw(st.sampled_from([5, 20])),
+            "tier_rule_wait_multiply_level": draw(st.booleans()),
+            "callers": {
+                "arrivals": {"calls_per_hour": draw(st.sampled_from([30, 60, 120]))},
+                "talk_time": {"dist": "exponential", "mean": draw(st.sampled_from([30, 90]))},
+                "patience": draw(st.sampled_from([None, {"dist": "exponential", "mean": 60}])),
+            },
+        }],
+        "agents": {"local": [{"id": a} for a in range(1, n_agents + 1)]},
+        "behaviors": {"default": {"answer_time": draw(st.sampled_from([0, 2, {"dist": "exponential", "mean": 3}]))}},
+        "schedule": [],
+        "_trace": {},
+    }
+
+
+def open_at(q: Any, level: int, joined: float, t: float) -> bool:
+    if not q.tier_rules_apply:
+        return True
+    need = level * q.tier_rule_wait_second if q.tier_rule_wait_multiply_level else q.tier_rule_wait_second
+    return t - joined + 1e-9 >= need
+
+
+@SETTINGS
+@given(conserving_scenarios())
+def test_no_caller_waits_while_an_agent_it_could_be_offered_is_free(d: dict[str, Any]) -> None:
+    sc = build(d)
+    rec = ListRecorder()
+    Simulation(sc, rec).run()
+    q = sc.queues[0]
+    level = {f"local/{t.agent_id}": t.level for t in q.agents.local}
+    calls = {c.call_api_id: c for c in rec.calls}
+    first_offer: dict[str, float] = {}
+    busy: dict[str, list[tuple[float, float]]] = {a: [] for a in level}
+    for o in rec.offers:
+        first_offer[o.call_api_id] = min(first_offer.get(o.call_api_id, o.offered_at), o.offered_at)
+        c = calls[o.call_api_id]
+        end = c.left_at if o.result == "answered" and c.left_at is not None else o.ended_at
+        busy[o.agent].append((o.offered_at, end if o.result == "answered" else o.ended_at))
+    instants = sorted({c.joined_at for c in rec.calls} | {e for spans in busy.values() for _, e in spans}
+                      | {c.joined_at + n * q.tier_rule_wait_second for c in rec.calls for n in (1, 2, 3)})
+    for t in instants:
+        free = [a for a, spans in busy.items() if not any(s <= t < e for s, e in spans)]
+        for c in rec.calls:
+            waits = c.joined_at <= t < first_offer.get(c.call_api_id, c.left_at if c.left_at is not None else float("inf"))
+            if waits:
+                usable = [a for a in free if open_at(q, level[a], c.joined_at, t)]
+                assert not usable, (t, c.call_api_id, usable)
