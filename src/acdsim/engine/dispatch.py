@@ -294,8 +294,27 @@ class DispatchMixin(EngineBase):
             # Round-robin's pointer: the agent offered last (clock > 0) in each of its queues.
             for r in a.rr_rows:
                 self.queues[r.queue].rr_row = r
-        offer = Offer(m, a, row, t)
-        offer.ring_strategy = strategy.rings
+        timeout = a.call_timeout
+        # u is drawn only when an offer can fail: the stream is the agent's own.
+        u = a.draw_u() if a.p_fail > 0.0 else 1.0
+        answer_at = None
+        if u < a.p_busy:
+            outcome, duration = "busy", 0.0
+        elif u < a.p_busy_reject:
+            duration = a.draw_reject()
+            outcome = "rejected" if duration < timeout else "no_answer"
+            duration = min(duration, timeout)
+        elif u < a.p_fail:
+            outcome, duration = "no_answer", timeout
+        else:
+            duration = a.draw_answer()
+            if duration < timeout:
+                outcome = "answered"
+                answer_at = t + duration
+            else:
+                outcome, duration = "no_answer", timeout
+        rings = strategy.rings
+        offer = Offer(m, a, row, t, outcome, t + duration, answer_at, rings)
         a.state = RECEIVING
         a.last_offered_call = now_c
         self.offer_seq = a.offer_seq = self.offer_seq + 1
@@ -310,27 +329,7 @@ class DispatchMixin(EngineBase):
         m.offers.append(offer)
         m.n_offers += 1
         self._agent_changed(a, t)
-        timeout = a.call_timeout
-        # u is drawn only when an offer can fail: the stream is the agent's own.
-        u = a.draw_u() if a.p_fail > 0.0 else 1.0
-        if u < a.p_busy:
-            outcome, duration = "busy", 0.0
-        elif u < a.p_busy_reject:
-            duration = a.draw_reject()
-            outcome = "rejected" if duration < timeout else "no_answer"
-            duration = min(duration, timeout)
-        elif u < a.p_fail:
-            outcome, duration = "no_answer", timeout
-        else:
-            duration = a.draw_answer()
-            if duration < timeout:
-                outcome = "answered"
-                offer.answer_at = t + duration
-            else:
-                outcome, duration = "no_answer", timeout
-        offer.outcome = outcome
-        offer.ends_at = t + duration
-        end = self._bridge if outcome == "answered" and not strategy.rings else self._offer_end
+        end = self._bridge if outcome == "answered" and not rings else self._offer_end
         self.schedule(offer.ends_at - self.env.t, end, offer)
 
 

@@ -111,16 +111,19 @@ class OutcomeMixin(EngineBase):
         now = self.env.t
         offer.done = True
         a, m, row = offer.agent, offer.member, offer.row
-        if offer in m.offers:
+        try:
             m.offers.remove(offer)
+        except ValueError:
+            pass  # already taken off the member's list
         a.offer = None
         self.recorder.offer(
             new_offer_record((m.call_id, m.queue.id, a.ref, row.level, row.position, offer.started, now, result))
         )
         delay = 0.0
         tier_result = READY
-        if result in _DELAY:
-            delay = getattr(a, _DELAY[result])
+        pause = _DELAY.get(result)
+        if pause is not None:
+            delay = getattr(a, pause)
             if result == "no_answer":
                 tier_result = NO_ANSWER
                 a.no_answer_count += 1
@@ -131,10 +134,10 @@ class OutcomeMixin(EngineBase):
                 a.busies += 1
             else:
                 a.rejects += 1
-        if delay > 0:
-            a.ready_time = self.env.c + delay
-            if self.record_pauses:
-                self.recorder.agent_pause(AgentPauseRecord(a.ref, _DELAY[result], now, a.ready_time))
+            if delay > 0:
+                a.ready_time = self.env.c + delay
+                if self.record_pauses:
+                    self.recorder.agent_pause(AgentPauseRecord(a.ref, pause, now, a.ready_time))
         if not offer.ring_strategy and m.serving == a.ref and m.state == M_TRYING:
             m.serving = ""
             m.state = M_WAITING
@@ -146,7 +149,7 @@ class OutcomeMixin(EngineBase):
         if then_pass:
             if delay > 0:
                 self.request_pass(self.clock.pass_at(a.ready_time, now))
-            elif now <= offer.started and result in _DELAY:
+            elif now <= offer.started and pause is not None:
                 self.request_pass(self.clock.retry_gap(now))  # an instant failure must not spin
             else:
                 self.request_pass()

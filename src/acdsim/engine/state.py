@@ -195,18 +195,21 @@ class Offer:
     na_count: int
     ring_strategy: bool
 
-    def __init__(self, member: Member, agent: Agent, row: Row, started: float) -> None:
+    def __init__(
+        self, member: Member, agent: Agent, row: Row, started: float, outcome: str, ends_at: float,
+        answer_at: float | None, ring_strategy: bool,
+    ) -> None:
         self.member = member
         self.agent = agent
         self.row = row
         self.started = started
-        self.outcome = ""
-        self.ends_at = started
-        self.answer_at = None
+        self.outcome = outcome  # how it will end, drawn when it starts
+        self.ends_at = ends_at
+        self.answer_at = answer_at
         self.done = False
         self.on_demand = agent.status == "available_on_demand"
         self.na_count = agent.no_answer_count
-        self.ring_strategy = False
+        self.ring_strategy = ring_strategy
 
 
 class QueueState:
