@@ -111,10 +111,8 @@ class OutcomeMixin(EngineBase):
         now = self.env.t
         offer.done = True
         a, m, row = offer.agent, offer.member, offer.row
-        try:
+        if offer in m.offers:
             m.offers.remove(offer)
-        except ValueError:
-            pass  # already taken off the member's list
         a.offer = None
         self.recorder.offer(
             new_offer_record((m.call_id, m.queue.id, a.ref, row.level, row.position, offer.started, now, result))
