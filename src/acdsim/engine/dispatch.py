@@ -104,6 +104,12 @@ class DispatchMixin(EngineBase):
                 state = m.state
                 if not (state == M_WAITING or (state == M_TRYING and m.serving == q.strategy.name)):
                     continue
+                if state == M_TRYING and q.ring_all and not q.idle_rows:
+                    # ring-all, still ringing, nobody idle to recruit: only the checks' stamps.
+                    q.C = self.env.c
+                    if q.listed > 0:
+                        q.E = q.C
+                    continue
                 if self._process_member(m, t, cache) and self.pbx:
                     self.blocked_until = t + RP_SLEEP
                     rest = [x for x in members[i:] if _processable(x)]
@@ -241,8 +247,8 @@ class DispatchMixin(EngineBase):
             for row in rows:
                 if row.level > top:
                     break
-                if self._try_row(m, strategy, row, t, now_c) is STOP:
-                    return
+                if row.agent.idle and self._try_row(m, strategy, row, t, now_c) is STOP:
+                    return  # (rows offered earlier in this pass are no longer idle)
             else:
                 return
         assert closed is not None

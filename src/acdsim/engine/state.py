@@ -222,7 +222,7 @@ class QueueState:
         "abandoned", "transfer_dst", "draw_talk", "draw_patience", "draw_pre_queue",
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
-        "ordered", "idle_sorted", "positions", "rr_row",
+        "ordered", "idle_sorted", "positions", "rr_row", "ring_all",
     )
     id: int
     spec: Queue
@@ -263,6 +263,7 @@ class QueueState:
     heap: bool  # the strategy picks from idle_heap
     monotone: bool  # every caller has the same base score: score order is join order
     ordered: bool  # round-robin, top-down, random: idle rows kept in idle_sorted
+    ring_all: bool  # every contactable row rings at once (fan-out all)
     idle_sorted: list[tuple[Any, ...]]  # strategy keys of idle rows, in order
     positions: dict[int, list[int]]  # sorted positions of the listed rows, per level
     rr_row: Row | None  # round-robin: the row of the agent offered last
@@ -288,6 +289,7 @@ class QueueState:
         self.heap = strategy.heap
         self.monotone = True
         self.ordered = not strategy.static_key
+        self.ring_all = strategy.fanout == "all"
         self.idle_sorted = []
         self.positions = {}
         self.rr_row = None
