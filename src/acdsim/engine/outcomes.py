@@ -24,6 +24,7 @@ from .state import (
 )
 
 _DELAY = {"busy": "busy_delay", "rejected": "reject_delay", "no_answer": "no_answer_delay"}
+_HELD = frozenset({ACTIVE, STANDBY, OFFERING})  # tier states an offer or a call holds
 
 
 class OutcomeMixin(EngineBase):
@@ -153,8 +154,9 @@ class OutcomeMixin(EngineBase):
                 self.request_pass()
 
     def _reset_tiers(self, offer: Offer, result: str) -> None:
+        """The offered tier takes ``result``; the agent's other tiers leave Standby."""
         row = offer.row
-        if row.state in (ACTIVE, STANDBY, OFFERING):
+        if row.state in _HELD:
             row.state = result
         rows = offer.agent.rows
         if len(rows) > 1:
