@@ -379,13 +379,16 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
     parser.add_argument("--only", action="append", default=None, metavar="NAME",
                         help="run only this benchmark (repeatable, or comma-separated)")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeat", type=int, default=1, metavar="N",
-                        help="best of N runs, interleaved (not the 1M-caller and loading runs)")
+    parser.add_argument("--repeat", type=int, default=None, metavar="N",
+                        help="best of N runs, interleaved (not the 1M-caller and loading runs); "
+                             "default 3, --quick 1: a shared machine's noise is a few per cent")
     parser.add_argument("--markdown", action="store_true", help="print the tables as Markdown")
     parser.add_argument("--profile", action="store_true",
                         help="instead of timing: cProfile the acdsim M/M/50 engine-only run")
     args = parser.parse_args(argv)
     n = args.callers or (CALLERS // 10 if args.quick else CALLERS)
+    if args.repeat is None:
+        args.repeat = 1 if args.quick else 3
 
     if args.profile:
         profile(n, args.seed)
