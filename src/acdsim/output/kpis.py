@@ -22,7 +22,7 @@ from .stats import QuantileSketch
 OUTCOMES = ("answered", "abandoned", "timeout", "no_agent_timeout", "in_queue")
 
 
-@dataclass
+@dataclass(slots=True)
 class QueueKpis:
     """One queue's running sums (``KpiRecorder.call`` adds each caller)."""
 
@@ -61,7 +61,7 @@ class QueueKpis:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class AgentKpis:
     calls_answered: int = 0
     talk_time: float = 0.0
@@ -125,10 +125,11 @@ class KpiRecorder(NullRecorder):
             a = self.agents[r.agent]
             if r.answered_at >= self.warmup:
                 a.calls_answered += 1
-            if r.left_at is None:
+            left = r.left_at
+            if left is None:
                 a.open_talk.append(r.answered_at)
             else:
-                a.talk_time += _overlap(r.answered_at, r.left_at, self.warmup)
+                a.talk_time += max(0.0, left - max(r.answered_at, self.warmup))  # _overlap
 
     def offer(self, r: OfferRecord) -> None:
         if r.offered_at < self.warmup:
