@@ -17,9 +17,7 @@ from .state import (
     M_WAITING,
     OFFERABLE,
     OFFERING,
-    READY,
     RECEIVING,
-    STANDBY,
     WAITING,
     Member,
     Offer,
@@ -283,9 +281,54 @@ class DispatchMixin(EngineBase):
 
     def _start_offer(self, m: Member, row: Row, t: float, now_c: float) -> None:
         q = m.queue
-        strategy = q.strategy
         a = row.agent
-        if strategy.fanout == "progressive":
+        if q.offer_hooks:
+            self._offer_hooks(m, q, row, t, now_c)
+        if a.rr_rows and now_c > 0:
+            # Round-robin's pointer: the agent offered last (clock > 0) in each of its queues.
+            for r in a.rr_rows:
+                self.queues[r.queue].rr_row = r
+        # How the offer ends is drawn now. u only when an offer can fail (the agent's stream).
+        timeout = a.call_timeout
+        answer_at = None
+        u = a.draw_u() if a.p_fail > 0.0 else 1.0
+        if u >= a.p_fail:
+            duration = a.draw_answer()
+            if duration < timeout:
+                outcome = "answered"
+                answer_at = t + duration
+            else:
+                outcome, duration = "no_answer", timeout
+        elif u < a.p_busy:
+            outcome, duration = "busy", 0.0
+        elif u < a.p_busy_reject:
+            duration = a.draw_reject()
+            outcome = "rejected" if duration < timeout else "no_answer"
+            duration = min(duration, timeout)
+        else:
+            outcome, duration = "no_answer", timeout
+        rings = q.rings
+        offer = Offer(m, a, row, t, outcome, t + duration, answer_at, rings)
+        a.state = RECEIVING
+        a.last_offered_call = now_c
+        self.offer_seq = a.offer_seq = self.offer_seq + 1
+        row.state = OFFERING
+        a.offer = offer
+        a.offers += 1
+        m.offers.append(offer)
+        m.n_offers += 1
+        # The agent was idle (contactable): it leaves the idle rows of its queues.
+        a.idle = False
+        self._leave_idle(a, row)
+        if self.record_agents:
+            self._agent_changed(a, t)
+        self.schedule(
+            offer.ends_at - self.env.t, self._offer_end if rings or outcome != "answered" else self._bridge, offer
+        )
+
+    def _offer_hooks(self, m: Member, q: QueueState, row: Row, t: float, now_c: float) -> None:
+        """What ring-progressively and top-down remember of an offer."""
+        if q.strategy.fanout == "progressive":
             m.last_originated = now_c
             # The module re-examines the member on every 100 ms pass; the next agent is due
             # once the delay has expired (§1.4.8), so make sure a pass runs then.
@@ -294,49 +337,8 @@ class DispatchMixin(EngineBase):
                 # The module keeps passing every 100 ms and sleeps 0.5 s on this member until
                 # its window ends (E11): the chain of slow passes starts on the next tick.
                 self.request_pass(self.clock.next_pass(t))
-        if strategy.pointer == "top-down":
+        if q.strategy.pointer == "top-down":
             m.td_level, m.td_position = row.level, row.position
-        if now_c > 0:
-            # Round-robin's pointer: the agent offered last (clock > 0) in each of its queues.
-            for r in a.rr_rows:
-                self.queues[r.queue].rr_row = r
-        timeout = a.call_timeout
-        # u is drawn only when an offer can fail: the stream is the agent's own.
-        u = a.draw_u() if a.p_fail > 0.0 else 1.0
-        answer_at = None
-        if u < a.p_busy:
-            outcome, duration = "busy", 0.0
-        elif u < a.p_busy_reject:
-            duration = a.draw_reject()
-            outcome = "rejected" if duration < timeout else "no_answer"
-            duration = min(duration, timeout)
-        elif u < a.p_fail:
-            outcome, duration = "no_answer", timeout
-        else:
-            duration = a.draw_answer()
-            if duration < timeout:
-                outcome = "answered"
-                answer_at = t + duration
-            else:
-                outcome, duration = "no_answer", timeout
-        rings = strategy.rings
-        offer = Offer(m, a, row, t, outcome, t + duration, answer_at, rings)
-        a.state = RECEIVING
-        a.last_offered_call = now_c
-        self.offer_seq = a.offer_seq = self.offer_seq + 1
-        row.state = OFFERING
-        rows = a.rows
-        if len(rows) > 1:
-            for other in rows.values():
-                if other is not row and other.state == READY:
-                    other.state = STANDBY
-        a.offer = offer
-        a.offers += 1
-        m.offers.append(offer)
-        m.n_offers += 1
-        self._agent_changed(a, t)
-        end = self._bridge if outcome == "answered" and not rings else self._offer_end
-        self.schedule(offer.ends_at - self.env.t, end, offer)
 
 
 class _Parked(list):

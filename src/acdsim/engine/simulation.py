@@ -29,7 +29,19 @@ from .records import (
     Recorder,
     wants,
 )
-from .state import LISTED, M_ANSWERED, M_LEFT, OFFERABLE, WAITING, Agent, Member, QueueState, Row
+from .state import (
+    LISTED,
+    M_ANSWERED,
+    M_LEFT,
+    OFFERABLE,
+    READY,
+    STANDBY,
+    WAITING,
+    Agent,
+    Member,
+    QueueState,
+    Row,
+)
 from .strategies import STRATEGIES
 from .streams import Streams
 
@@ -270,10 +282,12 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         idle = a.state == WAITING and a.status in OFFERABLE
         if idle != a.idle:
             a.idle = idle
-            for row in a.rows.values():
-                q = self.queues[row.queue]
-                rows = q.idle_rows
-                if idle:
+            if not idle:
+                self._leave_idle(a, None)
+            else:
+                for row in a.rows.values():
+                    q = self.queues[row.queue]
+                    rows = q.idle_rows
                     rows[row] = None
                     if q.heap:
                         heap = q.idle_heap
@@ -286,18 +300,26 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
                     elif q.ordered:
                         entry = row.entry = q.strategy.key(row)
                         insort(q.idle_sorted, entry)
-                else:
-                    del rows[row]
-                    if q.ordered and row.entry is not None:
-                        ordered = q.idle_sorted
-                        del ordered[bisect_left(ordered, row.entry)]
-                    row.entry = None
         if self.record_agents or (status_changed and self.record_statuses):
             record = AgentStateRecord(t, a.ref, a.status, a.state)
             if self.record_agents:
                 self.recorder.agent_state(record)
             if status_changed and self.record_statuses:
                 self.recorder.agent_status(record)
+
+    def _leave_idle(self, a: Agent, offered: Row | None) -> None:
+        """The agent is no longer idle: its rows leave the idle rows of their queues. An offer
+        also puts the agent's other Ready tiers on Standby (``offered``: the offer's tier)."""
+        queues = self.queues
+        for row in a.rows.values():
+            q = queues[row.queue]
+            del q.idle_rows[row]
+            if q.ordered and row.entry is not None:
+                ordered = q.idle_sorted
+                del ordered[bisect_left(ordered, row.entry)]
+            row.entry = None
+            if offered is not None and row is not offered and row.state == READY:
+                row.state = STANDBY
 
     def _member_changed(self, m: Member, t: float) -> None:
         if not self.record_members:

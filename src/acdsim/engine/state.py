@@ -222,7 +222,7 @@ class QueueState:
         "abandoned", "transfer_dst", "draw_talk", "draw_patience", "draw_pre_queue",
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
-        "ordered", "idle_sorted", "positions", "rr_row", "ring_all",
+        "ordered", "idle_sorted", "positions", "rr_row", "ring_all", "rings", "offer_hooks",
     )
     id: int
     spec: Queue
@@ -264,6 +264,8 @@ class QueueState:
     monotone: bool  # every caller has the same base score: score order is join order
     ordered: bool  # round-robin, top-down, random: idle rows kept in idle_sorted
     ring_all: bool  # every contactable row rings at once (fan-out all)
+    rings: bool  # Strategy.rings
+    offer_hooks: bool  # ring-progressively or top-down: an offer updates the member
     idle_sorted: list[tuple[Any, ...]]  # strategy keys of idle rows, in order
     positions: dict[int, list[int]]  # sorted positions of the listed rows, per level
     rr_row: Row | None  # round-robin: the row of the agent offered last
@@ -290,6 +292,8 @@ class QueueState:
         self.monotone = True
         self.ordered = not strategy.static_key
         self.ring_all = strategy.fanout == "all"
+        self.rings = strategy.rings
+        self.offer_hooks = strategy.fanout == "progressive" or strategy.pointer == "top-down"
         self.idle_sorted = []
         self.positions = {}
         self.rr_row = None
