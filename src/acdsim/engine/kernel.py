@@ -15,16 +15,28 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable
-from heapq import heappop, heappush
+from heapq import heapify, heappop, heappush
 from math import floor
 from typing import Any
 
 import simpy
-from simpy.core import NORMAL
+from simpy.core import NORMAL, EmptySchedule
+
+_LAST = 2  # the priority of the end-of-run entry: after everything else due at that time
+
+
+class _Stop(Exception):
+    """Leaves ``run_until``: raised by ``halt`` and by the end-of-run entry."""
 
 
 class Kernel(simpy.Environment):
-    """``whole_seconds``: ``c``, the clock reading, is the floor of the time (pbx timing)."""
+    """``whole_seconds``: ``c``, the clock reading, is the floor of the time (pbx timing).
+
+    Every heap entry is ``(time, priority, id, (fn, args))``: simpy's own events are queued as
+    a call of ``_process``, so the loop has no type to test. ``run_until`` pushes one more
+    entry, at its end time after everything else due then, that stops the loop: the loop
+    never tests the time or an empty heap either.
+    """
 
     def __init__(self, whole_seconds: bool = False) -> None:
         super().__init__()
@@ -45,23 +57,47 @@ class Kernel(simpy.Environment):
         queue: list[Any] = self._queue
         heappush(queue, (self._now + delay, NORMAL, next(self._eid), (fn, args)))
 
+    def schedule(self, event: Any, priority: Any = NORMAL, delay: float = 0) -> None:
+        """simpy's events and processes (``Environment.schedule``): a call of ``_process``."""
+        queue: list[Any] = self._queue
+        heappush(queue, (self._now + delay, priority, next(self._eid), (self._process, (event,))))
+
+    def step(self) -> None:
+        """simpy's ``Environment.step``: run the next entry."""
+        queue: list[Any] = self._queue
+        try:
+            t, _, _, (fn, args) = heappop(queue)
+        except IndexError:
+            raise EmptySchedule from None
+        self._set_time(t)
+        fn(*args)
+
+    def _set_time(self, t: float) -> None:
+        self._now = self.t = t
+        self.c = float(floor(t + 1e-9)) if self.whole_seconds else t
+
     def halt(self) -> None:
-        """Stop ``run_until`` after the current callback."""
+        """Stop ``run_until`` now (as a callback: the run ends at its turn)."""
         self.halted = True
+        raise _Stop
 
     def run_until(self, end: float) -> None:
         """Run the callbacks and events due up to ``end`` (inclusive), or until ``halt``."""
+        if self.halted:
+            return
         queue: list[Any] = self._queue
         due = self.due
         eid = self._eid
         pop = heappop
         whole = self.whole_seconds
+        last = (end, _LAST, next(eid), (_raise_stop, ()))
+        heappush(queue, last)
         self.running = True
         try:
-            while not self.halted:
+            while True:
                 if due:
                     now = self._now
-                    if queue and queue[0][0] <= now:
+                    if queue[0][0] <= now:
                         # Older entries due at this instant come first: queue the FIFO behind them.
                         for item in due:
                             heappush(queue, (now, NORMAL, next(eid), item))
@@ -70,21 +106,21 @@ class Kernel(simpy.Environment):
                     fn, args = due.popleft()
                     fn(*args)
                     continue
-                if not queue or queue[0][0] > end:
-                    break
-                t, _, _, item = pop(queue)
+                t, _, _, (fn, args) = pop(queue)
                 self._now = self.t = t
                 # The same floor as PbxClock.fl, once per instant rather than per use.
                 self.c = float(floor(t + 1e-9)) if whole else t
-                if type(item) is tuple:
-                    item[0](*item[1])
-                else:
-                    self._process(item)
+                fn(*args)
+        except _Stop:
+            pass
         finally:
             self.running = False
+            if queue and last in queue:  # halted before the end: take the end entry out
+                queue.remove(last)
+                heapify(queue)
 
     def _process(self, event: Any) -> None:
-        """A simpy event popped by ``run_until``: what ``Environment.step`` does with it."""
+        """A simpy event popped by the loop: what ``Environment.step`` does with it."""
         callbacks, event.callbacks = event.callbacks, None
         for callback in callbacks:
             callback(event)
@@ -92,3 +128,7 @@ class Kernel(simpy.Environment):
             exc = type(event._value)(*event._value.args)
             exc.__cause__ = event._value
             raise exc
+
+
+def _raise_stop() -> None:
+    raise _Stop
