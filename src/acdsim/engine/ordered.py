@@ -67,7 +67,7 @@ class OrderedMixin(EngineBase):
             i = bisect_left(idle, (level, after, INF))
             hi = bisect_left(idle, (level, INF))
             if strategy.random_order:
-                if i < hi and self._pick_random(m, q, idle[i:hi], t, now_c):
+                if i < hi and self._pick_random(m, q, idle, i, hi, t, now_c):
                     return True
                 continue
             while i < hi:
@@ -76,15 +76,24 @@ class OrderedMixin(EngineBase):
                 i += 1
         return True
 
-    def _pick_random(self, m: Member, q: QueueState, block: list[tuple[object, ...]], t: float, now_c: float) -> bool:
+    def _pick_random(
+        self, m: Member, q: QueueState, idle: list[tuple[object, ...]], lo: int, hi: int, t: float, now_c: float
+    ) -> bool:
         """Random order within a level: the first contactable row of a random order is a
-        uniform pick among the contactable rows. Picks without replacement until one can be
-        offered (usually the first)."""
+        uniform pick among the contactable rows. A few uniform tries over the block first
+        (usually the first one can be offered: O(1)), then picks without replacement from a
+        copy of the block until one can be offered."""
         draw = q.draw_random
         strategy = q.strategy
+        n = hi - lo
+        for _ in range(4):
+            row: Row = idle[lo + int(draw() * n)][-1]  # type: ignore[assignment]
+            if self._try_row(m, strategy, row, t, now_c) is not SKIP:
+                return True
+        block = idle[lo:hi]
         while block:
             j = int(draw() * len(block))
-            row: Row = block[j][-1]  # type: ignore[assignment]
+            row = block[j][-1]  # type: ignore[assignment]
             if self._try_row(m, strategy, row, t, now_c) is not SKIP:
                 return True
             block[j] = block[-1]
