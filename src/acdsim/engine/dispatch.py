@@ -2,6 +2,11 @@
 
 Reference §5 (pass structure, greedy matching), §2.3 (the tier gate), §1.2 (contactability),
 §1.3-§1.4 (orderings and fan-out, read from the strategy registry).
+
+Only idle rows (agent Waiting, status Available or On Demand) can be offered, so a walk goes
+over those alone: the level-sorted one-offer strategies pop them from a per-queue heap,
+ring-all sorts them, and round-robin, top-down and random walk an ordered list by levels
+(``ordered.py``). The module's walk over every listed row gives the same offers.
 """
 
 from __future__ import annotations
