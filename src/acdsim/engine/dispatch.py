@@ -244,14 +244,25 @@ class DispatchMixin(EngineBase):
             else:
                 return
         else:
+            # Ring-all: every contactable row of the open levels rings. (_try_row, inlined: an
+            # idle agent is Waiting and Available or On Demand; rows offered earlier in this
+            # pass are no longer idle.)
             rows = cache.get(q.id)
             if rows is None:
                 rows = cache[q.id] = sorted(q.idle_rows, key=strategy.key)
             for row in rows:
                 if row.level > top:
                     break
-                if row.agent.idle and self._try_row(m, strategy, row, t, now_c) is STOP:
-                    return  # (rows offered earlier in this pass are no longer idle)
+                a = row.agent
+                if (
+                    a.idle
+                    and row.state in CONTACTABLE_TIER
+                    and t + EPS >= a.wrap_until
+                    and t + EPS >= a.ready_time
+                ):
+                    if m.serving != strategy.name:
+                        return
+                    self._start_offer(m, row, t, now_c)
             else:
                 return
         assert closed is not None

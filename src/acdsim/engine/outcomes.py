@@ -91,7 +91,11 @@ class OutcomeMixin(EngineBase):
         a.last_bridge_end = end
         a.talk_time += end - a.last_bridge_start
         a.offer = None
-        self._reset_tiers(offer, READY)
+        row = offer.row
+        if row.state in _HELD:
+            row.state = READY
+        if len(a.rows) > 1:
+            self._reset_tiers(offer, READY)
         a.state = IDLE if offer.on_demand else WAITING
         wrap = a.wrap_up
         a.wrap_until = wrap_until = self.clock.wrap_until(now, wrap)
@@ -142,7 +146,10 @@ class OutcomeMixin(EngineBase):
             m.state = M_WAITING
             if self.record_members:
                 self._member_changed(m, now)
-        self._reset_tiers(offer, tier_result)
+        if row.state in _HELD:
+            row.state = tier_result
+        if len(a.rows) > 1:
+            self._reset_tiers(offer, tier_result)
         a.state = IDLE if (offer.on_demand and bridged) else WAITING
         self._agent_changed(a, now)
         if then_pass:
@@ -154,7 +161,8 @@ class OutcomeMixin(EngineBase):
                 self.request_pass()
 
     def _reset_tiers(self, offer: Offer, result: str) -> None:
-        """The offered tier takes ``result``; the agent's other tiers leave Standby."""
+        """The offered tier takes ``result``; the agent's other tiers leave Standby (the
+        callers do the first part inline and call this for agents on several queues)."""
         row = offer.row
         if row.state in _HELD:
             row.state = result
