@@ -67,23 +67,12 @@ class CallerMixin(EngineBase):
         self.schedule(t - self.env.t, self._arrive, q, it, row)
 
     def _arrive(self, q: QueueState, it: Iterator[tuple[float, object]], row: object) -> None:
-        if row is None:
-            self.number_seq = seq = self.number_seq + 1
-            number = f"79{q.id % 1000:03d}{seq:06d}"
-        else:
-            number = getattr(row, "number", None) or self._new_number(q)
+        number = getattr(row, "number", None) if row is not None else None
+        if not number:
+            self.number_seq += 1
+            number = f"79{q.id % 1000:03d}{self.number_seq:06d}"
         self._join(q, number, row, 0)
-        nxt = next(it, None)
-        if nxt is None:
-            self.pending_sources -= 1
-            self._check_done()
-            return
-        t, row = nxt
-        self.schedule(t - self.env.t, self._arrive, q, it, row)
-
-    def _new_number(self, q: QueueState) -> str:
-        self.number_seq += 1
-        return f"79{q.id % 1000:03d}{self.number_seq:06d}"
+        self._next_arrival(q, it)
 
     def _join(self, q: QueueState, number: str, row: object, retry_index: int) -> None:
         now = self.env.t

@@ -32,8 +32,8 @@ class Agent:
         "ref", "kind", "id", "index", "name_key", "status", "state", "call_timeout",
         "busy_delay", "no_answer_delay", "reject_delay", "wrap_up", "max_no_answer",
         "behavior", "last_bridge_start", "last_bridge_end", "last_offered_call", "talk_time",
-        "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer",
-        "events", "spec", "draw_u", "draw_answer", "draw_reject", "offers", "no_answers",
+        "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer", "spec",
+        "draw_u", "draw_answer", "draw_reject", "offers", "no_answers",
         "rejects", "busies", "offer_seq", "idle", "p_busy", "p_busy_reject", "p_fail", "rr_rows",
     )
     # Class-level annotations without values: they type the slots and add no class attribute.
@@ -61,7 +61,6 @@ class Agent:
     ready_time: float
     rows: dict[int, Row]  # queue id -> this agent's tier in that queue
     offer: Offer | None
-    events: object  # declared, never set
     spec: LocalAgent | RemoteAgent
     draw_u: Callable[[], float]
     draw_answer: Callable[[], float]
@@ -99,10 +98,6 @@ class Agent:
         self.offer_seq = 0
         self.idle = False  # Waiting and Available / On Demand: its rows are in idle_rows
         self.rr_rows = []
-
-    @property
-    def free_from(self) -> float:
-        return max(self.wrap_until, self.ready_time)
 
 
 class Row:
