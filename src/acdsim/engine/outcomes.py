@@ -20,7 +20,9 @@ from .state import (
     READY,
     STANDBY,
     WAITING,
+    Agent,
     Offer,
+    Row,
 )
 
 _DELAY = {"busy": "busy_delay", "rejected": "reject_delay", "no_answer": "no_answer_delay"}
@@ -95,7 +97,7 @@ class OutcomeMixin(EngineBase):
         if row.state in _HELD:
             row.state = READY
         if len(a.rows) > 1:
-            self._reset_tiers(offer, READY)
+            self._release_standby(a, row)
         a.state = IDLE if offer.on_demand else WAITING
         wrap = a.wrap_up
         a.wrap_until = wrap_until = self.clock.wrap_until(now, wrap)
@@ -149,7 +151,7 @@ class OutcomeMixin(EngineBase):
         if row.state in _HELD:
             row.state = tier_result
         if len(a.rows) > 1:
-            self._reset_tiers(offer, tier_result)
+            self._release_standby(a, row)
         a.state = IDLE if (offer.on_demand and bridged) else WAITING
         self._agent_changed(a, now)
         if then_pass:
@@ -160,17 +162,12 @@ class OutcomeMixin(EngineBase):
             else:
                 self.request_pass()
 
-    def _reset_tiers(self, offer: Offer, result: str) -> None:
-        """The offered tier takes ``result``; the agent's other tiers leave Standby (the
-        callers do the first part inline and call this for agents on several queues)."""
-        row = offer.row
-        if row.state in _HELD:
-            row.state = result
-        rows = offer.agent.rows
-        if len(rows) > 1:
-            for other in rows.values():
-                if other is not row and other.state == STANDBY:
-                    other.state = READY
+    def _release_standby(self, a: Agent, offered: Row) -> None:
+        """An agent on several queues: its other tiers leave Standby when the offer ends (the
+        offered tier's own state is set by the caller)."""
+        for row in a.rows.values():
+            if row is not offered and row.state == STANDBY:
+                row.state = READY
 
     def cancel_offers(self, m_offers: list[Offer], result: str = "cancelled") -> None:
         members = []
