@@ -12,6 +12,7 @@ ring-all sorts them, and round-robin, top-down and random walk an ordered list b
 from __future__ import annotations
 
 import math
+from enum import Enum
 from heapq import heappop, heappush
 from typing import Any
 
@@ -77,7 +78,7 @@ class DispatchMixin(EngineBase):
         comes 0.1 s after the pass ends.
         """
         t = self.env.t
-        cache: dict[int, Any] = {}
+        cache = _PassCache()
         gated: set[int] | None = None  # plain queues whose tier gate stopped a member
         if members is None:
             members = self.members.copy()  # a pass visits the members of its start
@@ -119,17 +120,16 @@ class DispatchMixin(EngineBase):
                     self.schedule(RP_SLEEP, self._pass_from, rest, 0, True)
                     return
         finally:
-            for qid, parked in cache.items():
-                if type(parked) is _Parked:
-                    heap = self.queues[qid].idle_heap
-                    for entry in parked:
-                        if entry[-1].entry is entry:
-                            heappush(heap, entry)
+            for qid, parked in cache.parked.items():
+                heap = self.queues[qid].idle_heap
+                for entry in parked:
+                    if entry[-1].entry is entry:
+                        heappush(heap, entry)
         if slept:
             self.blocked_until = t
             self.request_pass(t + 0.1)
 
-    def _process_member(self, m: Member, t: float, cache: dict[int, Any]) -> bool:
+    def _process_member(self, m: Member, t: float, cache: _PassCache) -> bool:
         """One member's turn in a pass; True when it was skipped inside its ring-progressively
         window (the module then sleeps in the dispatcher)."""
         q = m.queue
@@ -157,7 +157,7 @@ class DispatchMixin(EngineBase):
             q.E = now_c
         return False
 
-    def _offer_best(self, m: Member, q: QueueState, t: float, cache: dict[int, Any]) -> bool:
+    def _offer_best(self, m: Member, q: QueueState, t: float, cache: _PassCache) -> bool:
         """A plain queue's member (level-sorted, one offer at a time): ``_process_member`` and
         ``_walk_idle`` for the only case most queues have, in one call. The member is Waiting
         (a plain queue has no other processable state). True if the tier gate stopped it."""
@@ -165,41 +165,54 @@ class DispatchMixin(EngineBase):
         gated = False
         if q.listed > 0:
             top, closed = self._open_level(q, m, now_c) if q.tier_rules else (math.inf, None)
-            heap = q.idle_heap
-            while heap:
-                entry = heap[0]
-                row = entry[-1]
-                if row.entry is not entry:
-                    heappop(heap)  # its agent left idle since
-                    continue
-                if row.level > top:
-                    assert closed is not None
-                    need = closed * q.wait_second if q.multiply else q.wait_second
-                    self.request_pass(self.clock.pass_at(m.J + need, t))
-                    gated = True
-                    break
-                a = row.agent
-                if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
-                    # (an idle row's agent is Waiting and Available or On Demand)
-                    m.state = M_TRYING
-                    m.serving = a.ref
-                    if self.record_members:
-                        self._member_changed(m, t)
-                    self._start_offer(m, row, t, now_c)
-                    break
-                heappop(heap)
-                parked = cache.get(q.id)
-                if parked is None:
-                    parked = cache[q.id] = _Parked()
-                parked.append(entry)
+            row = self._first_idle(q, top, t, cache)
+            if row is GATED:
+                self._gate_pass(q, m, closed, t)
+                gated = True
+            elif row is not None:
+                m.state = M_TRYING
+                m.serving = row.agent.ref
+                if self.record_members:
+                    self._member_changed(m, t)
+                self._start_offer(m, row, t, now_c)
             q.E = now_c
         q.C = now_c
         return gated
 
+    def _first_idle(self, q: QueueState, top: float, t: float, cache: _PassCache) -> Row | _Gate | None:
+        """The first row of the queue's idle heap that can be offered now (left in the heap),
+        GATED if the next one is above the open levels, None if there is none. Rows that cannot
+        be offered at this instant (wrap-up, a delay) are set aside for the rest of the pass;
+        entries whose agent left idle are dropped."""
+        heap = q.idle_heap
+        parked = None
+        while heap:
+            entry = heap[0]
+            row: Row = entry[-1]
+            if row.entry is not entry:
+                heappop(heap)
+                continue
+            if row.level > top:
+                return GATED
+            a = row.agent
+            # (an idle row's agent is Waiting and Available or On Demand)
+            if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
+                return row
+            heappop(heap)
+            if parked is None:
+                parked = cache.parked.setdefault(q.id, [])
+            parked.append(entry)
+        return None
+
+    def _gate_pass(self, q: QueueState, m: Member, closed: int | None, t: float) -> None:
+        """A pass when the member's first closed level opens (§2.3)."""
+        assert closed is not None
+        need = closed * q.wait_second if q.multiply else q.wait_second
+        self.request_pass(self.clock.pass_at(m.J + need, t))
+
     def _open_level(self, q: QueueState, m: Member, now_c: float) -> tuple[float, int | None]:
-        """The walk of §2.3 over the listed levels: (highest open level, first closed level)."""
-        if not q.tier_rules:
-            return math.inf, None
+        """The walk of §2.3 over the listed levels: (highest open level, first closed level).
+        Only for a queue with tier rules (without them every level is open)."""
         cur = 0
         seen = 0
         waited = now_c - m.J
@@ -216,58 +229,33 @@ class DispatchMixin(EngineBase):
             seen += q.level_counts[level]
         return math.inf, None
 
-    def _walk_idle(self, m: Member, q: QueueState, t: float, now_c: float, cache: dict[int, Any]) -> None:
+    def _walk_idle(self, m: Member, q: QueueState, t: float, now_c: float, cache: _PassCache) -> None:
         """The walk of a level-sorted strategy over the rows it could offer: idle rows in key
         order up to the highest open level."""
         strategy = q.strategy
         top, closed = self._open_level(q, m, now_c) if q.tier_rules else (math.inf, None)
-        if q.heap:
-            # One offer per member: pop rows in key order. Rows that cannot be offered at this
-            # instant (wrap-up, a delay) are parked for the rest of the pass, then put back.
-            heap = q.idle_heap
-            parked = cache.get(q.id)
-            while heap:
-                entry = heap[0]
-                row = entry[-1]
-                if row.entry is not entry:
-                    heappop(heap)  # its agent left idle since
-                    continue
-                if row.level > top:
-                    break
-                result = self._try_row(m, strategy, row, t, now_c)
-                if result is not SKIP:
+        if q.heap:  # ring-progressively: one offer per member and pass
+            row = self._first_idle(q, top, t, cache)
+            if row is GATED:
+                self._gate_pass(q, m, closed, t)
+            elif row is not None:
+                self._try_row(m, strategy, row, t, now_c)
+            return
+        # Ring-all: every contactable row of the open levels rings. (_try_row, inlined: an idle
+        # agent is Waiting and Available or On Demand; rows offered earlier in this pass are no
+        # longer idle.)
+        rows = cache.sorted_rows.get(q.id)
+        if rows is None:
+            rows = cache.sorted_rows[q.id] = sorted(q.idle_rows, key=strategy.key)
+        for row in rows:
+            if row.level > top:
+                self._gate_pass(q, m, closed, t)
+                return
+            a = row.agent
+            if a.idle and row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
+                if m.serving != strategy.name:
                     return
-                heappop(heap)
-                if parked is None:
-                    parked = cache[q.id] = _Parked()
-                parked.append(entry)
-            else:
-                return
-        else:
-            # Ring-all: every contactable row of the open levels rings. (_try_row, inlined: an
-            # idle agent is Waiting and Available or On Demand; rows offered earlier in this
-            # pass are no longer idle.)
-            rows = cache.get(q.id)
-            if rows is None:
-                rows = cache[q.id] = sorted(q.idle_rows, key=strategy.key)
-            for row in rows:
-                if row.level > top:
-                    break
-                a = row.agent
-                if (
-                    a.idle
-                    and row.state in CONTACTABLE_TIER
-                    and t + EPS >= a.wrap_until
-                    and t + EPS >= a.ready_time
-                ):
-                    if m.serving != strategy.name:
-                        return
-                    self._start_offer(m, row, t, now_c)
-            else:
-                return
-        assert closed is not None
-        need = closed * q.wait_second if q.multiply else q.wait_second
-        self.request_pass(self.clock.pass_at(m.J + need, t))
+                self._start_offer(m, row, t, now_c)
 
     def _try_row(self, m: Member, strategy: Strategy, row: Row, t: float, now_c: float) -> object:
         """Contactability (§1.2), then claim (§5.3) and offer. Returns SKIP (not contactable:
@@ -357,8 +345,22 @@ class DispatchMixin(EngineBase):
             m.td_level, m.td_position = row.level, row.position
 
 
-class _Parked(list):
-    """Heap entries taken out for the rest of a pass (a distinct type in the pass's cache)."""
+class _PassCache:
+    """What one pass keeps per queue: heap entries set aside until the pass ends, and
+    ring-all's sorted idle rows."""
+
+    __slots__ = ("parked", "sorted_rows")
+
+    def __init__(self) -> None:
+        self.parked: dict[int, list[tuple[Any, ...]]] = {}
+        self.sorted_rows: dict[int, list[Row]] = {}
+
+
+class _Gate(Enum):
+    GATED = "gated"  # _first_idle: the next idle row is above the open levels
+
+
+GATED = _Gate.GATED
 
 
 def _processable(m: Member) -> bool:
