@@ -193,6 +193,25 @@ def test_random_higher_level_used_only_when_lower_level_busy():
     assert got[3][:4] == ("1-4", A4, 3.0, 6.0)
 
 
+
+@pytest.mark.parametrize("seed", range(12))
+def test_random_picks_only_among_contactable_agents_of_the_level(seed):
+    """random: agents in wrap-up are listed but not contactable; the pick is uniform among the
+    contactable ones only, so the one free level-1 agent gets the call (whatever the draws)."""
+    sc = scenario(
+        agents=[agent(i, wrap_up_time=100) for i in (1, 2, 3)],
+        tiers=[tier(1), tier(2), tier(3)],
+        trace=rows((0, 1), (0, 1), (5, 1)),
+        strategy="random",
+        timing="continuous",
+        horizon=60,
+        seed=seed,
+    )
+    got = offers(run(sc))
+    first_two = {got[0][1], got[1][1]}  # talk 1 s, then wrap-up until 101
+    (free,) = {A1, A2, A3} - first_two
+    assert got[2][:3] == ("1-3", free, 5.0)
+
 # --- ring-all (§1.4.5, E13) --------------------------------------------------------------------
 
 DELAYS = {"no_answer_delay_time": 30, "reject_delay_time": 30, "busy_delay_time": 30}
