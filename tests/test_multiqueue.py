@@ -229,15 +229,16 @@ def test_counters_are_per_agent_across_queues_and_steer_the_other_queue(strategy
 
 
 def test_idle_heap_of_a_queue_nobody_calls_stays_small_and_still_picks_longest_idle():
-    # Agents 1 and 2 serve both queues. Queue 1 gets 60 calls (talk 5 s, one every 10 s), so
-    # each call end adds an entry to queue 2's idle heap, which nobody pops: the heap is
-    # rebuilt from its live entries when stale ones outnumber them. Queue 2's one caller, at
-    # t = 605, still goes to the agent idle longest.
+    # Agents 1 and 2 serve both queues, agent 3 queue 2 only. Queue 1 gets 60 calls (talk 5 s,
+    # one every 10 s), so each call end adds an entry to queue 2's idle heap, which nobody pops:
+    # the heap is rebuilt from its live entries when stale ones outnumber them. Agent 3's entry,
+    # pushed at t = 0, must survive the rebuilds: never bridged, it is the longest idle and
+    # takes queue 2's one caller at t = 605.
     q1_rows = [{"time": 10.0 * k, "talk_time": 5} for k in range(60)]
     sc = two_queues(
-        agents=[agent(1), agent(2)],
+        agents=[agent(1), agent(2), agent(3)],
         q1_tiers=[tier(1), tier(2)],
-        q2_tiers=[tier(1), tier(2)],
+        q2_tiers=[tier(1), tier(2), tier(3)],
         q1_rows=q1_rows,
         q2_rows=[{"time": 605.0, "talk_time": 5}],
         behaviors={"default": {"answer_time": 0}},
@@ -246,12 +247,7 @@ def test_idle_heap_of_a_queue_nobody_calls_stays_small_and_still_picks_longest_i
     rec = ListRecorder()
     sim = Simulation(sc, rec)
     sim.run()
-    ends: dict[str, float] = {}
-    for c in rec.calls:
-        if c.queue == 1:
-            ends[c.agent] = max(ends.get(c.agent, 0.0), c.left_at)
-    longest_idle = min(ends, key=lambda a: ends[a])
     (q2_call,) = [c for c in rec.calls if c.queue == 2]
-    assert (q2_call.agent, q2_call.answered_at) == (longest_idle, 605.0)
+    assert (q2_call.agent, q2_call.answered_at) == (A3, 605.0)
     q2 = sim.queues[2]
     assert len(q2.idle_heap) <= 2 * len(q2.idle_rows) + 33
