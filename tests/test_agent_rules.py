@@ -7,6 +7,8 @@ Every duration is constant, so every expected time below is computed by hand in 
 
 from __future__ import annotations
 
+import pytest
+
 from acdsim.engine import ListRecorder, Simulation
 from simkit import agent, calls, offers, scenario
 
@@ -76,6 +78,19 @@ def test_wrap_up_continuous_contactable_at_end_plus_wrap():
         ("1-2", "local/1", 108.0, 111.0, "answered"),
     ]
 
+
+
+@pytest.mark.parametrize(("timing", "expected"), [
+    ("continuous", ("1-2", "local/1", 108.0, 111.0, "answered")),
+    ("pbx", ("1-2", "local/1", 109.0, 112.0, "answered")),
+])
+def test_agent_passed_over_in_wrap_up_is_offered_when_it_ends(timing, expected):
+    """§3.7, §5: a pass that finds the only agent in wrap-up passes it over (caller 2 joins at
+    105, during the wrap-up of a call that ended at 103 / 103.1); the agent is offered as soon
+    as the wrap-up ends (108 continuous; floor(103.1) + 5 + 1 = 109 pbx)."""
+    sc = scenario(agents=[agent(1, wrap_up_time=5)], trace=[0.0, 105.0], timing=timing)
+    _, rec = run_sim(sc)
+    assert offers(rec)[1] == expected
 
 def test_wrap_up_continuous_zero_wrap_re_offered_at_call_end():
     """§7 continuous: with wrap 0 the agent takes the next caller the moment the call ends."""
