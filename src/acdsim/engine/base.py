@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..model import Scenario
     from .clock import ContinuousClock, PbxClock
+    from .dispatch import PassCache
     from .kernel import Kernel
     from .records import Recorder
     from .state import Agent, Member, Offer, QueueState, Row
@@ -39,6 +40,7 @@ class EngineBase:
     pass_keys: set[Any]
     blocked_until: float  # pbx: the end of the last pass that slept (E11)
     passes: int
+    pass_cache: PassCache
     offer_seq: int
     call_seq: int
     number_seq: int

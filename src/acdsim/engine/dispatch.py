@@ -78,7 +78,7 @@ class DispatchMixin(EngineBase):
         comes 0.1 s after the pass ends.
         """
         t = self.env.t
-        cache = _PassCache()
+        cache = self.pass_cache  # passes never nest: one cache, emptied when a pass ends
         gated: set[int] | None = None  # plain queues whose tier gate stopped a member
         if members is None:
             members = self.members.copy()  # a pass visits the members of its start
@@ -120,16 +120,20 @@ class DispatchMixin(EngineBase):
                     self.schedule(RP_SLEEP, self._pass_from, rest, 0, True)
                     return
         finally:
-            for qid, parked in cache.parked.items():
-                heap = self.queues[qid].idle_heap
-                for entry in parked:
-                    if entry[-1].entry is entry:
-                        heappush(heap, entry)
+            if cache.parked:
+                for qid, parked in cache.parked.items():
+                    heap = self.queues[qid].idle_heap
+                    for entry in parked:
+                        if entry[-1].entry is entry:
+                            heappush(heap, entry)
+                cache.parked.clear()
+            if cache.sorted_rows:
+                cache.sorted_rows.clear()
         if slept:
             self.blocked_until = t
             self.request_pass(t + 0.1)
 
-    def _process_member(self, m: Member, t: float, cache: _PassCache) -> bool:
+    def _process_member(self, m: Member, t: float, cache: PassCache) -> bool:
         """One member's turn in a pass; True when it was skipped inside its ring-progressively
         window (the module then sleeps in the dispatcher)."""
         q = m.queue
@@ -157,7 +161,7 @@ class DispatchMixin(EngineBase):
             q.E = now_c
         return False
 
-    def _offer_best(self, m: Member, q: QueueState, t: float, cache: _PassCache) -> bool:
+    def _offer_best(self, m: Member, q: QueueState, t: float, cache: PassCache) -> bool:
         """A plain queue's member (level-sorted, one offer at a time): ``_process_member`` and
         ``_walk_idle`` for the only case most queues have, in one call. The member is Waiting
         (a plain queue has no other processable state). True if the tier gate stopped it."""
@@ -179,7 +183,7 @@ class DispatchMixin(EngineBase):
         q.C = now_c
         return gated
 
-    def _first_idle(self, q: QueueState, top: float, t: float, cache: _PassCache) -> Row | _Gate | None:
+    def _first_idle(self, q: QueueState, top: float, t: float, cache: PassCache) -> Row | _Gate | None:
         """The first row of the queue's idle heap that can be offered now (left in the heap),
         GATED if the next one is above the open levels, None if there is none. Rows that cannot
         be offered at this instant (wrap-up, a delay) are set aside for the rest of the pass;
@@ -229,7 +233,7 @@ class DispatchMixin(EngineBase):
             seen += q.level_counts[level]
         return math.inf, None
 
-    def _walk_idle(self, m: Member, q: QueueState, t: float, now_c: float, cache: _PassCache) -> None:
+    def _walk_idle(self, m: Member, q: QueueState, t: float, now_c: float, cache: PassCache) -> None:
         """The walk of a level-sorted strategy over the rows it could offer: idle rows in key
         order up to the highest open level."""
         strategy = q.strategy
@@ -345,7 +349,7 @@ class DispatchMixin(EngineBase):
             m.td_level, m.td_position = row.level, row.position
 
 
-class _PassCache:
+class PassCache:
     """What one pass keeps per queue: heap entries set aside until the pass ends, and
     ring-all's sorted idle rows."""
 

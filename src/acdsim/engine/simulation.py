@@ -16,7 +16,7 @@ from typing import Any
 from ..model import Scenario, Shift, StatusChange
 from .callers import CallerMixin
 from .clock import PbxClock, clock_for
-from .dispatch import DispatchMixin
+from .dispatch import DispatchMixin, PassCache
 from .kernel import Kernel
 from .ordered import OrderedMixin
 from .outcomes import OutcomeMixin
@@ -82,6 +82,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         self.pass_keys: set[Any] = set()
         self.blocked_until = -1.0  # pbx: the end of the last pass that slept (E11)
         self.passes = 0
+        self.pass_cache = PassCache()
         self.offer_seq = 0
         self.call_seq = 0
         self.number_seq = 0
