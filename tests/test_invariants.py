@@ -294,11 +294,12 @@ def check_conservation(sc: Scenario, rec: ListRecorder) -> None:
         else:
             assert c.left_at is not None and c.answered_at is None and c.agent == ""
             assert abs(c.wait_time - (c.left_at - c.joined_at)) < EPS
+    figures = kpis.finish(sc.horizon)["queues"]
     for spec in sc.queues:
         calls = [c for c in rec.calls if c.queue == spec.id]
         counts = {o: sum(c.outcome == o for c in calls) for o in OUTCOMES}
         assert len(calls) == sum(counts.values())
-        t = kpis.queues[spec.id].result()
+        t = figures[str(spec.id)]
         if calls:
             assert t["offered"] == len(calls)
             assert t["answered"] + t["abandoned"] + t["timeout"] + t["no_agent_timeout"] + t["in_queue_at_end"] == t["offered"]

@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from acdsim.output.stats import QuantileSketch, mean_ci95
 
@@ -33,6 +35,22 @@ def test_quantile_sketch_histogram_within_relative_error(q):
     exact = float(np.quantile(values, q))
     assert sketch.quantile(q) == pytest.approx(exact, rel=2e-3)
     assert sketch.max == values.max()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.lists(st.one_of(st.just(0.0), st.floats(0.0, 1e5)), max_size=40), max_size=8),
+    st.integers(1, 60),
+)
+def test_quantile_sketch_add_many_is_add_one_by_one(batches, limit):
+    one, many = QuantileSketch(exact_limit=limit), QuantileSketch(exact_limit=limit)
+    for batch in batches:
+        for v in batch:
+            one.add(v)
+        many.add_many(np.array(batch, dtype=float))
+    assert (many.n, many.max, many.values, many.buckets) == (one.n, one.max, one.values, one.buckets)
+    for q in (0.0, 0.5, 0.9, 1.0):
+        assert many.quantile(q) == one.quantile(q)
 
 
 def test_mean_ci_student_t():

@@ -7,8 +7,12 @@ happened at or after ``warmup`` (offers by offer time, talking and logged-in tim
 from __future__ import annotations
 
 import math
+from collections import Counter
 from dataclasses import dataclass, field
+from itertools import compress
 from typing import Any
+
+import numpy as np
 
 from ..engine.records import (
     AgentPauseRecord,
@@ -92,53 +96,113 @@ class AgentKpis:
 
 
 _OFFER_FIELD = {"no_answer": "no_answers", "rejected": "rejects", "busy": "busies"}
+_OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOMES)}
+_ANSWERED, _IN_QUEUE = _OUTCOME_CODE["answered"], _OUTCOME_CODE["in_queue"]
+# Field positions in CallRecord and OfferRecord (the chunks are summed column-wise).
+_C_QUEUE, _C_JOINED, _C_ANSWERED, _C_LEFT, _C_OUTCOME, _C_WAIT, _C_TALK, _C_AGENT, _C_LEVEL = map(
+    CallRecord._fields.index,
+    ("queue", "joined_at", "answered_at", "left_at", "outcome", "wait_time", "talk_time", "agent", "agent_level"),
+)
+_O_AGENT, _O_OFFERED, _O_RESULT = map(OfferRecord._fields.index, ("agent", "offered_at", "result"))
 
 
 class KpiRecorder(NullRecorder):
-    """Consumes calls, offers and agent states; ``finish(end)`` returns the figures."""
+    """Consumes calls, offers and agent states; ``finish(end)`` returns the figures.
+
+    Call and offer records are kept in chunks of ``CHUNK`` and summed a chunk at a time,
+    column-wise (numpy and C-level iteration): one list append per record in the event
+    loop, and memory bounded by the chunk whatever the number of callers.
+    """
+
+    CHUNK = 4096
 
     def __init__(self, queue_ids: list[int], agent_refs: list[str], threshold: float, warmup: float) -> None:
         self.warmup = warmup
+        self.threshold = threshold
         self.queues = {q: QueueKpis(threshold) for q in queue_ids}
         self.agents = {a: AgentKpis() for a in agent_refs}
+        self._agent_refs = list(self.agents)
+        self._agent_index = {ref: i for i, ref in enumerate(self._agent_refs)}
+        self._calls: list[CallRecord] = []
+        self._offers: list[OfferRecord] = []
 
     def call(self, r: CallRecord) -> None:
-        outcome = r.outcome
-        if r.joined_at >= self.warmup:
-            k = self.queues[r.queue]
-            k.counts[outcome] += 1
-            if outcome != "in_queue":
-                wait = r.wait_time
-                k.wait_left += wait
-                k.waits.add(wait)
-                if outcome == "answered":
-                    k.wait_answered += wait
-                    if wait <= k.threshold:
-                        k.within_sl += 1
-                    level = r.agent_level
-                    if level is not None:
-                        k.by_level[level] = k.by_level.get(level, 0) + 1
-                    if r.talk_time is not None:
-                        k.talk_sum += r.talk_time
-                        k.talk_n += 1
-        if outcome == "answered" and r.agent and r.answered_at is not None:
-            a = self.agents[r.agent]
-            if r.answered_at >= self.warmup:
-                a.calls_answered += 1
-            left = r.left_at
-            if left is None:
-                a.open_talk.append(r.answered_at)
-            else:
-                a.talk_time += max(0.0, left - max(r.answered_at, self.warmup))  # _overlap
+        calls = self._calls
+        calls.append(r)
+        if len(calls) >= self.CHUNK:
+            self._add_calls()
 
     def offer(self, r: OfferRecord) -> None:
-        if r.offered_at < self.warmup:
+        offers = self._offers
+        offers.append(r)
+        if len(offers) >= self.CHUNK:
+            self._add_offers()
+
+    def _add_calls(self) -> None:
+        chunk, self._calls = self._calls, []
+        if not chunk:
             return
-        a = self.agents[r.agent]
-        a.offers += 1
-        name = _OFFER_FIELD.get(r.result)
-        if name:
-            setattr(a, name, getattr(a, name) + 1)
+        n = len(chunk)
+        cols = list(zip(*chunk, strict=True))
+        queue = np.fromiter(cols[_C_QUEUE], np.int64, n)
+        joined = np.fromiter(cols[_C_JOINED], float, n)
+        codes = np.fromiter(map(_OUTCOME_CODE.__getitem__, cols[_C_OUTCOME]), np.int8, n)
+        wait = np.fromiter(cols[_C_WAIT], float, n)
+        answered = codes == _ANSWERED
+        counted = joined >= self.warmup
+        levels = cols[_C_LEVEL]
+        talk = np.array(cols[_C_TALK], dtype=float)  # None (not answered, or cut) -> nan
+        for qid in np.unique(queue).tolist():
+            sel = counted & (queue == qid) if len(self.queues) > 1 else counted
+            k = self.queues[qid]
+            for code, count in enumerate(np.bincount(codes[sel], minlength=len(OUTCOMES)).tolist()):
+                k.counts[OUTCOMES[code]] += count
+            left = wait[sel & (codes != _IN_QUEUE)]
+            k.wait_left += float(left.sum())
+            k.waits.add_many(left)
+            ans = sel & answered
+            waited = wait[ans]
+            k.wait_answered += float(waited.sum())
+            k.within_sl += int(np.count_nonzero(waited <= k.threshold))
+            for level, count in Counter(compress(levels, ans.tolist())).items():
+                if level is not None:
+                    k.by_level[level] = k.by_level.get(level, 0) + count
+            talked = talk[ans]
+            talked = talked[~np.isnan(talked)]
+            k.talk_sum += float(talked.sum())
+            k.talk_n += len(talked)
+        # Agents: every answered call, by the time it was answered and the talk it had.
+        picked = answered.tolist()
+        refs = list(compress(cols[_C_AGENT], picked))
+        if not refs:
+            return
+        index = np.fromiter(map(self._agent_index.__getitem__, refs), np.int64, len(refs))
+        answered_at = np.array(list(compress(cols[_C_ANSWERED], picked)), dtype=float)
+        left_at = np.array(list(compress(cols[_C_LEFT], picked)), dtype=float)
+        m = len(self._agent_refs)
+        n_answered = np.bincount(index, weights=answered_at >= self.warmup, minlength=m)
+        ended = ~np.isnan(left_at)
+        talk_time = np.maximum(0.0, left_at[ended] - np.maximum(answered_at[ended], self.warmup))
+        talk_by_agent = np.bincount(index[ended], weights=talk_time, minlength=m)
+        for i in np.flatnonzero(n_answered + talk_by_agent).tolist():
+            a = self.agents[self._agent_refs[i]]
+            a.calls_answered += int(n_answered[i])
+            a.talk_time += float(talk_by_agent[i])
+        for i in np.flatnonzero(~ended).tolist():  # still talking at the end of the run
+            self.agents[refs[i]].open_talk.append(float(answered_at[i]))
+
+    def _add_offers(self) -> None:
+        chunk, self._offers = self._offers, []
+        if not chunk:
+            return
+        cols = list(zip(*chunk, strict=True))
+        counted = (np.fromiter(cols[_O_OFFERED], float, len(chunk)) >= self.warmup).tolist()
+        for (ref, result), count in Counter(compress(zip(cols[_O_AGENT], cols[_O_RESULT]), counted)).items():
+            a = self.agents[ref]
+            a.offers += count
+            name = _OFFER_FIELD.get(result)
+            if name:
+                setattr(a, name, getattr(a, name) + count)
 
     def agent_pause(self, r: AgentPauseRecord) -> None:
         if r.kind == "wrap_up":
@@ -152,6 +216,8 @@ class KpiRecorder(NullRecorder):
         a.since = r.time
 
     def finish(self, end: float) -> dict[str, Any]:
+        self._add_calls()
+        self._add_offers()
         for a in self.agents.values():
             if a.status != "logged_out":
                 a.logged_in += _overlap(a.since, end, self.warmup)
