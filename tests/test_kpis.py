@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_invariants import build, run, scenario_dicts
 
 from acdsim.engine.records import CallRecord, OfferRecord
 from acdsim.output.kpis import OUTCOMES, KpiRecorder
+from test_invariants import build, run, scenario_dicts
 
 
 def per_record(calls: list[CallRecord], offers: list[OfferRecord], qids: list[int], refs: list[str],

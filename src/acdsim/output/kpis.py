@@ -197,7 +197,7 @@ class KpiRecorder(NullRecorder):
             return
         cols = list(zip(*chunk, strict=True))
         counted = (np.fromiter(cols[_O_OFFERED], float, len(chunk)) >= self.warmup).tolist()
-        for (ref, result), count in Counter(compress(zip(cols[_O_AGENT], cols[_O_RESULT]), counted)).items():
+        for (ref, result), count in Counter(compress(zip(cols[_O_AGENT], cols[_O_RESULT], strict=True), counted)).items():
             a = self.agents[ref]
             a.offers += count
             name = _OFFER_FIELD.get(result)
