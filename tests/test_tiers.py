@@ -216,3 +216,39 @@ def test_E3_pbx_level_1_gate_opens_at_integer_second(timing, offered_at):
         timing=timing,
     )
     assert offers(run(sc)) == [("1-1", A1, offered_at, offered_at + 3, "answered")]
+
+
+def test_pbx_pass_due_at_a_tick_runs_before_an_offer_end_at_that_tick():
+    """pbx: a change is seen by the next tick, so a pass due at a tick runs before anything else
+    due then, however late it was asked for. 1-1 joins at 9.95 and rings the deaf A1 from 10.0
+    to 20.0; 1-2's gate pass at 20.0 (level 2 opens at J + W), asked for at 10.1, runs before
+    that no-answer: it offers A2 to 1-2, and A1 is offered again only at the next tick."""
+    sc = scenario(
+        agents=[agent(1, call_timeout=10, behavior="deaf"), agent(2)],
+        tiers=[tier(1, level=1), tier(2, level=2)],
+        trace=[9.95, 10.0],
+        behaviors={"default": {"answer_time": 0}, "deaf": DEAF},
+        queue=gate(multiply=False),
+        timing="pbx",
+    )
+    assert offers(run(sc))[:3] == [
+        ("1-1", A1, 10.0, 20.0, "no_answer"),
+        ("1-2", A2, 20.0, 20.0, "answered"),
+        ("1-1", A1, 20.1, 30.1, "no_answer"),
+    ]
+
+
+def test_continuous_pass_due_at_an_instant_runs_after_a_call_end_at_that_instant():
+    """continuous: a change is seen at once, so a pass due at an instant runs after everything
+    else due then. 1-2's gate pass at 10 was asked for before 1-1's call end at 10 was
+    scheduled, yet it sees A1 free again and offers the lower level."""
+    sc = scenario(
+        agents=[agent(1), agent(2)],
+        tiers=[tier(1, level=1), tier(2, level=2)],
+        trace=[0.0, 0.0],
+        talk=9,
+        behaviors={"default": {"answer_time": 1}},
+        queue=gate(multiply=False),
+        timing="continuous",
+    )
+    assert offers(run(sc))[:2] == [("1-1", A1, 0.0, 1.0, "answered"), ("1-2", A1, 10.0, 11.0, "answered")]

@@ -71,10 +71,13 @@ class CallerMixin(EngineBase):
         if not number:
             self.number_seq += 1
             number = f"79{q.id % 1000:03d}{self.number_seq:06d}"
-        self._join(q, number, row, 0)
+        wants_pass = self._join(q, number, row, 0)
         self._next_arrival(q, it)
+        if wants_pass:
+            self.pass_last()
 
-    def _join(self, q: QueueState, number: str, row: object, retry_index: int) -> None:
+    def _join(self, q: QueueState, number: str, row: object, retry_index: int) -> bool:
+        """The caller joins the queue; True when a pass should follow (the caller asks)."""
         now = self.env.t
         seq = self.call_seq = self.call_seq + 1
         m = Member(f"{q.id}-{seq}", seq, q, number, now)
@@ -125,10 +128,9 @@ class CallerMixin(EngineBase):
             self.schedule(self.clock.timer_due(now, q.max_wait) - now, self._max_wait, m)
         if q.na_wait > 0 and q.listed == 0:
             self._arm_no_agent(q, m)
-        if q.idle_rows or not q.plain:
-            # A pass could offer this caller something (or change its state); otherwise the
-            # pass that an agent becoming free asks for will find it.
-            self.request_pass()
+        # A pass could offer this caller something (or change its state) only then; otherwise
+        # the pass that an agent becoming free asks for will find it.
+        return bool(q.idle_rows) or not q.plain
 
     # -- timers ------------------------------------------------------------------------------
     def _patience_end(self, m: Member) -> None:
@@ -212,7 +214,8 @@ class CallerMixin(EngineBase):
         self.pending_retries -= 1
         if self.stopped:
             return
-        self._join(q, number, None, retry_index)
+        if self._join(q, number, None, retry_index):
+            self.pass_last()
 
     def _finish_call(self, m: Member, outcome: str, now: float | None) -> None:
         """Emit the call record; ``now`` None means the run was cut while the call was on."""

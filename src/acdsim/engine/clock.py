@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+from .kernel import FIRST, LATE
+
 TICK = 0.1
 POLL = 0.5
 
@@ -17,6 +19,8 @@ POLL = 0.5
 class ContinuousClock:
     name = "continuous"
     whole_seconds = False
+    # A change is seen at once: a pass due at an instant runs after everything else due then.
+    pass_priority = LATE
 
     @staticmethod
     def fl(t: float) -> float:
@@ -58,6 +62,9 @@ class ContinuousClock:
 class PbxClock:
     name = "pbx"
     whole_seconds = True
+    # A change is seen by the next tick: a pass due at a tick runs before anything else due
+    # then, whenever it was asked for (a change at the tick itself asks for the next one).
+    pass_priority = FIRST
 
     @staticmethod
     def fl(t: float) -> float:

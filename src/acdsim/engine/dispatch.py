@@ -56,7 +56,17 @@ class DispatchMixin(EngineBase):
         if key in self.pass_keys:
             return
         self.pass_keys.add(key)
-        self.schedule(t - now, self._run_pass, key)
+        self.env.call_ranked(t - now, self.clock.pass_priority, self._run_pass, key)
+
+    def pass_last(self) -> None:
+        """``request_pass()`` as the last step of a callback. In continuous timing, when nothing
+        else is due at this instant, the requested pass would be the next thing to run: it
+        runs at once instead of going through the kernel."""
+        if self.pbx or not self.env.next_is_later():
+            self.request_pass()
+        elif self.members:
+            self.passes += 1
+            self._pass_from(None, 0, False)
 
     def _run_pass(self, key: Any) -> None:
         self.pass_keys.discard(key)
@@ -330,9 +340,16 @@ class DispatchMixin(EngineBase):
         self._leave_idle(a, row)
         if self.record_agents:
             self._agent_changed(a, t)
-        self.schedule(
-            offer.ends_at - self.env.t, self._offer_end if rings or outcome != "answered" else self._bridge, offer
-        )
+        if rings or outcome != "answered":
+            self.schedule(offer.ends_at - t, self._offer_end, offer)
+        elif duration > 0.0 or m.talk_base <= 0.0 or not self.env.next_is_later():
+            self.schedule(offer.ends_at - t, self._bridge, offer)
+        else:
+            # Answered at once, nothing else due now: the bridge would run right after this
+            # pass, and nothing in the rest of the pass looks at this member or agent beyond
+            # their not being free. (A zero talk time would queue the call end ahead of the
+            # next bridge, hence the exception.)
+            self._bridge(offer)
 
     def _offer_hooks(self, m: Member, q: QueueState, row: Row, t: float, now_c: float) -> None:
         """What ring-progressively and top-down remember of an offer."""

@@ -22,7 +22,11 @@ from typing import Any
 import simpy
 from simpy.core import NORMAL, EmptySchedule
 
-_LAST = 2  # the priority of the end-of-run entry: after everything else due at that time
+# Priorities of heap entries due at the same time, lowest first: simpy's URGENT (0) and NORMAL
+# (1), then LATE, then the end-of-run entry after everything else due at that time.
+FIRST = 0
+LATE = 2
+_LAST = 3
 
 
 class _Stop(Exception):
@@ -44,6 +48,7 @@ class Kernel(simpy.Environment):
         self.c = 0.0  # the clock reading at ``t``: ``t``, or its whole second
         self.whole_seconds = whole_seconds
         self.due: deque[tuple[Callable[..., None], tuple[Any, ...]]] = deque()
+        self.heap: list[Any] = self._queue  # simpy's heap, under a public name
         self.running = False
         self.halted = False
 
@@ -56,6 +61,18 @@ class Kernel(simpy.Environment):
             delay = 0.0
         queue: list[Any] = self._queue
         heappush(queue, (self._now + delay, NORMAL, next(self._eid), (fn, args)))
+
+    def call_ranked(self, delay: float, priority: int, fn: Callable[..., None], *args: Any) -> None:
+        """``call``, but among the entries due at the same time this one runs by ``priority``
+        (FIRST, NORMAL or LATE) before the order of scheduling. With no delay inside a
+        callback it joins the FIFO like ``call``."""
+        if delay <= 0.0:
+            if self.running:
+                self.due.append((fn, args))
+                return
+            delay = 0.0
+        queue: list[Any] = self._queue
+        heappush(queue, (self._now + delay, priority, next(self._eid), (fn, args)))
 
     def schedule(self, event: Any, priority: Any = NORMAL, delay: float = 0) -> None:
         """simpy's events and processes (``Environment.schedule``): a call of ``_process``."""
@@ -71,6 +88,11 @@ class Kernel(simpy.Environment):
             raise EmptySchedule from None
         self._set_time(t)
         fn(*args)
+
+    def next_is_later(self) -> bool:
+        """Inside a callback: nothing else is due at the current time, so whatever this
+        callback asks for at this instant with ``call(0, ...)`` would run next."""
+        return self.running and not self.due and self._queue[0][0] > self._now
 
     def _set_time(self, t: float) -> None:
         self._now = self.t = t

@@ -108,7 +108,7 @@ class OutcomeMixin(EngineBase):
         if wrap_until > now:
             self.request_pass(self.clock.pass_at(wrap_until, now))
         elif self.members:
-            self.request_pass()
+            self.pass_last()
         # else: nobody waits; a caller who joins while this agent is idle asks for a pass.
 
     def _end_offer(self, offer: Offer, result: str, bridged: bool, then_pass: bool = True) -> None:
