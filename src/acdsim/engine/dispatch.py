@@ -62,11 +62,12 @@ class DispatchMixin(EngineBase):
         """``request_pass()`` as the last step of a callback. In continuous timing, when nothing
         else is due at this instant, the requested pass would be the next thing to run: it
         runs at once instead of going through the kernel."""
-        if self.pbx or not self.env.next_is_later():
+        env = self.env
+        if self.pbx or not (env.running and not env.due and env.heap[0][0] > env.t):  # next_is_later
             self.request_pass()
         elif self.members:
             self.passes += 1
-            self._pass_from(None, 0, False)
+            self._pass_from(None, False)
 
     def _run_pass(self, key: Any) -> None:
         self.pass_keys.discard(key)
@@ -76,10 +77,10 @@ class DispatchMixin(EngineBase):
             self.request_pass()  # asked for before the dispatcher fell asleep (E11)
             return
         self.passes += 1
-        self._pass_from(None, 0, False)
+        self._pass_from(None, False)
 
-    def _pass_from(self, members: list[Member] | None, i: int, slept: bool) -> None:
-        """Process the pass's members from index ``i`` on, in score order.
+    def _pass_from(self, members: list[Member] | None, slept: bool) -> None:
+        """Process the pass's members (None: all of them, a new pass), in score order.
 
         A pass visits the members processable when it starts (§5.1). Nothing else happens
         during a pass, so checking each member when its turn comes is the same, except after
@@ -92,11 +93,8 @@ class DispatchMixin(EngineBase):
         gated: set[int] | None = None  # plain queues whose tier gate stopped a member
         if members is None:
             members = self.members.copy()  # a pass visits the members of its start
-        n = len(members)
         try:
-            while i < n:
-                m = members[i]
-                i += 1
+            for i, m in enumerate(members):
                 q = m.queue
                 if q.plain:
                     # Without an idle agent nothing could happen to this member; a Trying one
@@ -126,8 +124,8 @@ class DispatchMixin(EngineBase):
                     continue
                 if self._process_member(m, t, cache) and self.pbx:
                     self.blocked_until = t + RP_SLEEP
-                    rest = [x for x in members[i:] if _processable(x)]
-                    self.schedule(RP_SLEEP, self._pass_from, rest, 0, True)
+                    rest = [x for x in members[i + 1:] if _processable(x)]
+                    self.schedule(RP_SLEEP, self._pass_from, rest, True)
                     return
         finally:
             if cache.parked:
@@ -326,13 +324,13 @@ class DispatchMixin(EngineBase):
         else:
             outcome, duration = "no_answer", timeout
         rings = q.rings
+        env = self.env
         offer = Offer(m, a, row, t, outcome, t + duration, answer_at, rings)
         a.state = RECEIVING
         a.last_offered_call = now_c
         self.offer_seq = a.offer_seq = self.offer_seq + 1
         row.state = OFFERING
         a.offer = offer
-        a.offers += 1
         m.offers.append(offer)
         m.n_offers += 1
         # The agent was idle (contactable): it leaves the idle rows of its queues.
@@ -342,7 +340,7 @@ class DispatchMixin(EngineBase):
             self._agent_changed(a, t)
         if rings or outcome != "answered":
             self.schedule(offer.ends_at - t, self._offer_end, offer)
-        elif duration > 0.0 or m.talk_base <= 0.0 or not self.env.next_is_later():
+        elif duration > 0.0 or m.talk_base <= 0.0 or not (env.running and not env.due and env.heap[0][0] > t):
             self.schedule(offer.ends_at - t, self._bridge, offer)
         else:
             # Answered at once, nothing else due now: the bridge would run right after this

@@ -33,7 +33,7 @@ class Agent:
         "busy_delay", "no_answer_delay", "reject_delay", "wrap_up", "max_no_answer",
         "behavior", "last_bridge_start", "last_bridge_end", "last_offered_call", "talk_time",
         "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer", "spec",
-        "draw_u", "draw_answer", "draw_reject", "offers", "no_answers",
+        "draw_u", "draw_answer", "draw_reject", "no_answers",
         "rejects", "busies", "offer_seq", "idle", "p_busy", "p_busy_reject", "p_fail", "rr_rows",
     )
     # Class-level annotations without values: they type the slots and add no class attribute.
@@ -65,7 +65,6 @@ class Agent:
     draw_u: Callable[[], float]
     draw_answer: Callable[[], float]
     draw_reject: Callable[[], float]
-    offers: int
     no_answers: int
     rejects: int
     busies: int
@@ -94,7 +93,7 @@ class Agent:
         self.ready_time = 0.0  # offerable again from this time on (delays)
         self.rows = {}  # queue id -> this agent's tier in that queue
         self.offer = None
-        self.offers = self.no_answers = self.rejects = self.busies = 0
+        self.no_answers = self.rejects = self.busies = 0
         self.offer_seq = 0
         self.idle = False  # Waiting and Available / On Demand: its rows are in idle_rows
         self.rr_rows = []
