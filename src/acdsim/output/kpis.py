@@ -98,20 +98,19 @@ class AgentKpis:
 _OFFER_FIELD = {"no_answer": "no_answers", "rejected": "rejects", "busy": "busies"}
 _OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOMES)}
 _ANSWERED, _IN_QUEUE = _OUTCOME_CODE["answered"], _OUTCOME_CODE["in_queue"]
-# Field positions in CallRecord and OfferRecord (the chunks are summed column-wise).
+# Field positions in CallRecord (the chunks are summed column-wise).
 _C_QUEUE, _C_JOINED, _C_ANSWERED, _C_LEFT, _C_OUTCOME, _C_WAIT, _C_TALK, _C_AGENT, _C_LEVEL = map(
     CallRecord._fields.index,
     ("queue", "joined_at", "answered_at", "left_at", "outcome", "wait_time", "talk_time", "agent", "agent_level"),
 )
-_O_AGENT, _O_OFFERED, _O_RESULT = map(OfferRecord._fields.index, ("agent", "offered_at", "result"))
 
 
 class KpiRecorder(NullRecorder):
     """Consumes calls, offers and agent states; ``finish(end)`` returns the figures.
 
-    Call and offer records are kept in chunks of ``CHUNK`` and summed a chunk at a time,
-    column-wise (numpy and C-level iteration): one list append per record in the event
-    loop, and memory bounded by the chunk whatever the number of callers.
+    Call records are kept in chunks of ``CHUNK`` and summed a chunk at a time, column-wise
+    (numpy and C-level iteration): one list append per caller in the event loop, and memory
+    bounded by the chunk whatever the number of callers.
     """
 
     CHUNK = 4096
@@ -124,7 +123,6 @@ class KpiRecorder(NullRecorder):
         self._agent_refs = list(self.agents)
         self._agent_index = {ref: i for i, ref in enumerate(self._agent_refs)}
         self._calls: list[CallRecord] = []
-        self._offers: list[OfferRecord] = []
 
     def call(self, r: CallRecord) -> None:
         calls = self._calls
@@ -133,10 +131,14 @@ class KpiRecorder(NullRecorder):
             self._add_calls()
 
     def offer(self, r: OfferRecord) -> None:
-        offers = self._offers
-        offers.append(r)
-        if len(offers) >= self.CHUNK:
-            self._add_offers()
+        # One at a time: cheaper than a chunk's column-wise count (no key to build per offer).
+        if r.offered_at < self.warmup:
+            return
+        a = self.agents[r.agent]
+        a.offers += 1
+        name = _OFFER_FIELD.get(r.result)
+        if name:
+            setattr(a, name, getattr(a, name) + 1)
 
     def _add_calls(self) -> None:
         chunk, self._calls = self._calls, []
@@ -191,19 +193,6 @@ class KpiRecorder(NullRecorder):
         for i in np.flatnonzero(~ended).tolist():  # still talking at the end of the run
             self.agents[refs[i]].open_talk.append(float(answered_at[i]))
 
-    def _add_offers(self) -> None:
-        chunk, self._offers = self._offers, []
-        if not chunk:
-            return
-        cols = list(zip(*chunk, strict=True))
-        counted = (np.fromiter(cols[_O_OFFERED], float, len(chunk)) >= self.warmup).tolist()
-        for (ref, result), count in Counter(compress(zip(cols[_O_AGENT], cols[_O_RESULT], strict=True), counted)).items():
-            a = self.agents[ref]
-            a.offers += count
-            name = _OFFER_FIELD.get(result)
-            if name:
-                setattr(a, name, getattr(a, name) + count)
-
     def agent_pause(self, r: AgentPauseRecord) -> None:
         if r.kind == "wrap_up":
             self.agents[r.agent].open_wrap.append((r.start, r.end))
@@ -217,7 +206,6 @@ class KpiRecorder(NullRecorder):
 
     def finish(self, end: float) -> dict[str, Any]:
         self._add_calls()
-        self._add_offers()
         for a in self.agents.values():
             if a.status != "logged_out":
                 a.logged_in += _overlap(a.since, end, self.warmup)
