@@ -41,6 +41,7 @@ class EngineBase:
     blocked_until: float  # pbx: the end of the last pass that slept (E11)
     passes: int
     pass_cache: PassCache
+    at_once: bool  # run a pass or a bridge at once when it would run next anyway
     offer_seq: int
     call_seq: int
     number_seq: int

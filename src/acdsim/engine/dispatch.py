@@ -60,10 +60,10 @@ class DispatchMixin(EngineBase):
 
     def pass_last(self) -> None:
         """``request_pass()`` as the last step of a callback. In continuous timing, when nothing
-        else is due at this instant, the requested pass would be the next thing to run: it
-        runs at once instead of going through the kernel."""
+        else is due at this instant (``Kernel.next_is_later``), the requested pass would be the
+        next thing to run: it runs at once instead of going through the kernel."""
         env = self.env
-        if self.pbx or not (env.running and not env.due and env.heap[0][0] > env.t):  # next_is_later
+        if self.pbx or not (self.at_once and env.running and not env.due and env.heap[0][0] > env.t):
             self.request_pass()
         elif self.members:
             self.passes += 1
@@ -338,9 +338,17 @@ class DispatchMixin(EngineBase):
         self._leave_idle(a, row)
         if self.record_agents:
             self._agent_changed(a, t)
-        if rings or outcome != "answered":
+        if rings:
+            # A race is decided by its first answer, which ends every other offer of the
+            # member (or they all end together when the caller leaves): an offer that ends
+            # no earlier than an answer already ringing needs no event of its own.
+            if offer.ends_at < m.race_decided:
+                self.schedule(offer.ends_at - t, self._offer_end, offer)
+                if outcome == "answered":
+                    m.race_decided = offer.ends_at
+        elif outcome != "answered":
             self.schedule(offer.ends_at - t, self._offer_end, offer)
-        elif duration > 0.0 or m.talk_base <= 0.0 or not (env.running and not env.due and env.heap[0][0] > t):
+        elif duration > 0.0 or m.talk_base <= 0.0 or not (self.at_once and env.running and not env.due and env.heap[0][0] > t):
             self.schedule(offer.ends_at - t, self._bridge, offer)
         else:
             # Answered at once, nothing else due now: the bridge would run right after this

@@ -83,6 +83,9 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         self.blocked_until = -1.0  # pbx: the end of the last pass that slept (E11)
         self.passes = 0
         self.pass_cache = PassCache()
+        # Run a pass or a bridge at once when it would be the next thing to run anyway (the
+        # tests compare with this off).
+        self.at_once = True
         self.offer_seq = 0
         self.call_seq = 0
         self.number_seq = 0
