@@ -80,15 +80,19 @@ def test_wrap_up_continuous_contactable_at_end_plus_wrap():
 
 
 
+@pytest.mark.parametrize("strategy", [
+    "longest-idle-agent", "ring-all", "ring-progressively", "round-robin", "top-down", "random",
+])
 @pytest.mark.parametrize(("timing", "expected"), [
     ("continuous", ("1-2", "local/1", 108.0, 111.0, "answered")),
     ("pbx", ("1-2", "local/1", 109.0, 112.0, "answered")),
 ])
-def test_agent_passed_over_in_wrap_up_is_offered_when_it_ends(timing, expected):
+def test_agent_passed_over_in_wrap_up_is_offered_when_it_ends(timing, expected, strategy):
     """§3.7, §5: a pass that finds the only agent in wrap-up passes it over (caller 2 joins at
-    105, during the wrap-up of a call that ended at 103 / 103.1); the agent is offered as soon
-    as the wrap-up ends (108 continuous; floor(103.1) + 5 + 1 = 109 pbx)."""
-    sc = scenario(agents=[agent(1, wrap_up_time=5)], trace=[0.0, 105.0], timing=timing)
+    105, during the wrap-up of a call that ended at 103 / 103.1, when nobody waited); the agent
+    is offered as soon as the wrap-up ends (108 continuous; floor(103.1) + 5 + 1 = 109 pbx),
+    whichever walk the strategy uses."""
+    sc = scenario(agents=[agent(1, wrap_up_time=5)], trace=[0.0, 105.0], timing=timing, strategy=strategy)
     _, rec = run_sim(sc)
     assert offers(rec)[1] == expected
 

@@ -19,6 +19,7 @@ from typing import Any
 from .base import EngineBase
 from .state import (
     CONTACTABLE_TIER,
+    Agent,
     M_TRYING,
     M_WAITING,
     OFFERABLE,
@@ -210,11 +211,18 @@ class DispatchMixin(EngineBase):
             # (an idle row's agent is Waiting and Available or On Demand)
             if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
                 return row
+            if t + EPS < a.wrap_until:
+                self._wrap_pass(a, t)
             heappop(heap)
             if parked is None:
                 parked = cache.parked.setdefault(q.id, [])
             parked.append(entry)
         return None
+
+    def _wrap_pass(self, a: Agent, t: float) -> None:
+        """A walk passed over an idle agent in wrap-up: a pass when the wrap-up ends (the call
+        end asks for one only if somebody waits then)."""
+        self.request_pass(self.clock.pass_at(a.wrap_until, t))
 
     def _gate_pass(self, q: QueueState, m: Member, closed: int | None, t: float) -> None:
         """A pass when the member's first closed level opens (§2.3)."""
@@ -268,6 +276,8 @@ class DispatchMixin(EngineBase):
                 if m.serving != strategy.name:
                     return
                 self._start_offer(m, row, t, now_c)
+            elif a.idle and t + EPS < a.wrap_until:
+                self._wrap_pass(a, t)
 
     def _try_row(self, m: Member, strategy: Strategy, row: Row, t: float, now_c: float) -> object:
         """Contactability (§1.2), then claim (§5.3) and offer. Returns SKIP (not contactable:
@@ -280,6 +290,8 @@ class DispatchMixin(EngineBase):
             and t + EPS >= a.wrap_until
             and t + EPS >= a.ready_time
         ):
+            if t + EPS < a.wrap_until:
+                self._wrap_pass(a, t)
             return SKIP
         if strategy.rings:
             if m.serving != strategy.name:

@@ -105,11 +105,14 @@ class OutcomeMixin(EngineBase):
             self.recorder.agent_pause(AgentPauseRecord(a.ref, "wrap_up", now, wrap_until))
         self._agent_changed(a, now)
         self._finish_call(m, "answered", now)
+        if not self.members:
+            # Nobody waits: a caller who joins while this agent is idle asks for a pass, and a
+            # walk that finds the agent still in wrap-up asks for one at its end (_wrap_pass).
+            return
         if wrap_until > now:
             self.request_pass(self.clock.pass_at(wrap_until, now))
-        elif self.members:
+        else:
             self.pass_last()
-        # else: nobody waits; a caller who joins while this agent is idle asks for a pass.
 
     def _end_offer(self, offer: Offer, result: str, bridged: bool, then_pass: bool = True) -> None:
         """Every ending of an offer other than a bridge (failure, lost race, cancel).
