@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from acdsim.engine.kernel import Kernel
+from acdsim.engine.kernel import FIRST, LATE, Kernel
 
 
 def test_callbacks_run_in_time_then_insertion_order_and_zero_delay_calls_queue_behind():
@@ -58,3 +58,37 @@ def test_whole_seconds_clock_reading():
     k.call(2.7, lambda: seen.append((k.t, k.c)))
     k.run_until(5.0)
     assert seen == [(2.7, 2.0)]
+
+
+def test_call_ranked_orders_entries_due_at_the_same_time_by_rank_before_scheduling_order():
+    k = Kernel()
+    log = []
+    k.call(1.0, log.append, "normal, scheduled first")
+    k.call_ranked(1.0, LATE, log.append, "late")
+    k.call_ranked(1.0, FIRST, log.append, "first, scheduled last")
+    k.call(1.0, log.append, "normal, scheduled second")
+    k.call_ranked(1.0, LATE, log.append, "late at the end time still runs")  # before the end entry
+    k.run_until(1.0)
+    assert log == ["first, scheduled last", "normal, scheduled first", "normal, scheduled second", "late",
+                   "late at the end time still runs"]
+
+
+def test_next_is_later_only_inside_a_callback_with_nothing_else_due_at_its_time():
+    k = Kernel()
+    seen = []
+
+    def probe(label):
+        seen.append((label, k.next_is_later()))
+
+    def with_zero_delay_call():
+        k.call(0.0, probe, "zero-delay call")
+        probe("a call is queued behind")
+
+    k.call(1.0, probe, "a")
+    k.call(1.0, probe, "b")  # "a" sees "b" due at the same time
+    k.call(2.0, with_zero_delay_call)
+    k.call(3.0, probe, "alone")
+    assert not k.next_is_later()  # not running
+    k.run_until(5.0)
+    assert seen == [("a", False), ("b", True), ("a call is queued behind", False), ("zero-delay call", True),
+                    ("alone", True)]
