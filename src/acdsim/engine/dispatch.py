@@ -19,6 +19,7 @@ from typing import Any
 from .base import EngineBase
 from .state import (
     CONTACTABLE_TIER,
+    INF,
     Agent,
     M_TRYING,
     M_WAITING,
@@ -99,10 +100,14 @@ class DispatchMixin(EngineBase):
                 q = m.queue
                 if q.plain:
                     # Without an idle agent nothing could happen to this member; a Trying one
-                    # (its offer is ringing) is not processable.
+                    # (its offer is ringing) is not processable. Nobody becomes idle during a
+                    # pass, so in a lone plain queue that is true of every later member too.
+                    if not q.idle_rows:
+                        if self.lone_plain:
+                            break
+                        continue
                     if (
-                        q.idle_rows
-                        and m.state == M_WAITING
+                        m.state == M_WAITING
                         and (gated is None or q.id not in gated)
                         and self._offer_best(m, q, t, cache)
                         and q.monotone
@@ -177,7 +182,10 @@ class DispatchMixin(EngineBase):
         now_c = self.env.c
         gated = False
         if q.listed > 0:
-            top, closed = self._open_level(q, m, now_c) if q.tier_rules else (math.inf, None)
+            if q.tier_rules:
+                top, closed = self._open_level(q, m, now_c)
+            else:
+                top, closed = INF, None
             row = self._first_idle(q, top, t, cache)
             if row is GATED:
                 self._gate_pass(q, m, closed, t)

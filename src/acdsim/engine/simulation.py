@@ -170,6 +170,8 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
                     if agent.status in LISTED:
                         q.count_listed(row, 1)
             self.queues[q.id] = q
+        # One plain queue: a pass can stop at the first member that finds no idle agent.
+        self.lone_plain = len(self.queues) == 1 and all(q.plain for q in self.queues.values())
 
     # -- run ----------------------------------------------------------------------------------
     def run(self, until: float | None = None) -> RunStats:
