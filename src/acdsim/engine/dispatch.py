@@ -157,7 +157,7 @@ class DispatchMixin(EngineBase):
             m.state = M_TRYING  # E12: on the first pass, whether or not an agent is free
             if self.record_members:
                 self._member_changed(m, t)
-        if strategy.fanout == "progressive" and m.last_originated is not None and not m.agent_found:
+        if strategy.fanout == "progressive" and m.last_originated is not None:
             due = m.last_originated + q.rp_delay
             if now_c < due - EPS:
                 self.request_pass(self.clock.pass_at(due, t))

@@ -74,7 +74,6 @@ class OutcomeMixin(EngineBase):
         if self.record_agents:
             self._agent_changed(a, now)  # Receiving to In a queue call: not idle either way
         m.state = M_ANSWERED
-        m.agent_found = True
         m.serving = a.ref
         m.answered_at = now
         m.agent = a

@@ -124,7 +124,8 @@ class Member:
     # caller changes them (then they go to the instance dict, created only then).
     __slots__ = (
         "call_id", "seq", "queue", "number", "joined_at", "J", "base", "sort_key", "state",
-        "serving", "offers", "n_offers", "talk_base", "patience", "first_joined", "__dict__",
+        "serving", "offers", "n_offers", "talk_base", "patience", "first_joined", "answered_at",
+        "agent", "agent_level", "__dict__",
     )
     call_id: str
     seq: int
@@ -141,14 +142,13 @@ class Member:
     talk_base: float
     patience: float
     first_joined: float
+    answered_at: float | None
+    agent: Agent | None
+    agent_level: int | None
     timeout_pending: bool = False
     last_originated: float | None = None
-    agent_found: bool = False
     td_level: int = 0
     td_position: int = 0
-    answered_at: float | None = None
-    agent: Agent | None = None
-    agent_level: int | None = None
     resumed_from: str = ""
     abandoned_at: float = 0.0
     retry_index: int = 0
@@ -169,6 +169,8 @@ class Member:
         self.n_offers = 0
         self.patience = INF
         self.first_joined = t  # real time of the first join (the original one when resumed)
+        # Set at the bridge (most callers are answered: slots, not the instance dict).
+        self.answered_at = self.agent = self.agent_level = None
 
 
 class Offer:
