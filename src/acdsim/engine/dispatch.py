@@ -320,10 +320,12 @@ class DispatchMixin(EngineBase):
         a = row.agent
         if q.offer_hooks:
             self._offer_hooks(m, q, row, t, now_c)
-        if a.rr_rows and now_c > 0:
+        if a.rr_rows:
             # Round-robin's pointer: the agent offered last (clock > 0) in each of its queues.
-            for r in a.rr_rows:
-                self.queues[r.queue].rr_row = r
+            self.offer_seq = a.offer_seq = self.offer_seq + 1
+            if now_c > 0:
+                for r in a.rr_rows:
+                    self.queues[r.queue].rr_row = r
         # How the offer ends is drawn now. u only when an offer can fail (the agent's stream).
         timeout = a.call_timeout
         answer_at = None
@@ -348,7 +350,6 @@ class DispatchMixin(EngineBase):
         offer = Offer(m, a, row, t, outcome, t + duration, answer_at, rings)
         a.state = RECEIVING
         a.last_offered_call = now_c
-        self.offer_seq = a.offer_seq = self.offer_seq + 1
         row.state = OFFERING
         a.offer = offer
         m.offers.append(offer)

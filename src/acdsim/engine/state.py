@@ -68,7 +68,7 @@ class Agent:
     no_answers: int
     rejects: int
     busies: int
-    offer_seq: int
+    offer_seq: int  # order of the offers to agents of round-robin queues (ties of last_offered_call)
     idle: bool
     p_busy: float  # the behaviour's outcome probabilities, cumulated (busy, +reject, +no-answer)
     p_busy_reject: float
