@@ -229,8 +229,10 @@ class DispatchMixin(EngineBase):
 
     def _wrap_pass(self, a: Agent, t: float) -> None:
         """A walk passed over an idle agent in wrap-up: a pass when the wrap-up ends (the call
-        end asks for one only if somebody waits then)."""
-        self.request_pass(self.clock.pass_at(a.wrap_until, t))
+        end asks for one only if somebody waits then). Once per wrap-up."""
+        if a.wrap_asked != a.wrap_until:
+            a.wrap_asked = a.wrap_until
+            self.request_pass(self.clock.pass_at(a.wrap_until, t))
 
     def _gate_pass(self, q: QueueState, m: Member, closed: int | None, t: float) -> None:
         """A pass when the member's first closed level opens (§2.3)."""

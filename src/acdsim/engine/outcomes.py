@@ -109,6 +109,7 @@ class OutcomeMixin(EngineBase):
             # walk that finds the agent still in wrap-up asks for one at its end (_wrap_pass).
             return
         if wrap_until > now:
+            a.wrap_asked = wrap_until
             self.request_pass(self.clock.pass_at(wrap_until, now))
         else:
             self.pass_last()

@@ -30,7 +30,7 @@ M_WAITING, M_TRYING, M_ANSWERED, M_LEFT = "Waiting", "Trying", "Answered", "Left
 class Agent:
     __slots__ = (
         "ref", "kind", "id", "index", "name_key", "status", "state", "call_timeout",
-        "busy_delay", "no_answer_delay", "reject_delay", "wrap_up", "max_no_answer",
+        "busy_delay", "no_answer_delay", "reject_delay", "wrap_up", "max_no_answer", "wrap_asked",
         "behavior", "last_bridge_start", "last_bridge_end", "last_offered_call", "talk_time",
         "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer", "spec",
         "draw_u", "draw_answer", "draw_reject", "no_answers",
@@ -58,6 +58,7 @@ class Agent:
     calls_answered: int
     no_answer_count: int
     wrap_until: float
+    wrap_asked: float  # the wrap_until whose end a pass was asked for
     ready_time: float
     rows: dict[int, Row]  # queue id -> this agent's tier in that queue
     offer: Offer | None
@@ -90,6 +91,7 @@ class Agent:
         self.calls_answered = 0
         self.no_answer_count = 0
         self.wrap_until = 0.0  # offerable again from this time on (wrap-up)
+        self.wrap_asked = -1.0
         self.ready_time = 0.0  # offerable again from this time on (delays)
         self.rows = {}  # queue id -> this agent's tier in that queue
         self.offer = None
