@@ -70,7 +70,7 @@ class CallerMixin(EngineBase):
         number = getattr(row, "number", None) if row is not None else None
         if not number:
             self.number_seq += 1
-            number = f"79{q.id % 1000:03d}{self.number_seq:06d}"
+            number = f"{q.number_prefix}{self.number_seq:06d}"
         wants_pass = self._join(q, number, row, 0)
         self._next_arrival(q, it)
         if wants_pass:
@@ -80,7 +80,7 @@ class CallerMixin(EngineBase):
         """The caller joins the queue; True when a pass should follow (the caller asks)."""
         now = self.env.t
         seq = self.call_seq = self.call_seq + 1
-        m = Member(f"{q.id}-{seq}", seq, q, number, now)
+        m = Member(f"{q.call_prefix}{seq}", seq, q, number, now)
         if retry_index:
             m.retry_index = retry_index
         if row is None:

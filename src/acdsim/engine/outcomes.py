@@ -83,7 +83,7 @@ class OutcomeMixin(EngineBase):
         self._unlist_member(m)
         if self.record_members:
             self._member_changed(m, now)
-        self.schedule(m.talk_base * a.behavior.talk_time_factor, self._call_end, offer)
+        self.schedule(m.talk_base * a.talk_factor, self._call_end, offer)
 
     def _call_end(self, offer: Offer) -> None:
         now = self.env.t

@@ -115,6 +115,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
             a.wrap_up = param(spec.wrap_up_time)
             a.max_no_answer = spec.max_no_answer
             a.behavior = b = sc.behaviors[spec.behavior]
+            a.talk_factor = b.talk_time_factor
             a.p_busy = b.p_busy
             a.p_busy_reject = b.p_busy + b.p_reject
             a.p_fail = b.p_busy + b.p_reject + b.p_no_answer

@@ -35,6 +35,7 @@ class Agent:
         "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer", "spec",
         "draw_u", "draw_answer", "draw_reject", "no_answers",
         "rejects", "busies", "offer_seq", "idle", "p_busy", "p_busy_reject", "p_fail", "rr_rows",
+        "talk_factor",
     )
     # Class-level annotations without values: they type the slots and add no class attribute.
     ref: str
@@ -75,6 +76,7 @@ class Agent:
     p_busy_reject: float
     p_fail: float
     rr_rows: list[Row]  # this agent's rows in round-robin queues (their pointer follows it)
+    talk_factor: float  # the behaviour's talk_time_factor
 
     def __init__(self, ref: str, kind: str, ident: int, index: int) -> None:
         self.ref = ref
@@ -222,6 +224,7 @@ class QueueState:
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
         "ordered", "idle_sorted", "positions", "rr_row", "ring_all", "rings", "offer_hooks",
+        "call_prefix", "number_prefix",
     )
     id: int
     spec: Queue
@@ -268,6 +271,8 @@ class QueueState:
     idle_sorted: list[tuple[Any, ...]]  # strategy keys of idle rows, in order
     positions: dict[int, list[int]]  # sorted positions of the listed rows, per level
     rr_row: Row | None  # round-robin: the row of the agent offered last
+    call_prefix: str  # call_api_id = prefix + sequence number
+    number_prefix: str  # caller number = prefix + 6-digit sequence number (when not given)
 
     def __init__(self, spec: Queue, strategy: Strategy) -> None:
         self.id = spec.id
@@ -296,6 +301,8 @@ class QueueState:
         self.idle_sorted = []
         self.positions = {}
         self.rr_row = None
+        self.call_prefix = f"{self.id}-"
+        self.number_prefix = f"79{self.id % 1000:03d}"
 
     def level_order(self) -> list[int]:
         levels = self._levels
