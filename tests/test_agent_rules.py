@@ -566,3 +566,19 @@ def test_E14_on_demand_agent_losing_race_before_answering_stays_waiting():
         ("1-1", "local/1", 0.0, 3.0, "answered"),
         ("1-2", "local/2", 3.0, 8.0, "answered"),
     ]
+
+
+def test_instant_failure_agent_offered_again_only_from_the_pass_0_1_s_later_continuous():
+    """continuous: an offer that fails in zero time with no delay (busy) frees the agent for the
+    pass 0.1 s later, and no earlier pass offers it: caller 2 joining at 0.05 triggers a pass
+    that finds the always-busy A1 not yet ready. 1-1 (first in score order) gets every offer."""
+    sc = scenario(
+        agents=[agent(1, behavior="busy")],
+        behaviors={"busy": {"p_busy": 1}},
+        trace=[{"time": 0.0, "patience": 0.25}, {"time": 0.05, "patience": 0.3}],
+        timing="continuous",
+    )
+    _, rec = run_sim(sc)
+    assert [(o[0], round(o[2], 6), o[4]) for o in offers(rec)[:4]] == [
+        ("1-1", 0.0, "busy"), ("1-1", 0.1, "busy"), ("1-1", 0.2, "busy"), ("1-2", 0.3, "busy"),
+    ]

@@ -161,7 +161,10 @@ class OutcomeMixin(EngineBase):
             if delay > 0:
                 self.request_pass(self.clock.pass_at(a.ready_time, now))
             elif now <= offer.started and pause is not None:
-                self.request_pass(self.clock.retry_gap(now))  # an instant failure must not spin
+                # An instant failure must not spin: the agent can be offered again from the
+                # next pass on (0.1 s later in continuous timing), not by a pass in between.
+                a.ready_time = self.clock.retry_gap(now)
+                self.request_pass(a.ready_time)
             else:
                 self.request_pass()
 
