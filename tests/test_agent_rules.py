@@ -582,3 +582,21 @@ def test_instant_failure_agent_offered_again_only_from_the_pass_0_1_s_later_cont
     assert [(o[0], round(o[2], 6), o[4]) for o in offers(rec)[:4]] == [
         ("1-1", 0.0, "busy"), ("1-1", 0.1, "busy"), ("1-1", 0.2, "busy"), ("1-2", 0.3, "busy"),
     ]
+
+
+@pytest.mark.parametrize(("timing", "second"), [
+    ("continuous", ("1-1", "local/2", 0.0, 3.0, "answered")),
+    ("pbx", ("1-1", "local/2", 0.2, 3.2, "answered")),
+])
+def test_failed_offer_with_a_delay_caller_offered_another_agent_at_the_next_pass(timing, second):
+    """§3.5, §5: after a failed offer the caller is Waiting again and the next pass (at once in
+    continuous timing, the next tick in pbx) offers it another free agent; only the agent that
+    failed waits for its delay (busy_delay_time 5). A1, first in order, is always busy."""
+    sc = scenario(
+        agents=[agent(1, behavior="busy", busy_delay_time=5), agent(2)],
+        behaviors={"busy": {"p_busy": 1}},
+        trace=[0.0],
+        timing=timing,
+    )
+    _, rec = run_sim(sc)
+    assert offers(rec)[1] == second

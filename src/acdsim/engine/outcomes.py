@@ -158,6 +158,8 @@ class OutcomeMixin(EngineBase):
         a.state = IDLE if (offer.on_demand and bridged) else WAITING
         self._agent_changed(a, now)
         if then_pass:
+            # The caller is free for another agent at once (the next pass), this agent after
+            # its delay.
             if delay > 0:
                 self.request_pass(self.clock.pass_at(a.ready_time, now))
             elif now <= offer.started and pause is not None:
@@ -165,8 +167,7 @@ class OutcomeMixin(EngineBase):
                 # next pass on (0.1 s later in continuous timing), not by a pass in between.
                 a.ready_time = self.clock.retry_gap(now)
                 self.request_pass(a.ready_time)
-            else:
-                self.request_pass()
+            self.request_pass()
 
     def _release_standby(self, a: Agent, offered: Row) -> None:
         """An agent on several queues: its other tiers leave Standby when the offer ends (the
