@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench clean venv
+.PHONY: run test lint bench sweep clean venv
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,11 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The property tests on many more random scenarios than the suite runs (long: see README).
+SWEEP_EXAMPLES ?= 5000
+sweep: $(STAMP)
+	ACDSIM_EXAMPLES=$(SWEEP_EXAMPLES) $(BIN)/python -m pytest -q tests/test_shortcuts.py tests/test_ordered_walk.py tests/test_work_conserving.py tests/test_invariants.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests
