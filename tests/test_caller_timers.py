@@ -526,3 +526,4 @@ def test_E11_pbx_sleep_chain_runs_from_the_pass_after_the_offer():
     _, rec = run_sim(_e11_scenario("pbx"))
     got = {(o[0], o[1]): o[2] for o in offers(rec)}
     assert (got[("2-2", "local/3")], got[("1-1", "local/2")]) == (3.1, 10.4)
+

@@ -9,6 +9,7 @@ whole-second rules are applied where the engine compares floored seconds.
 from __future__ import annotations
 
 import copy
+import json
 import math
 import os
 import tempfile
@@ -495,10 +496,13 @@ def check_tier_gate(sc: Scenario, rec: ListRecorder) -> None:
             # The walk starts at the member's pointer (Lm, Pm): (0, 0) at first and after a
             # reset, else the last offer's tier. Its first row is at level Lm or the lowest
             # listed level above Lm (§1.4.7, §2.3 point 5).
-            prev = [p for p in by_call[o.call_api_id] if p.offered_at < o.offered_at]
+            # Offers at the same instant (after an instant failure) may come before this one:
+            # any of them may be the pointer.
+            prev = [p for p in by_call[o.call_api_id] if p.offered_at <= o.offered_at and p is not o]
             pointers = {0}
             if prev:
-                pointers.add(max(prev, key=lambda p: p.offered_at).level)
+                last = max(p.offered_at for p in prev)
+                pointers |= {p.level for p in prev if p.offered_at == last}
             for lm in pointers:
                 allowed |= {lm} | min_listed_levels(sc, tl, q.id, o.offered_at, above=lm)
         elif q.strategy == "round-robin":
@@ -841,3 +845,17 @@ def test_offer_never_ends_before_it_starts_during_an_E11_sleep() -> None:
     for o in rec.offers:
         assert o.ended_at >= o.offered_at, o
         assert o.offered_at >= calls[o.call_api_id].joined_at
+
+
+REGRESSIONS = Path(__file__).parent / "regressions"
+
+
+def test_E19_stale_no_agent_timer_regression():
+    """A scenario ``make sweep`` shrank (kept in tests/regressions/): a caller's no-agent timer,
+    armed at its join while nobody was logged in, fired after the agent logged in and out again
+    (the re-arm at the logout had made the stale timer look current). Each timer now carries
+    the epoch it was armed in."""
+    d = json.loads((REGRESSIONS / "e19_stale_no_agent_timer.json").read_text())
+    d["_trace"] = {int(k): v for k, v in d["_trace"].items()}
+    sc = build(d)
+    check_no_agent_timeouts(sc, run(sc))

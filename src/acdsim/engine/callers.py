@@ -157,11 +157,13 @@ class CallerMixin(EngineBase):
         earliest = max(now, self.clock.next_pass(m.joined_at))  # C >= t0 needs one pass
         due = self.clock.poll_at(m.joined_at, target, earliest)
         m.na_epoch = q.na_epoch
-        self.schedule(due - now, self._no_agent_due, m)
+        self.schedule(due - now, self._no_agent_due, m, q.na_epoch)
 
-    def _no_agent_due(self, m: Member) -> None:
+    def _no_agent_due(self, m: Member, epoch: int) -> None:
+        # The epoch the timer was armed in: a timer armed before the queue last lost or regained
+        # its agents is stale, even if the member was armed again since.
         q = m.queue
-        if m.state in (M_WAITING, M_TRYING) and q.listed == 0 and m.na_epoch == q.na_epoch:
+        if m.state in (M_WAITING, M_TRYING) and q.listed == 0 and epoch == q.na_epoch:
             self._leave(m, "no_agent_timeout")
 
     # -- leaving ------------------------------------------------------------------------------
