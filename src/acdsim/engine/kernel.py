@@ -66,13 +66,11 @@ class Kernel(simpy.Environment):
         """``call``, but among the entries due at the same time this one runs by ``priority``
         (FIRST, NORMAL or LATE) before the order of scheduling. With no delay inside a
         callback it joins the FIFO like ``call``."""
-        if delay <= 0.0:
-            if self.running:
-                self.due.append((fn, args))
-                return
-            delay = 0.0
+        if delay <= 0.0 and self.running:
+            self.call(0.0, fn, *args)
+            return
         queue: list[Any] = self._queue
-        heappush(queue, (self._now + delay, priority, next(self._eid), (fn, args)))
+        heappush(queue, (self._now + max(delay, 0.0), priority, next(self._eid), (fn, args)))
 
     def schedule(self, event: Any, priority: Any = NORMAL, delay: float = 0) -> None:
         """simpy's events and processes (``Environment.schedule``): a call of ``_process``."""
