@@ -7,72 +7,65 @@ Reference §4 (member lifecycle, score, timers, resume) and E19, E22, E27.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from operator import attrgetter
 
 from ..model import ProfileArrivals, RateArrivals, TraceArrivals
+from .arrivals import poisson_times, trace_rows
 from .base import EngineBase
 from .records import new_call_record
 from .state import INF, M_ANSWERED, M_LEFT, M_TRYING, M_WAITING, Member, QueueState
-
-
-def arrival_times(
-    q: QueueState, horizon: float, gen_exp: Callable[[], float]
-) -> Iterator[tuple[float, object]]:
-    """Yield (time, trace row or None) for the queue's arrivals in [0, horizon)."""
-    arrivals = q.spec.callers.arrivals
-    if isinstance(arrivals, TraceArrivals):
-        for row in arrivals.rows:
-            if row.time < horizon:
-                yield row.time, row
-        return
-    if isinstance(arrivals, RateArrivals):
-        steps = [(0.0, arrivals.calls_per_hour)]
-    else:
-        assert isinstance(arrivals, ProfileArrivals)
-        steps = [(s.at, s.calls_per_hour) for s in arrivals.profile]
-    # Exact piecewise generation: the exponential gap is memoryless, so a gap that crosses a
-    # rate change is redrawn from the boundary at the new rate.
-    for i, (start, per_hour) in enumerate(steps):
-        end = steps[i + 1][0] if i + 1 < len(steps) else horizon
-        end = min(end, horizon)
-        if per_hour <= 0 or start >= end:
-            continue
-        mean = 3600.0 / per_hour
-        t = start
-        while True:
-            t += gen_exp() * mean
-            if t >= end:
-                break
-            yield t, None
-
 
 _SORT_KEY = attrgetter("sort_key")
 
 
 class CallerMixin(EngineBase):
     def _start_arrivals(self, q: QueueState) -> None:
-        draw = self.streams.unit_exponential(f"arrivals/{q.id}")
-        it = arrival_times(q, self.horizon, draw)
+        arrivals = q.spec.callers.arrivals
         self.pending_sources += 1
-        self._next_arrival(q, it)
-
-    def _next_arrival(self, q: QueueState, it: Iterator[tuple[float, object]]) -> None:
-        nxt = next(it, None)
-        if nxt is None:
-            self.pending_sources -= 1
-            self._check_done()
+        if isinstance(arrivals, TraceArrivals):
+            self._next_row(q, trace_rows(arrivals, self.horizon))
             return
-        t, row = nxt
-        self.schedule(t - self.env.t, self._arrive, q, it, row)
+        assert isinstance(arrivals, RateArrivals | ProfileArrivals)  # the model admits no other
+        draw = self.streams.unit_exponential_blocks(f"arrivals/{q.id}")
+        times = poisson_times(arrivals, self.horizon, draw)
+        t = next(times, None)
+        if t is None:
+            self._arrivals_done()
+        else:
+            self.schedule(t - self.env.t, self._arrive, q, times)
 
-    def _arrive(self, q: QueueState, it: Iterator[tuple[float, object]], row: object) -> None:
-        number = getattr(row, "number", None) if row is not None else None
+    def _arrivals_done(self) -> None:
+        self.pending_sources -= 1
+        self._check_done()
+
+    def _arrive(self, q: QueueState, times: Iterator[float]) -> None:
+        """A Poisson arrival; schedules the next one."""
+        self.number_seq += 1
+        wants_pass = self._join(q, f"{q.number_prefix}{self.number_seq:06d}", None, 0)
+        t = next(times, None)
+        if t is None:
+            self._arrivals_done()
+        else:
+            self.schedule(t - self.env.t, self._arrive, q, times)
+        if wants_pass:
+            self.pass_last()
+
+    def _next_row(self, q: QueueState, rows: Iterator[object]) -> None:
+        row = next(rows, None)
+        if row is None:
+            self._arrivals_done()
+        else:
+            self.schedule(row.time - self.env.t, self._arrive_row, q, rows, row)  # type: ignore[attr-defined]
+
+    def _arrive_row(self, q: QueueState, rows: Iterator[object], row: object) -> None:
+        """A trace row's arrival; schedules the next row."""
+        number = getattr(row, "number", None)
         if not number:
             self.number_seq += 1
             number = f"{q.number_prefix}{self.number_seq:06d}"
         wants_pass = self._join(q, number, row, 0)
-        self._next_arrival(q, it)
+        self._next_row(q, rows)
         if wants_pass:
             self.pass_last()
 

@@ -55,6 +55,10 @@ class Streams:
     def unit_exponential(self, name: str) -> Callable[[], float]:
         return _batched(self.generator(name).standard_exponential)
 
+    def unit_exponential_blocks(self, name: str) -> Callable[[], np.ndarray]:
+        """The values of ``unit_exponential(name)``, a block (array) of BATCH at a time."""
+        return partial(_block_array, self.generator(name).standard_exponential)
+
     def sampler(self, dist: AnyDistribution, name: str) -> Callable[[], float]:
         """Return a zero-argument function drawing from ``dist`` on stream ``name``."""
         if isinstance(dist, Constant):
@@ -106,8 +110,12 @@ def _pick(gen: np.random.Generator, values: np.ndarray, n: int) -> np.ndarray:
     return values[gen.integers(0, len(values), n)]
 
 
+def _block_array(draw: Callable[[int], np.ndarray]) -> np.ndarray:
+    return np.maximum(draw(BATCH), 0.0)
+
+
 def _block(draw: Callable[[int], np.ndarray]) -> list[float]:
-    return np.maximum(draw(BATCH), 0.0).tolist()
+    return _block_array(draw).tolist()
 
 
 def _batched(draw: Callable[[int], np.ndarray]) -> Callable[[], float]:
