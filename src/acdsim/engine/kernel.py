@@ -1,7 +1,7 @@
 """The event kernel: simpy's ``Environment`` with a run loop for plain callbacks.
 
 The engine's events are callbacks, ``fn(*args)`` at a time, not simpy processes: an entry of
-simpy's own heap holds ``(fn, args)`` where simpy keeps an event, and ``run_until`` calls it
+simpy's own heap holds ``fn`` and ``args`` where simpy keeps an event, and ``run_until`` calls it
 directly instead of going through an event's callback list. Ordinary simpy events and
 processes still run in the same heap, in the same order (time, priority, insertion), so a
 model may mix both.
@@ -36,7 +36,7 @@ class _Stop(Exception):
 class Kernel(simpy.Environment):
     """``whole_seconds``: ``c``, the clock reading, is the floor of the time (pbx timing).
 
-    Every heap entry is ``(time, priority, id, (fn, args))``: simpy's own events are queued as
+    Every heap entry is ``(time, priority, id, fn, args)``: simpy's own events are queued as
     a call of ``_process``, so the loop has no type to test. ``run_until`` pushes one more
     entry, at its end time after everything else due then, that stops the loop: the loop
     never tests the time or an empty heap either.
@@ -60,7 +60,7 @@ class Kernel(simpy.Environment):
                 return
             delay = 0.0
         queue: list[Any] = self._queue
-        heappush(queue, (self._now + delay, NORMAL, next(self._eid), (fn, args)))
+        heappush(queue, (self._now + delay, NORMAL, next(self._eid), fn, args))
 
     def call_ranked(self, delay: float, priority: int, fn: Callable[..., None], *args: Any) -> None:
         """``call``, but among the entries due at the same time this one runs by ``priority``
@@ -70,18 +70,18 @@ class Kernel(simpy.Environment):
             self.call(0.0, fn, *args)
             return
         queue: list[Any] = self._queue
-        heappush(queue, (self._now + max(delay, 0.0), priority, next(self._eid), (fn, args)))
+        heappush(queue, (self._now + max(delay, 0.0), priority, next(self._eid), fn, args))
 
     def schedule(self, event: Any, priority: Any = NORMAL, delay: float = 0) -> None:
         """simpy's events and processes (``Environment.schedule``): a call of ``_process``."""
         queue: list[Any] = self._queue
-        heappush(queue, (self._now + delay, priority, next(self._eid), (self._process, (event,))))
+        heappush(queue, (self._now + delay, priority, next(self._eid), self._process, (event,)))
 
     def step(self) -> None:
         """simpy's ``Environment.step``: run the next entry."""
         queue: list[Any] = self._queue
         try:
-            t, _, _, (fn, args) = heappop(queue)
+            t, _, _, fn, args = heappop(queue)
         except IndexError:
             raise EmptySchedule from None
         self._set_time(t)
@@ -110,7 +110,7 @@ class Kernel(simpy.Environment):
         eid = self._eid
         pop = heappop
         whole = self.whole_seconds
-        last = (end, _LAST, next(eid), (_raise_stop, ()))
+        last = (end, _LAST, next(eid), _raise_stop, ())
         heappush(queue, last)
         self.running = True
         try:
@@ -120,13 +120,13 @@ class Kernel(simpy.Environment):
                     if queue[0][0] <= now:
                         # Older entries due at this instant come first: queue the FIFO behind them.
                         for item in due:
-                            heappush(queue, (now, NORMAL, next(eid), item))
+                            heappush(queue, (now, NORMAL, next(eid), *item))
                         due.clear()
                         continue
                     fn, args = due.popleft()
                     fn(*args)
                     continue
-                t, _, _, (fn, args) = pop(queue)
+                t, _, _, fn, args = pop(queue)
                 self._now = self.t = t
                 # The same floor as PbxClock.fl, once per instant rather than per use.
                 self.c = float(floor(t + 1e-9)) if whole else t
