@@ -5,6 +5,8 @@
   have been the next thing to run (``Simulation.at_once``; continuous timing for passes).
 - An offer of a ring strategy that ends no earlier than an answer already ringing for the same
   caller gets no event: the first answer ends it (``Member.race_decided``).
+- In a lone plain queue, a pass with one idle agent who cannot fail at once hands that agent to
+  the first Waiting member without walking the idle heap (``DispatchMixin._hand_over``).
 
 ``Plain`` turns both off. On random small scenarios (both timings, every strategy, tiers,
 delays, failures, timers, two queues sharing agents) the offers and calls must be the same.
@@ -12,6 +14,7 @@ delays, failures, timers, two queues sharing agents) the offers and calls must b
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
@@ -20,6 +23,7 @@ from hypothesis import strategies as st
 
 from acdsim.engine import ListRecorder, Simulation
 from acdsim.engine.state import INF, Member
+from acdsim.engine.dispatch import DispatchMixin
 from simkit import agent, offers, run, scenario
 from test_invariants import SETTINGS, build, scenario_dicts
 
@@ -67,3 +71,64 @@ def test_bridge_at_once_only_when_nothing_else_is_due_then_pbx():
     rec = run(sc)
     assert offers(rec) == [("1-1", "local/1", 0.1, 0.1, "cancelled")]
     assert [(c.outcome, c.left_at) for c in rec.calls] == [("abandoned", 0.1)]
+
+
+ONE_AGENT_HEAP = ["longest-idle-agent", "agent-with-least-talk-time", "agent-with-fewest-calls",
+                  "sequentially-by-agent-order"]
+
+
+@SETTINGS
+@given(
+    scenario_dicts(timing="continuous", strategy=st.sampled_from(ONE_AGENT_HEAP), tier_rules_apply=False),
+    st.booleans(),
+)
+def test_hand_over_changes_no_offer_or_call(d: dict[str, Any], failures: bool) -> None:
+    """Aimed at the hand-over: one plain queue without tier rules, agents who mostly cannot
+    fail at once (random scenarios rarely have all three)."""
+    d = copy.deepcopy(d)
+    d["queues"] = d["queues"][:1]
+    if not failures:
+        for b in d["behaviors"].values():
+            b.update(p_busy=0.0, p_reject=0.0, p_no_answer=0.0)
+    with pytest.MonkeyPatch.context() as mp:
+        fast, plain = run_both(d, mp)
+    assert fast.offers == plain.offers
+    assert fast.calls == plain.calls
+
+
+def test_call_end_hands_the_freed_agent_to_the_first_waiting_caller(monkeypatch: pytest.MonkeyPatch):
+    """One agent, three callers at 0, 1 and 2 s, talk 10 s, instant answer: each call end
+    hands A1 to the next caller at once, through the hand-over (no walk of the idle heap)."""
+    used = []
+    original = DispatchMixin._hand_over
+
+    def counting(self: Simulation, q: Any) -> bool:
+        done = original(self, q)
+        used.append((self.env.t, done))
+        return done
+
+    monkeypatch.setattr(DispatchMixin, "_hand_over", counting)
+    sc = scenario(agents=[agent(1)], trace=[0.0, 1.0, 2.0], talk=10,
+                  behaviors={"default": {"answer_time": 0}}, timing="continuous")
+    rec = run(sc)
+    assert offers(rec) == [
+        ("1-1", "local/1", 0.0, 0.0, "answered"),
+        ("1-2", "local/1", 10.0, 10.0, "answered"),
+        ("1-3", "local/1", 20.0, 20.0, "answered"),
+    ]
+    assert (10.0, True) in used and (20.0, True) in used
+
+
+def test_hand_over_not_to_an_agent_in_a_no_answer_delay():
+    """A1 cannot answer in time (answer 3 s, call timeout 2 s) and sits out 5 s after a no
+    answer. 1-1 rings A1 at 0 and A1's delay runs 2-7; 1-2 joins at 4, while A1 is idle but in
+    its delay: nobody is offered A1 before 7, when 1-1 (first in score order) rings it again.
+    Both callers give up (patience 10 s) before A1's next delay ends."""
+    sc = scenario(agents=[agent(1, call_timeout=2, no_answer_delay_time=5)], trace=[0.0, 4.0], talk=10,
+                  patience=10, behaviors={"default": {"answer_time": 3}}, timing="continuous")
+    rec = run(sc)
+    assert offers(rec) == [
+        ("1-1", "local/1", 0.0, 2.0, "no_answer"),
+        ("1-1", "local/1", 7.0, 9.0, "no_answer"),
+    ]
+    assert [(c.outcome, c.left_at) for c in rec.calls] == [("abandoned", 10.0), ("abandoned", 14.0)]

@@ -69,7 +69,36 @@ class DispatchMixin(EngineBase):
             self.request_pass()
         elif self.members:
             self.passes += 1
-            self._pass_from(None, False)
+            q = self.lone_queue
+            if q is None or not self._hand_over(q):
+                self._pass_from(None, False)
+
+    def _hand_over(self, q: QueueState) -> bool:
+        """The pass, when the scenario's one queue is plain, has no tier rules and one idle
+        agent, who can be offered now and whose offer cannot end at once (no busy, reject or
+        no-answer draw): the first Waiting member in score order is offered that agent, and the
+        rest of the pass finds nobody idle. Returns False (nothing done) in any other case.
+        It is ``_pass_from`` without the walk of the idle heap, for a call end that frees an
+        agent while callers wait."""
+        rows = q.idle_rows
+        if len(rows) != 1 or q.tier_rules:
+            return False
+        row = next(iter(rows))
+        a = row.agent
+        t = self.env.t
+        if a.p_fail > 0.0 or row.state not in CONTACTABLE_TIER or t + EPS < a.wrap_until or t + EPS < a.ready_time:
+            return False
+        for m in self.members:
+            if m.state == M_WAITING:
+                now_c = self.env.c
+                m.state = M_TRYING
+                m.serving = a.ref
+                if self.record_members:
+                    self._member_changed(m, t)
+                self._start_offer(m, row, t, now_c)
+                q.E = q.C = now_c
+                break
+        return True
 
     def _run_pass(self, key: Any) -> None:
         self.pass_keys.discard(key)

@@ -98,6 +98,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         self.progress = progress  # called with the simulated time, 100 times over the horizon
         self.agents: dict[str, Agent] = {}
         self.queues: dict[int, QueueState] = {}
+        self.lone_queue: QueueState | None = None
         self._build()
 
     # -- set-up -------------------------------------------------------------------------------
@@ -174,6 +175,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
             self.queues[q.id] = q
         # One plain queue: a pass can stop at the first member that finds no idle agent.
         self.lone_plain = len(self.queues) == 1 and all(q.plain for q in self.queues.values())
+        self.lone_queue = next(iter(self.queues.values())) if self.lone_plain else None
 
     # -- run ----------------------------------------------------------------------------------
     def run(self, until: float | None = None) -> RunStats:
