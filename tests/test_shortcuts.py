@@ -22,8 +22,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from acdsim.engine import ListRecorder, Simulation
-from acdsim.engine.state import INF, Member
 from acdsim.engine.dispatch import DispatchMixin
+from acdsim.engine.state import INF, Member
 from simkit import agent, offers, run, scenario
 from test_invariants import SETTINGS, build, scenario_dicts
 
