@@ -356,7 +356,7 @@ class DispatchMixin(EngineBase):
             self.offer_seq = a.offer_seq = self.offer_seq + 1
             if now_c > 0:
                 for r in a.rr_rows:
-                    self.queues[r.queue].rr_row = r
+                    r.q.rr_row = r
         # How the offer ends is drawn now. u only when an offer can fail (the agent's stream).
         timeout = a.call_timeout
         answer_at = None

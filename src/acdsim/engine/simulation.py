@@ -165,7 +165,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
             for kind, tiers in (("local", qspec.agents.local), ("remote", qspec.agents.remote)):
                 for tier in tiers:
                     agent = self.agents[f"{kind}/{tier.agent_id}"]
-                    row = Row(agent, q.id, tier.level, tier.position)
+                    row = Row(agent, q, tier.level, tier.position)
                     agent.rows[q.id] = row
                     if q.strategy.pointer == "round-robin":
                         agent.rr_rows.append(row)
@@ -268,7 +268,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         was_listed, is_listed = old in LISTED, status in LISTED
         if was_listed != is_listed:
             for row in a.rows.values():
-                q = self.queues[row.queue]
+                q = row.q
                 if is_listed:
                     q.count_listed(row, 1)
                     if q.listed == 1:
@@ -304,7 +304,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
                 self._leave_idle(a, None)
             else:
                 for row in a.rows.values():
-                    q = self.queues[row.queue]
+                    q = row.q
                     rows = q.idle_rows
                     rows[row] = None
                     if q.heap:
@@ -313,10 +313,10 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
                             # Stale entries outnumber live ones (a queue nobody calls): rebuild.
                             heap[:] = [r.entry for r in rows if r.entry is not None]
                             heapify(heap)
-                        entry = row.entry = q.strategy.key(row)
+                        entry = row.entry = q.key(row)
                         heappush(heap, entry)
                     elif q.ordered:
-                        entry = row.entry = q.strategy.key(row)
+                        entry = row.entry = q.key(row)
                         insort(q.idle_sorted, entry)
         if self.record_agents or (status_changed and self.record_statuses):
             record = AgentStateRecord(t, a.ref, a.status, a.state)
@@ -328,9 +328,8 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
     def _leave_idle(self, a: Agent, offered: Row | None) -> None:
         """The agent is no longer idle: its rows leave the idle rows of their queues. An offer
         also puts the agent's other Ready tiers on Standby (``offered``: the offer's tier)."""
-        queues = self.queues
         for row in a.rows.values():
-            q = queues[row.queue]
+            q = row.q
             del q.idle_rows[row]
             if q.ordered and row.entry is not None:
                 ordered = q.idle_sorted

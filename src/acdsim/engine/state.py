@@ -106,17 +106,19 @@ class Agent:
 class Row:
     """A tier: one agent in one queue, with its level, position and tier state."""
 
-    __slots__ = ("agent", "queue", "level", "position", "state", "entry")
+    __slots__ = ("agent", "queue", "q", "level", "position", "state", "entry")
     agent: Agent
     queue: int
+    q: QueueState
     level: int
     position: int
     state: str
     entry: tuple[Any, ...] | None  # this row's live entry in its queue's idle heap
 
-    def __init__(self, agent: Agent, queue: int, level: int, position: int) -> None:
+    def __init__(self, agent: Agent, q: QueueState, level: int, position: int) -> None:
         self.agent = agent
-        self.queue = queue
+        self.queue = q.id
+        self.q = q
         self.level = level
         self.position = position
         self.state = READY
@@ -224,7 +226,7 @@ class QueueState:
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
         "ordered", "idle_sorted", "positions", "rr_row", "ring_all", "rings", "offer_hooks",
-        "call_prefix", "number_prefix",
+        "call_prefix", "number_prefix", "key",
     )
     id: int
     spec: Queue
@@ -273,11 +275,13 @@ class QueueState:
     rr_row: Row | None  # round-robin: the row of the agent offered last
     call_prefix: str  # call_api_id = prefix + sequence number
     number_prefix: str  # caller number = prefix + 6-digit sequence number (when not given)
+    key: Callable[[Row], tuple[Any, ...]]  # the strategy's sort key of a row
 
     def __init__(self, spec: Queue, strategy: Strategy) -> None:
         self.id = spec.id
         self.spec = spec
         self.strategy = strategy
+        self.key = strategy.key
         self.rows = []
         self.listed = 0  # rows whose agent is Available, On Demand or On Break (§1.1)
         self.C = 0.0  # last_agent_exist_check
