@@ -2,6 +2,10 @@
 before it kept ordered idle rows: every listed row sorted for every member, then walked with
 the tier gate row by row. ``LiteralSimulation`` runs it; test_ordered_walk compares it with
 the engine on random scenarios.
+
+For the one-offer level-sorted strategies (longest-idle, least talk time, fewest calls,
+sequentially), ``LiteralSimulation`` picks among the idle rows sorted by the strategy's key as
+it reads at that moment, instead of the engine's heap of keys taken when an agent became idle.
 """
 
 from __future__ import annotations
@@ -9,11 +13,22 @@ from __future__ import annotations
 from typing import Any
 
 from acdsim.engine import Simulation
-from acdsim.engine.dispatch import EPS, STOP
-from acdsim.engine.state import LISTED, Member, QueueState, Row
+from acdsim.engine.dispatch import EPS, GATED, STOP, PassCache, _Gate
+from acdsim.engine.state import CONTACTABLE_TIER, LISTED, Member, QueueState, Row
 
 
 class LiteralSimulation(Simulation):
+    def _first_idle(self, q: QueueState, top: float, t: float, cache: PassCache) -> Row | _Gate | None:
+        for row in sorted(q.idle_rows, key=q.strategy.key):
+            if row.level > top:
+                return GATED
+            a = row.agent
+            if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
+                return row
+            if t + EPS < a.wrap_until:
+                self._wrap_pass(a, t)
+        return None
+
     def _walk_ordered(self, m: Member, q: QueueState, t: float, now_c: float) -> bool:
         rows = self._candidates(q, m, {})
         if rows:

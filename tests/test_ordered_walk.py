@@ -44,6 +44,19 @@ def test_pointer_strategies_with_tier_rules_equal_literal_walk(d):
     assert fast.calls == literal.calls
 
 
+HEAP = st.sampled_from(
+    ["longest-idle-agent", "agent-with-least-talk-time", "agent-with-fewest-calls", "sequentially-by-agent-order"]
+)
+
+
+@SETTINGS
+@given(scenario_dicts(strategy=HEAP))
+def test_heap_strategies_pick_equals_sorting_the_idle_rows_by_current_key(d):
+    fast, literal = both(d)
+    assert fast.offers == literal.offers
+    assert fast.calls == literal.calls
+
+
 class NoGateShortcut(Simulation):
     """Walks every member in every pass: no queue counts as monotone, so the dispatcher never
     skips the later members of a queue whose tier gate stopped a member."""

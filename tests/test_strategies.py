@@ -127,6 +127,32 @@ def test_fewest_calls_orders_by_calls_answered_counted_at_bridge():
     assert seen == {2.0: 0, 4.0: 1}  # ringing: 0; bridged at 3, talking until 53: already 1
 
 
+@pytest.mark.parametrize("strategy", ["agent-with-least-talk-time", "agent-with-fewest-calls"])
+def test_counters_reset_on_available_reorder_an_idle_agent(strategy: str):
+    """§1.4.2 / §3.6: Available set on an agent that held another status resets talk_time and
+    calls_answered, and the next pick reads the reset values, also when the agent was idle the
+    whole time (On Demand, Waiting, to Available). a1 talks 100 s in two calls (0 and 60), a2
+    50 s in one; at 300 a1 goes On Demand, at 350 Available (0 s, 0 calls): at 400 a1 is
+    picked, not a2."""
+    sc = scenario(
+        agents=[agent(1), agent(2)],
+        trace=rows((0, 50), (1, 50), (60, 50), (400, 10)),
+        strategy=strategy,
+        timing="continuous",
+        schedule=[
+            {"at": 300, "agent": A1, "status": "available_on_demand"},
+            {"at": 350, "agent": A1, "status": "available"},
+        ],
+    )
+    rec = run(sc)
+    assert offers(rec) == [
+        ("1-1", A1, 0.0, 3.0, "answered"),
+        ("1-2", A2, 1.0, 4.0, "answered"),
+        ("1-3", A1, 60.0, 63.0, "answered"),
+        ("1-4", A1, 400.0, 403.0, "answered"),
+    ]
+
+
 # --- sequentially-by-agent-order (§1.4.3) -----------------------------------------------------
 
 

@@ -258,6 +258,8 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
             a.talk_time = 0.0
             a.calls_answered = 0
             a.no_answer_count = 0
+            if a.idle:
+                self._rekey_idle(a)  # (On Demand to Available: idle before and after)
         a.status = status
         if status != "available":
             offer = a.offer
@@ -324,6 +326,22 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
                 self.recorder.agent_state(record)
             if status_changed and self.record_statuses:
                 self.recorder.agent_status(record)
+
+    def _rekey_idle(self, a: Agent) -> None:
+        """An idle agent's sort keys changed (its counters were reset): its rows' entries in the
+        idle heaps and ordered lists are taken again (a heap's old entry goes stale)."""
+        for row in a.rows.values():
+            q = row.q
+            old = row.entry
+            if old is None:
+                continue
+            entry = row.entry = q.key(row)
+            if q.heap:
+                heappush(q.idle_heap, entry)
+            else:
+                ordered = q.idle_sorted
+                del ordered[bisect_left(ordered, old)]
+                insort(ordered, entry)
 
     def _leave_idle(self, a: Agent, offered: Row | None) -> None:
         """The agent is no longer idle: its rows leave the idle rows of their queues. An offer
