@@ -1,15 +1,19 @@
 """Poisson arrivals generated a block at a time give exactly the times of the one-gap-at-a-time
-loop they replaced (same stream, same floats), for constant rates and profiles."""
+loop they replaced (same stream, same floats), for constant rates and profiles; generated
+caller numbers are the queue's prefix and six digits."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from types import SimpleNamespace
 
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from acdsim.engine.arrivals import poisson_times
+from acdsim.engine.state import QueueState
+from acdsim.engine.strategies import STRATEGIES
 from acdsim.engine.streams import Streams
 from acdsim.model import ProfileArrivals, RateArrivals
 from acdsim.model.traffic import ProfileStep
@@ -58,3 +62,9 @@ def test_profile_same_times_as_the_loop(raw: list[tuple[float, float]], horizon:
     assert got == want
     assert all(0 <= t < horizon for t in got)
     assert np.all(np.diff(got) >= 0)
+
+
+@given(st.integers(1, 10**9), st.integers(0, 5000))
+def test_caller_number_is_prefix_and_six_digits(n: int, qid: int) -> None:
+    q = QueueState(SimpleNamespace(id=qid), STRATEGIES["longest-idle-agent"])  # type: ignore[arg-type]
+    assert q.caller_number(n) == f"79{qid % 1000:03d}{n:06d}"

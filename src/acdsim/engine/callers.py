@@ -42,7 +42,7 @@ class CallerMixin(EngineBase):
     def _arrive(self, q: QueueState, times: Iterator[float]) -> None:
         """A Poisson arrival; schedules the next one."""
         self.number_seq += 1
-        wants_pass = self._join(q, f"{q.number_prefix}{self.number_seq:06d}", None, 0)
+        wants_pass = self._join(q, q.caller_number(self.number_seq), None, 0)
         t = next(times, None)
         if t is None:
             self._arrivals_done()
@@ -63,7 +63,7 @@ class CallerMixin(EngineBase):
         number = getattr(row, "number", None)
         if not number:
             self.number_seq += 1
-            number = f"{q.number_prefix}{self.number_seq:06d}"
+            number = q.caller_number(self.number_seq)
         wants_pass = self._join(q, number, row, 0)
         self._next_row(q, rows)
         if wants_pass:

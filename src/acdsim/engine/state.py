@@ -226,7 +226,7 @@ class QueueState:
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
         "ordered", "idle_sorted", "positions", "rr_row", "ring_all", "rings", "offer_hooks",
-        "call_prefix", "number_prefix", "key",
+        "call_prefix", "number_prefix", "number_pads", "key",
     )
     id: int
     spec: Queue
@@ -275,6 +275,7 @@ class QueueState:
     rr_row: Row | None  # round-robin: the row of the agent offered last
     call_prefix: str  # call_api_id = prefix + sequence number
     number_prefix: str  # caller number = prefix + 6-digit sequence number (when not given)
+    number_pads: list[str]  # number_pads[k]: the prefix and the zeros before a k-digit number
     key: Callable[[Row], tuple[Any, ...]]  # the strategy's sort key of a row
 
     def __init__(self, spec: Queue, strategy: Strategy) -> None:
@@ -307,6 +308,12 @@ class QueueState:
         self.rr_row = None
         self.call_prefix = f"{self.id}-"
         self.number_prefix = f"79{self.id % 1000:03d}"
+        self.number_pads = [self.number_prefix + "0" * (6 - k) for k in range(7)]
+
+    def caller_number(self, n: int) -> str:
+        """``f"{number_prefix}{n:06d}"``, at half the cost of the format spec."""
+        digits = str(n)
+        return self.number_pads[len(digits)] + digits if len(digits) < 7 else self.number_prefix + digits
 
     def level_order(self) -> list[int]:
         levels = self._levels
