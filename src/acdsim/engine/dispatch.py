@@ -235,6 +235,8 @@ class DispatchMixin(EngineBase):
         be offered at this instant (wrap-up, a delay) are set aside for the rest of the pass;
         entries whose agent left idle are dropped."""
         heap = q.idle_heap
+        if q.fresh is not None:
+            q.push_fresh()
         parked = None
         while heap:
             entry = heap[0]

@@ -11,7 +11,7 @@ import math
 from bisect import bisect_left, insort
 from collections.abc import Callable
 from dataclasses import dataclass
-from heapq import heapify, heappush
+from heapq import heappush
 from typing import Any
 
 from ..model import Scenario, Shift, StatusChange
@@ -310,13 +310,13 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
                     rows = q.idle_rows
                     rows[row] = None
                     if q.heap:
-                        heap = q.idle_heap
-                        if len(heap) > 2 * len(rows) + 32:
-                            # Stale entries outnumber live ones (a queue nobody calls): rebuild.
-                            heap[:] = [r.entry for r in rows if r.entry is not None]
-                            heapify(heap)
-                        entry = row.entry = q.key(row)
-                        heappush(heap, entry)
+                        # The newest idle row stays out of the heap until a walk reads the heap
+                        # or another row becomes idle: handed over at once (_hand_over), it
+                        # costs no push and no pop. (Its key cannot change while it is idle
+                        # but for _rekey_idle, which finds no entry to replace then.)
+                        if q.fresh is not None:
+                            q.push_idle(q.fresh)
+                        q.fresh = row
                     elif q.ordered:
                         entry = row.entry = q.key(row)
                         insort(q.idle_sorted, entry)
@@ -349,6 +349,8 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         for row in a.rows.values():
             q = row.q
             del q.idle_rows[row]
+            if q.fresh is row:
+                q.fresh = None
             if q.ordered and row.entry is not None:
                 ordered = q.idle_sorted
                 del ordered[bisect_left(ordered, row.entry)]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_right, insort
 from collections.abc import Callable
+from heapq import heapify, heappush
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -226,7 +227,7 @@ class QueueState:
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
         "ordered", "idle_sorted", "positions", "rr_row", "ring_all", "rings", "offer_hooks",
-        "call_prefix", "number_prefix", "number_pads", "key",
+        "call_prefix", "number_prefix", "number_pads", "key", "fresh",
     )
     id: int
     spec: Queue
@@ -277,6 +278,7 @@ class QueueState:
     number_prefix: str  # caller number = prefix + 6-digit sequence number (when not given)
     number_pads: list[str]  # number_pads[k]: the prefix and the zeros before a k-digit number
     key: Callable[[Row], tuple[Any, ...]]  # the strategy's sort key of a row
+    fresh: Row | None  # heap strategies: the row most recently idle, not in idle_heap yet
 
     def __init__(self, spec: Queue, strategy: Strategy) -> None:
         self.id = spec.id
@@ -297,6 +299,7 @@ class QueueState:
         # level-sorted, one offer at a time (no Trying on first pass, no pointer, no sleep).
         self.plain = strategy.static_key and not strategy.rings
         self.idle_heap = []
+        self.fresh = None
         self.heap = strategy.heap
         self.monotone = True
         self.ordered = not strategy.static_key
@@ -314,6 +317,23 @@ class QueueState:
         """``f"{number_prefix}{n:06d}"``, at half the cost of the format spec."""
         digits = str(n)
         return self.number_pads[len(digits)] + digits if len(digits) < 7 else self.number_prefix + digits
+
+    def push_idle(self, row: Row) -> None:
+        """Put an idle row's entry (its key now) in the idle heap."""
+        heap = self.idle_heap
+        if len(heap) > 2 * len(self.idle_rows) + 32:
+            # Stale entries outnumber live ones (a queue nobody calls): rebuild.
+            heap[:] = [r.entry for r in self.idle_rows if r.entry is not None]
+            heapify(heap)
+        entry = row.entry = self.key(row)
+        heappush(heap, entry)
+
+    def push_fresh(self) -> None:
+        """The idle row kept out of the heap goes in (before anything reads the heap)."""
+        row = self.fresh
+        if row is not None:
+            self.fresh = None
+            self.push_idle(row)
 
     def level_order(self) -> list[int]:
         levels = self._levels
