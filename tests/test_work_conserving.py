@@ -4,9 +4,9 @@ The module passes every 100 ms; the engine runs a pass only when something can c
 (design principle 6), and skips passes it can prove useless (nobody waiting, or a tier gate
 that stops every later member too). This checks that no needed pass is missing: in
 ``continuous`` timing, with one queue whose every agent is always Available, never fails an
-offer and has no wrap-up or delay, there is no instant at which a caller waits for its first
-offer while an agent is free. With tier rules, the same holds for the agents of the levels
-open to that caller.
+offer and has no delay, there is no instant at which a caller waits for its first offer while
+an agent is free (out of its call and its wrap-up). With tier rules, the same holds for the
+agents of the levels open to that caller.
 """
 
 from __future__ import annotations
@@ -51,7 +51,9 @@ def conserving_scenarios(draw: st.DrawFn) -> dict[str, Any]:
                 "patience": draw(st.sampled_from([None, {"dist": "exponential", "mean": 60}])),
             },
         }],
-        "agents": {"local": [{"id": a} for a in range(1, n_agents + 1)]},
+        "agents": {"local": [
+            {"id": a, "wrap_up_time": draw(st.sampled_from([0, 0, 3, 10]))} for a in range(1, n_agents + 1)
+        ]},
         "behaviors": {"default": {"answer_time": draw(st.sampled_from([0, 2, {"dist": "exponential", "mean": 3}]))}},
         "schedule": [],
         "_trace": {},
@@ -73,14 +75,19 @@ def test_no_caller_waits_while_an_agent_it_could_be_offered_is_free(d: dict[str,
     Simulation(sc, rec).run()
     q = sc.queues[0]
     level = {f"local/{t.agent_id}": t.level for t in q.agents.local}
+    wrap = {f"local/{a.id}": a.wrap_up_time for a in sc.agents.local}
     calls = {c.call_api_id: c for c in rec.calls}
     first_offer: dict[str, float] = {}
     busy: dict[str, list[tuple[float, float]]] = {a: [] for a in level}
     for o in rec.offers:
         first_offer[o.call_api_id] = min(first_offer.get(o.call_api_id, o.offered_at), o.offered_at)
         c = calls[o.call_api_id]
-        end = c.left_at if o.result == "answered" and c.left_at is not None else o.ended_at
-        busy[o.agent].append((o.offered_at, end if o.result == "answered" else o.ended_at))
+        if o.result == "answered":
+            # In the call, then in wrap-up (a call still on at the end of the run: to the end).
+            end = c.left_at + wrap[o.agent] if c.left_at is not None else float("inf")
+        else:
+            end = o.ended_at
+        busy[o.agent].append((o.offered_at, end))
     instants = sorted({c.joined_at for c in rec.calls} | {e for spans in busy.values() for _, e in spans}
                       | {c.joined_at + n * q.tier_rule_wait_second for c in rec.calls for n in (1, 2, 3)})
     for t in instants:
