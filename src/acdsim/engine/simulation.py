@@ -180,7 +180,8 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
     # -- run ----------------------------------------------------------------------------------
     def run(self, until: float | None = None) -> RunStats:
         """Run to the end (horizon, then drain) or, with ``until``, stop at that time
-        (``acdsim status`` looks at the queue as it was at one moment)."""
+        (``acdsim status`` looks at the queue as it was at one moment). Python's cyclic
+        garbage collector is paused while the kernel runs and restored after (see below)."""
         now = 0.0
         for a in self.agents.values():
             self._agent_changed(a, now, status_changed=True)
