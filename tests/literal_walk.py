@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from acdsim.engine import Simulation
-from acdsim.engine.dispatch import EPS, GATED, STOP, PassCache, _Gate
-from acdsim.engine.state import CONTACTABLE_TIER, LISTED, Member, QueueState, Row
+from acdsim.engine.dispatch import EPS, GATED, STOP, PassCache, _Gate, ready_now
+from acdsim.engine.state import LISTED, Member, QueueState, Row
 
 
 class LiteralSimulation(Simulation):
@@ -22,11 +22,10 @@ class LiteralSimulation(Simulation):
         for row in sorted(q.idle_rows, key=q.strategy.key):
             if row.level > top:
                 return GATED
-            a = row.agent
-            if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
+            if ready_now(row, t):
                 return row
-            if t + EPS < a.wrap_until:
-                self._wrap_pass(a, t)
+            if t + EPS < row.agent.wrap_until:
+                self._wrap_pass(row.agent, t)
         return None
 
     def _walk_ordered(self, m: Member, q: QueueState, t: float, now_c: float) -> bool:

@@ -42,8 +42,7 @@ class EngineBase:
     passes: int
     pass_cache: PassCache
     at_once: bool  # run a pass or a bridge at once when it would run next anyway
-    lone_plain: bool  # the scenario has one queue, and it is plain
-    lone_queue: QueueState | None  # that queue
+    lone_queue: QueueState | None  # the scenario's one queue, if it is plain
     offer_seq: int
     call_seq: int
     number_seq: int

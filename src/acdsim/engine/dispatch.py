@@ -86,7 +86,7 @@ class DispatchMixin(EngineBase):
         row = next(iter(rows))
         a = row.agent
         t = self.env.t
-        if a.p_fail > 0.0 or row.state not in CONTACTABLE_TIER or t + EPS < a.wrap_until or t + EPS < a.ready_time:
+        if a.p_fail > 0.0 or not ready_now(row, t):
             return False
         for m in self.members:
             if m.state == M_WAITING:
@@ -132,7 +132,7 @@ class DispatchMixin(EngineBase):
                     # (its offer is ringing) is not processable. Nobody becomes idle during a
                     # pass, so in a lone plain queue that is true of every later member too.
                     if not q.idle_rows:
-                        if self.lone_plain:
+                        if self.lone_queue is not None:
                             break
                         continue
                     if (
@@ -235,8 +235,10 @@ class DispatchMixin(EngineBase):
         be offered at this instant (wrap-up, a delay) are set aside for the rest of the pass;
         entries whose agent left idle are dropped."""
         heap = q.idle_heap
-        if q.fresh is not None:
-            q.push_fresh()
+        fresh = q.fresh
+        if fresh is not None:
+            q.fresh = None
+            q.push_idle(fresh)
         parked = None
         while heap:
             entry = heap[0]
@@ -246,10 +248,9 @@ class DispatchMixin(EngineBase):
                 continue
             if row.level > top:
                 return GATED
-            a = row.agent
-            # (an idle row's agent is Waiting and Available or On Demand)
-            if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
+            if ready_now(row, t):
                 return row
+            a = row.agent
             if t + EPS < a.wrap_until:
                 self._wrap_pass(a, t)
             heappop(heap)
@@ -313,7 +314,7 @@ class DispatchMixin(EngineBase):
                 self._gate_pass(q, m, closed, t)
                 return
             a = row.agent
-            if a.idle and row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
+            if a.idle and ready_now(row, t):
                 if m.serving != strategy.name:
                     return
                 self._start_offer(m, row, t, now_c)
@@ -324,13 +325,7 @@ class DispatchMixin(EngineBase):
         """Contactability (§1.2), then claim (§5.3) and offer. Returns SKIP (not contactable:
         the walk goes on), NEXT (offered, ring-all goes on) or STOP (the walk ends)."""
         a = row.agent
-        if not (
-            row.state in CONTACTABLE_TIER
-            and a.state == WAITING
-            and a.status in OFFERABLE
-            and t + EPS >= a.wrap_until
-            and t + EPS >= a.ready_time
-        ):
+        if not (a.state == WAITING and a.status in OFFERABLE and ready_now(row, t)):
             if t + EPS < a.wrap_until:
                 self._wrap_pass(a, t)
             return SKIP
@@ -424,6 +419,13 @@ class DispatchMixin(EngineBase):
                 self.request_pass(self.clock.next_pass(t))
         if q.strategy.pointer == "top-down":
             m.td_level, m.td_position = row.level, row.position
+
+
+def ready_now(row: Row, t: float) -> bool:
+    """What contactability (§1.2) asks beyond the agent being idle (Waiting, and Available or
+    On Demand): its tier Ready or No Answer, and the agent out of wrap-up and delays at ``t``."""
+    a = row.agent
+    return row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time
 
 
 class PassCache:

@@ -174,8 +174,8 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
                         q.count_listed(row, 1)
             self.queues[q.id] = q
         # One plain queue: a pass can stop at the first member that finds no idle agent.
-        self.lone_plain = len(self.queues) == 1 and all(q.plain for q in self.queues.values())
-        self.lone_queue = next(iter(self.queues.values())) if self.lone_plain else None
+        queues = list(self.queues.values())
+        self.lone_queue = queues[0] if len(queues) == 1 and queues[0].plain else None
 
     # -- run ----------------------------------------------------------------------------------
     def run(self, until: float | None = None) -> RunStats:

@@ -328,13 +328,6 @@ class QueueState:
         entry = row.entry = self.key(row)
         heappush(heap, entry)
 
-    def push_fresh(self) -> None:
-        """The idle row kept out of the heap goes in (before anything reads the heap)."""
-        row = self.fresh
-        if row is not None:
-            self.fresh = None
-            self.push_idle(row)
-
     def level_order(self) -> list[int]:
         levels = self._levels
         if levels is None:
