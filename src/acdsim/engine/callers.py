@@ -10,7 +10,7 @@ import bisect
 from collections.abc import Iterator
 from operator import attrgetter
 
-from ..model import ProfileArrivals, RateArrivals, TraceArrivals
+from ..model import ProfileArrivals, RateArrivals, TraceArrivals, TraceRow
 from .arrivals import poisson_times, trace_rows
 from .base import EngineBase
 from .records import new_call_record
@@ -51,16 +51,16 @@ class CallerMixin(EngineBase):
         if wants_pass:
             self.pass_last()
 
-    def _next_row(self, q: QueueState, rows: Iterator[object]) -> None:
+    def _next_row(self, q: QueueState, rows: Iterator[TraceRow]) -> None:
         row = next(rows, None)
         if row is None:
             self._arrivals_done()
         else:
-            self.schedule(row.time - self.env.t, self._arrive_row, q, rows, row)  # type: ignore[attr-defined]
+            self.schedule(row.time - self.env.t, self._arrive_row, q, rows, row)
 
-    def _arrive_row(self, q: QueueState, rows: Iterator[object], row: object) -> None:
+    def _arrive_row(self, q: QueueState, rows: Iterator[TraceRow], row: TraceRow) -> None:
         """A trace row's arrival; schedules the next row."""
-        number = getattr(row, "number", None)
+        number = row.number
         if not number:
             self.number_seq += 1
             number = q.caller_number(self.number_seq)
@@ -69,7 +69,7 @@ class CallerMixin(EngineBase):
         if wants_pass:
             self.pass_last()
 
-    def _join(self, q: QueueState, number: str, row: object, retry_index: int) -> bool:
+    def _join(self, q: QueueState, number: str, row: TraceRow | None, retry_index: int) -> bool:
         """The caller joins the queue; True when a pass should follow (the caller asks)."""
         now = self.env.t
         seq = self.call_seq = self.call_seq + 1
@@ -81,9 +81,9 @@ class CallerMixin(EngineBase):
             if q.draw_patience is not None:
                 m.patience = q.draw_patience()
         else:
-            talk = getattr(row, "talk_time", None)
+            talk = row.talk_time
             m.talk_base = q.draw_talk() if talk is None else talk
-            patience = getattr(row, "patience", None)
+            patience = row.patience
             if patience is None and q.draw_patience is not None:
                 patience = q.draw_patience()
             if patience is not None:
