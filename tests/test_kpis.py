@@ -60,8 +60,7 @@ def test_chunked_kpis_equal_the_per_record_definitions(d: dict[str, Any], chunk:
     waits = sorted(c.wait_time for c in rec.calls)
     threshold = waits[pick % len(waits)] if waits else 20.0  # a wait on the threshold counts
     qids, refs = [q.id for q in sc.queues], [a.ref for a in sc.all_agents()]
-    kpis = KpiRecorder(qids, refs, threshold, warmup)
-    kpis.CHUNK = chunk
+    kpis = KpiRecorder(qids, refs, threshold, warmup, chunk=chunk)
     for c in rec.calls:
         kpis.call(c)
     for o in rec.offers:

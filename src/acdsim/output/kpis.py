@@ -98,64 +98,105 @@ class AgentKpis:
 _OFFER_FIELD = {"no_answer": "no_answers", "rejected": "rejects", "busy": "busies"}
 _OUTCOME_CODE = {name: code for code, name in enumerate(OUTCOMES)}
 _ANSWERED, _IN_QUEUE = _OUTCOME_CODE["answered"], _OUTCOME_CODE["in_queue"]
-# Field positions in CallRecord (the chunks are summed column-wise).
+# Field positions in CallRecord and OfferRecord (the chunks are summed column-wise).
 _C_QUEUE, _C_JOINED, _C_ANSWERED, _C_LEFT, _C_OUTCOME, _C_WAIT, _C_TALK, _C_AGENT, _C_LEVEL = map(
     CallRecord._fields.index,
     ("queue", "joined_at", "answered_at", "left_at", "outcome", "wait_time", "talk_time", "agent", "agent_level"),
 )
+_O_AGENT, _O_AT, _O_RESULT = map(OfferRecord._fields.index, ("agent", "offered_at", "result"))
 
 
 class KpiRecorder(NullRecorder):
     """Consumes calls, offers and agent states; ``finish(end)`` returns the figures.
 
-    Call records are kept in chunks of ``CHUNK`` and summed a chunk at a time, column-wise
-    (numpy and C-level iteration): one list append per caller in the event loop, and memory
-    bounded by the chunk whatever the number of callers.
+    Call and offer records are kept in chunks of ``chunk`` records and summed a chunk at a
+    time, column-wise (numpy and C-level iteration): one list append per record in the event
+    loop, and memory bounded by the chunk whatever the number of callers.
     """
 
     CHUNK = 4096
 
-    def __init__(self, queue_ids: list[int], agent_refs: list[str], threshold: float, warmup: float) -> None:
+    def __init__(self, queue_ids: list[int], agent_refs: list[str], threshold: float, warmup: float,
+                 chunk: int | None = None) -> None:
         self.warmup = warmup
         self.threshold = threshold
         self.queues = {q: QueueKpis(threshold) for q in queue_ids}
         self.agents = {a: AgentKpis() for a in agent_refs}
         self._agent_refs = list(self.agents)
         self._agent_index = {ref: i for i, ref in enumerate(self._agent_refs)}
+        self._chunk = chunk or self.CHUNK
         self._calls: list[CallRecord] = []
+        self._offers: list[OfferRecord] = []
 
     def call(self, r: CallRecord) -> None:
         calls = self._calls
         calls.append(r)
-        if len(calls) >= self.CHUNK:
+        if len(calls) >= self._chunk:
             self._add_calls()
 
     def offer(self, r: OfferRecord) -> None:
-        # One at a time: cheaper than a chunk's column-wise count (no key to build per offer).
-        if r.offered_at < self.warmup:
+        offers = self._offers
+        offers.append(r)
+        if len(offers) >= self._chunk:
+            self._add_offers()
+
+    def _add_offers(self) -> None:
+        chunk, self._offers = self._offers, []
+        n = len(chunk)
+        if not n:
             return
-        a = self.agents[r.agent]
-        a.offers += 1
-        name = _OFFER_FIELD.get(r.result)
-        if name:
-            setattr(a, name, getattr(a, name) + 1)
+        cols = list(zip(*chunk, strict=True))
+        refs, results = cols[_O_AGENT], cols[_O_RESULT]
+        counted = np.fromiter(cols[_O_AT], float, n) >= self.warmup
+        index = np.fromiter(map(self._agent_index.__getitem__, refs), np.int64, n)
+        offers = np.bincount(index, weights=counted, minlength=len(self._agent_refs))
+        for i in np.flatnonzero(offers).tolist():
+            self.agents[self._agent_refs[i]].offers += int(offers[i])
+        if results.count("answered") == n:
+            return  # (the usual chunk: no failed offer)
+        for ref, result, ok in zip(refs, results, counted.tolist(), strict=True):
+            name = _OFFER_FIELD.get(result)
+            if name and ok:
+                a = self.agents[ref]
+                setattr(a, name, getattr(a, name) + 1)
 
     def _add_calls(self) -> None:
         chunk, self._calls = self._calls, []
-        if not chunk:
-            return
         n = len(chunk)
+        if not n:
+            return
         cols = list(zip(*chunk, strict=True))
-        queue = np.fromiter(cols[_C_QUEUE], np.int64, n)
+        outcomes = cols[_C_OUTCOME]
+        if outcomes.count("answered") == n:
+            codes = np.zeros(n, np.int8)  # (the usual chunk: every caller answered)
+        else:
+            codes = np.fromiter(map(_OUTCOME_CODE.__getitem__, outcomes), np.int8, n)
         joined = np.fromiter(cols[_C_JOINED], float, n)
-        codes = np.fromiter(map(_OUTCOME_CODE.__getitem__, cols[_C_OUTCOME]), np.int8, n)
         wait = np.fromiter(cols[_C_WAIT], float, n)
         answered = codes == _ANSWERED
         counted = joined >= self.warmup
-        levels = cols[_C_LEVEL]
-        talk = np.array(cols[_C_TALK], dtype=float)  # None (not answered, or cut) -> nan
-        for qid in np.unique(queue).tolist():
-            sel = counted & (queue == qid) if len(self.queues) > 1 else counted
+        # The answered callers' columns, in chunk order.
+        picked = answered.tolist()
+        k_ans = int(np.count_nonzero(answered))
+        refs = list(compress(cols[_C_AGENT], picked))
+        levels = list(compress(cols[_C_LEVEL], picked))
+        answered_at = np.fromiter(compress(cols[_C_ANSWERED], picked), float, k_ans)
+        left_list = list(compress(cols[_C_LEFT], picked))
+        talk_list = list(compress(cols[_C_TALK], picked))
+        try:
+            left_at = np.fromiter(left_list, float, k_ans)
+            talk = np.fromiter(talk_list, float, k_ans)
+        except TypeError:  # None: calls cut by the end of the run (the last chunk only)
+            left_at = np.array(left_list, dtype=float)
+            talk = np.array(talk_list, dtype=float)
+        if len(self.queues) > 1:
+            queue = np.fromiter(cols[_C_QUEUE], np.int64, n)
+            qids = np.unique(queue).tolist()
+        else:
+            queue = None
+            qids = list(self.queues)
+        for qid in qids:
+            sel = counted & (queue == qid) if queue is not None else counted
             k = self.queues[qid]
             for code, count in enumerate(np.bincount(codes[sel], minlength=len(OUTCOMES)).tolist()):
                 k.counts[OUTCOMES[code]] += count
@@ -166,21 +207,16 @@ class KpiRecorder(NullRecorder):
             waited = wait[ans]
             k.wait_answered += float(waited.sum())
             k.within_sl += int(np.count_nonzero(waited <= k.threshold))
-            for level, count in Counter(compress(levels, ans.tolist())).items():
-                if level is not None:
-                    k.by_level[level] = k.by_level.get(level, 0) + count
-            talked = talk[ans]
+            mine = ans[answered]  # this queue's counted callers among the answered ones
+            _count_levels(k.by_level, levels, mine)
+            talked = talk[mine]
             talked = talked[~np.isnan(talked)]
             k.talk_sum += float(talked.sum())
             k.talk_n += len(talked)
         # Agents: every answered call, by the time it was answered and the talk it had.
-        picked = answered.tolist()
-        refs = list(compress(cols[_C_AGENT], picked))
         if not refs:
             return
-        index = np.fromiter(map(self._agent_index.__getitem__, refs), np.int64, len(refs))
-        answered_at = np.array(list(compress(cols[_C_ANSWERED], picked)), dtype=float)
-        left_at = np.array(list(compress(cols[_C_LEFT], picked)), dtype=float)
+        index = np.fromiter(map(self._agent_index.__getitem__, refs), np.int64, k_ans)
         m = len(self._agent_refs)
         n_answered = np.bincount(index, weights=answered_at >= self.warmup, minlength=m)
         ended = ~np.isnan(left_at)
@@ -206,6 +242,7 @@ class KpiRecorder(NullRecorder):
 
     def finish(self, end: float) -> dict[str, Any]:
         self._add_calls()
+        self._add_offers()
         for a in self.agents.values():
             if a.status != "logged_out":
                 a.logged_in += _overlap(a.since, end, self.warmup)
@@ -220,6 +257,20 @@ class KpiRecorder(NullRecorder):
             "queues": {str(q): k.result() for q, k in self.queues.items()},
             "agents": {ref: k.result() for ref, k in self.agents.items()},
         }
+
+
+def _count_levels(by_level: dict[int, int], levels: list[int], mine: np.ndarray) -> None:
+    """Add the answering levels of the selected callers (``mine``, a mask over ``levels``)."""
+    if not len(levels):
+        return
+    first = levels[0]
+    if levels.count(first) == len(levels):  # (the usual chunk: one level; small ints are shared)
+        count = int(np.count_nonzero(mine))
+        if count:
+            by_level[first] = by_level.get(first, 0) + count
+        return
+    for level, count in Counter(compress(levels, mine.tolist())).items():
+        by_level[level] = by_level.get(level, 0) + count
 
 
 def _ratio(num: float, den: float) -> float | None:

@@ -51,6 +51,7 @@ class QuantileSketch:
         self.buckets: dict[int, int] = {}
         self.n = 0
         self.max = -math.inf
+        self._sorted = 0  # len(values) when quantile last sorted them (in place)
 
     def add(self, v: float) -> None:
         self.n += 1
@@ -115,7 +116,10 @@ class QuantileSketch:
         if self.n == 0:
             return None
         if self.values is not None:
-            data = sorted(self.values)
+            data = self.values
+            if self._sorted != len(data):  # once for the quantiles asked together
+                data.sort()
+                self._sorted = len(data)
             pos = q * (len(data) - 1)
             lo = math.floor(pos)
             hi = min(lo + 1, len(data) - 1)
