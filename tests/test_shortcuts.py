@@ -6,7 +6,8 @@
 - An offer of a ring strategy that ends no earlier than an answer already ringing for the same
   caller gets no event: the first answer ends it (``Member.race_decided``).
 - In a lone plain queue, a pass with one idle agent who cannot fail at once hands that agent to
-  the first Waiting member without walking the idle heap (``DispatchMixin._hand_over``).
+  the first Waiting member without walking the idle heap (the hand-over), and a pass over one
+  member is that member's turn alone (``DispatchMixin._lone_pass``).
 
 ``Plain`` turns both off. On random small scenarios (both timings, every strategy, tiers,
 delays, failures, timers, two queues sharing agents) the offers and calls must be the same.
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 from acdsim.engine import ListRecorder, Simulation
 from acdsim.engine.dispatch import DispatchMixin
 from acdsim.engine.state import INF, Member
-from simkit import agent, offers, run, scenario
+from simkit import agent, offers, run, scenario, tier
 from test_invariants import SETTINGS, build, scenario_dicts
 
 
@@ -96,18 +97,24 @@ def test_hand_over_changes_no_offer_or_call(d: dict[str, Any], failures: bool) -
     assert fast.calls == plain.calls
 
 
-def test_call_end_hands_the_freed_agent_to_the_first_waiting_caller(monkeypatch: pytest.MonkeyPatch):
-    """One agent, three callers at 0, 1 and 2 s, talk 10 s, instant answer: each call end
-    hands A1 to the next caller at once, through the hand-over (no walk of the idle heap)."""
+def lone_passes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[float, bool]]:
+    """(time, handled) of every ``_lone_pass`` from now on."""
     used = []
-    original = DispatchMixin._hand_over
+    original = DispatchMixin._lone_pass
 
     def counting(self: Simulation, q: Any) -> bool:
         done = original(self, q)
         used.append((self.env.t, done))
         return done
 
-    monkeypatch.setattr(DispatchMixin, "_hand_over", counting)
+    monkeypatch.setattr(DispatchMixin, "_lone_pass", counting)
+    return used
+
+
+def test_call_end_hands_the_freed_agent_to_the_first_waiting_caller(monkeypatch: pytest.MonkeyPatch):
+    """One agent, three callers at 0, 1 and 2 s, talk 10 s, instant answer: each call end
+    hands A1 to the next caller at once, through the hand-over (no walk of the idle heap)."""
+    used = lone_passes(monkeypatch)
     sc = scenario(agents=[agent(1)], trace=[0.0, 1.0, 2.0], talk=10,
                   behaviors={"default": {"answer_time": 0}}, timing="continuous")
     rec = run(sc)
@@ -132,3 +139,21 @@ def test_hand_over_not_to_an_agent_in_a_no_answer_delay():
         ("1-1", "local/1", 7.0, 9.0, "no_answer"),
     ]
     assert [(c.outcome, c.left_at) for c in rec.calls] == [("abandoned", 10.0), ("abandoned", 14.0)]
+
+
+def test_lone_pass_of_one_caller_keeps_the_tier_gate(monkeypatch: pytest.MonkeyPatch):
+    """Tier rules, level 2 opens after 5 s. A1 (level 1) talks 0-10 with 1-1; 1-2 joins at 1
+    into a queue where it is the only member, A2 (level 2) idle: its one-member pass is the
+    whole pass, and the gate keeps A2 closed until 6. Both passes at 0 and 1 are the
+    one-member kind; the caller, not the level, waits."""
+    used = lone_passes(monkeypatch)
+    sc = scenario(agents=[agent(1), agent(2)], tiers=[tier(1, level=1), tier(2, level=2)], trace=[0.0, 1.0],
+                  talk=10, behaviors={"default": {"answer_time": 0}}, timing="continuous",
+                  queue={"tier_rules_apply": True, "tier_rule_wait_second": 5,
+                         "tier_rule_wait_multiply_level": False})
+    rec = run(sc)
+    assert offers(rec) == [
+        ("1-1", "local/1", 0.0, 0.0, "answered"),
+        ("1-2", "local/2", 6.0, 6.0, "answered"),
+    ]
+    assert used[:2] == [(0.0, True), (1.0, True)]

@@ -70,34 +70,45 @@ class DispatchMixin(EngineBase):
         elif self.members:
             self.passes += 1
             q = self.lone_queue
-            if q is None or not self._hand_over(q):
+            if q is None or not self._lone_pass(q):
                 self._pass_from(None, False)
 
-    def _hand_over(self, q: QueueState) -> bool:
-        """The pass, when the scenario's one queue is plain, has no tier rules and one idle
-        agent, who can be offered now and whose offer cannot end at once (no busy, reject or
-        no-answer draw): the first Waiting member in score order is offered that agent, and the
-        rest of the pass finds nobody idle. Returns False (nothing done) in any other case.
-        It is ``_pass_from`` without the walk of the idle heap, for a call end that frees an
-        agent while callers wait."""
+    def _lone_pass(self, q: QueueState) -> bool:
+        """The pass, in the scenario's one queue (plain), in its two usual cases; False (nothing
+        done) in any other. It is ``_pass_from`` without the loop over the members:
+
+        - the hand-over: no tier rules and one idle agent, who can be offered now and whose
+          offer cannot end at once (no busy, reject or no-answer draw). The first Waiting member
+          in score order is offered that agent, and the rest of the pass finds nobody idle (a
+          call end that frees an agent while callers wait);
+        - one member (a caller who joined an empty queue): its turn is the whole pass."""
         rows = q.idle_rows
-        if len(rows) != 1 or q.tier_rules:
+        members = self.members
+        if len(rows) == 1 and not q.tier_rules:
+            row = next(iter(rows))
+            a = row.agent
+            t = self.env.t
+            if a.p_fail > 0.0 or not ready_now(row, t):
+                return False
+            for m in members:
+                if m.state == M_WAITING:
+                    now_c = self.env.c
+                    m.state = M_TRYING
+                    m.serving = a.ref
+                    if self.record_members:
+                        self._member_changed(m, t)
+                    self._start_offer(m, row, t, now_c)
+                    q.E = q.C = now_c
+                    break
+            return True
+        if len(members) != 1:
             return False
-        row = next(iter(rows))
-        a = row.agent
-        t = self.env.t
-        if a.p_fail > 0.0 or not ready_now(row, t):
-            return False
-        for m in self.members:
-            if m.state == M_WAITING:
-                now_c = self.env.c
-                m.state = M_TRYING
-                m.serving = a.ref
-                if self.record_members:
-                    self._member_changed(m, t)
-                self._start_offer(m, row, t, now_c)
-                q.E = q.C = now_c
-                break
+        m = members[0]
+        if rows and m.state == M_WAITING:
+            cache = self.pass_cache
+            self._offer_best(m, q, self.env.t, cache)
+            if cache.parked:  # (a plain queue's walk sorts no rows)
+                self._end_pass(cache)
         return True
 
     def _run_pass(self, key: Any) -> None:
@@ -163,18 +174,22 @@ class DispatchMixin(EngineBase):
                     self.schedule(RP_SLEEP, self._pass_from, rest, True)
                     return
         finally:
-            if cache.parked:
-                for qid, parked in cache.parked.items():
-                    heap = self.queues[qid].idle_heap
-                    for entry in parked:
-                        if entry[-1].entry is entry:
-                            heappush(heap, entry)
-                cache.parked.clear()
-            if cache.sorted_rows:
-                cache.sorted_rows.clear()
+            self._end_pass(cache)
         if slept:
             self.blocked_until = t
             self.request_pass(t + 0.1)
+
+    def _end_pass(self, cache: PassCache) -> None:
+        """The heap entries a pass set aside go back; ring-all's sorted rows are dropped."""
+        if cache.parked:
+            for qid, parked in cache.parked.items():
+                heap = self.queues[qid].idle_heap
+                for entry in parked:
+                    if entry[-1].entry is entry:
+                        heappush(heap, entry)
+            cache.parked.clear()
+        if cache.sorted_rows:
+            cache.sorted_rows.clear()
 
     def _process_member(self, m: Member, t: float, cache: PassCache) -> bool:
         """One member's turn in a pass; True when it was skipped inside its ring-progressively

@@ -312,7 +312,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
                     rows[row] = None
                     if q.heap:
                         # The newest idle row stays out of the heap until a walk reads the heap
-                        # or another row becomes idle: handed over at once (_hand_over), it
+                        # or another row becomes idle: handed over at once (_lone_pass), it
                         # costs no push and no pop. (Its key cannot change while it is idle
                         # but for _rekey_idle, which finds no entry to replace then.)
                         if q.fresh is not None:
