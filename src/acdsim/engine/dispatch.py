@@ -440,7 +440,10 @@ def ready_now(row: Row, t: float) -> bool:
     """What contactability (§1.2) asks beyond the agent being idle (Waiting, and Available or
     On Demand): its tier Ready or No Answer, and the agent out of wrap-up and delays at ``t``."""
     a = row.agent
-    return row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time
+    # An if, not a returned expression: Python 3.11 specialises a comparison only before a jump.
+    if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
+        return True
+    return False
 
 
 class PassCache:

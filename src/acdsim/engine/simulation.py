@@ -300,7 +300,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
     # -- records ------------------------------------------------------------------------------
     def _agent_changed(self, a: Agent, t: float, status_changed: bool = False) -> None:
         """Every change of an agent's status or state comes through here."""
-        idle = a.state == WAITING and a.status in OFFERABLE
+        idle = a.status in OFFERABLE if a.state == WAITING else False  # (a specialised ==)
         if idle != a.idle:
             a.idle = idle
             if not idle:
