@@ -48,9 +48,22 @@ def test_quantile_sketch_add_many_is_add_one_by_one(batches, limit):
         for v in batch:
             one.add(v)
         many.add_many(np.array(batch, dtype=float))
-    assert (many.n, many.max, many.values, many.buckets) == (one.n, one.max, one.values, one.buckets)
+    assert (many.n, many.max, many.values, many.small, many.buckets) == (
+        one.n, one.max, one.values, one.small, one.buckets)
     for q in (0.0, 0.5, 0.9, 1.0):
         assert many.quantile(q) == one.quantile(q)
+
+
+@pytest.mark.parametrize("v", [0.0011, 0.01, 0.3, 0.49999, 0.5, 0.75, 7.0, 1234.5])
+def test_quantile_sketch_histogram_keeps_waits_under_half_a_second(v):
+    """Past the limit, a value of 1 ms or more is its bucket's middle (within 0.1 %), below
+    half a second too (those buckets have negative keys; they were once read as 0), and
+    values under 1 ms are 0."""
+    sketch = QuantileSketch(exact_limit=0)
+    sketch.add_many(np.array([v, v, 0.0005]))
+    assert sketch.values is None and sketch.small == 1
+    assert sketch.quantile(1.0) == pytest.approx(v, rel=1e-3)
+    assert sketch.quantile(0.0) == 0.0
 
 
 def test_mean_ci_student_t():

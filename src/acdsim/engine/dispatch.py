@@ -441,7 +441,7 @@ def ready_now(row: Row, t: float) -> bool:
     On Demand): its tier Ready or No Answer, and the agent out of wrap-up and delays at ``t``."""
     a = row.agent
     # An if, not a returned expression: Python 3.11 specialises a comparison only before a jump.
-    if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:
+    if row.state in CONTACTABLE_TIER and t + EPS >= a.wrap_until and t + EPS >= a.ready_time:  # noqa: SIM103
         return True
     return False
 

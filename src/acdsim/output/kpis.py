@@ -147,9 +147,13 @@ class KpiRecorder(NullRecorder):
             return
         cols = list(zip(*chunk, strict=True))
         refs, results = cols[_O_AGENT], cols[_O_RESULT]
-        counted = np.fromiter(cols[_O_AT], float, n) >= self.warmup
         index = np.fromiter(map(self._agent_index.__getitem__, refs), np.int64, n)
-        offers = np.bincount(index, weights=counted, minlength=len(self._agent_refs))
+        if self.warmup > 0:
+            counted = np.fromiter(cols[_O_AT], float, n) >= self.warmup
+            offers = np.bincount(index, weights=counted, minlength=len(self._agent_refs))
+        else:
+            counted = np.ones(n, bool)
+            offers = np.bincount(index, minlength=len(self._agent_refs))
         for i in np.flatnonzero(offers).tolist():
             self.agents[self._agent_refs[i]].offers += int(offers[i])
         if results.count("answered") == n:
@@ -171,23 +175,21 @@ class KpiRecorder(NullRecorder):
             codes = np.zeros(n, np.int8)  # (the usual chunk: every caller answered)
         else:
             codes = np.fromiter(map(_OUTCOME_CODE.__getitem__, outcomes), np.int8, n)
-        joined = np.fromiter(cols[_C_JOINED], float, n)
         wait = np.fromiter(cols[_C_WAIT], float, n)
         answered = codes == _ANSWERED
-        counted = joined >= self.warmup
-        # The answered callers' columns, in chunk order.
+        if self.warmup > 0:
+            counted = np.fromiter(cols[_C_JOINED], float, n) >= self.warmup
+        else:
+            counted = np.ones(n, bool)  # (no time is before 0)
+        # The answered callers' columns, in chunk order. A talk time is None (nan) exactly
+        # when the call was cut by the end of the run (its left_at is None too).
         picked = answered.tolist()
         k_ans = int(np.count_nonzero(answered))
-        refs = list(compress(cols[_C_AGENT], picked))
         levels = list(compress(cols[_C_LEVEL], picked))
-        answered_at = np.fromiter(compress(cols[_C_ANSWERED], picked), float, k_ans)
-        left_list = list(compress(cols[_C_LEFT], picked))
         talk_list = list(compress(cols[_C_TALK], picked))
         try:
-            left_at = np.fromiter(left_list, float, k_ans)
             talk = np.fromiter(talk_list, float, k_ans)
-        except TypeError:  # None: calls cut by the end of the run (the last chunk only)
-            left_at = np.array(left_list, dtype=float)
+        except TypeError:  # (the last chunk only)
             talk = np.array(talk_list, dtype=float)
         if len(self.queues) > 1:
             queue = np.fromiter(cols[_C_QUEUE], np.int64, n)
@@ -213,21 +215,37 @@ class KpiRecorder(NullRecorder):
             talked = talked[~np.isnan(talked)]
             k.talk_sum += float(talked.sum())
             k.talk_n += len(talked)
-        # Agents: every answered call, by the time it was answered and the talk it had.
-        if not refs:
-            return
-        index = np.fromiter(map(self._agent_index.__getitem__, refs), np.int64, k_ans)
+        if k_ans:
+            self._add_answered(cols, picked, talk)
+
+    def _add_answered(self, cols: list[tuple[Any, ...]], picked: list[bool], talk: np.ndarray) -> None:
+        """The agents' part of a chunk: every answered call, by the time it was answered and
+        the talk it had (``picked``: the answered rows; ``talk``: theirs, nan if cut)."""
+        refs = list(compress(cols[_C_AGENT], picked))
+        k = len(refs)
+        index = np.fromiter(map(self._agent_index.__getitem__, refs), np.int64, k)
         m = len(self._agent_refs)
-        n_answered = np.bincount(index, weights=answered_at >= self.warmup, minlength=m)
-        ended = ~np.isnan(left_at)
-        talk_time = np.maximum(0.0, left_at[ended] - np.maximum(answered_at[ended], self.warmup))
+        ended = ~np.isnan(talk)
+        warmup = self.warmup
+        if warmup > 0:
+            answered_at = np.fromiter(compress(cols[_C_ANSWERED], picked), float, k)
+            left_at = np.array(list(compress(cols[_C_LEFT], picked)), dtype=float)
+            n_answered = np.bincount(index, weights=answered_at >= warmup, minlength=m)
+            talk_time = np.maximum(0.0, left_at[ended] - np.maximum(answered_at[ended], warmup))
+        else:
+            # Without a warm-up every answer counts, and the talk clipped at 0 is the talk itself.
+            n_answered = np.bincount(index, minlength=m)
+            talk_time = talk[ended]
         talk_by_agent = np.bincount(index[ended], weights=talk_time, minlength=m)
         for i in np.flatnonzero(n_answered + talk_by_agent).tolist():
             a = self.agents[self._agent_refs[i]]
             a.calls_answered += int(n_answered[i])
             a.talk_time += float(talk_by_agent[i])
-        for i in np.flatnonzero(~ended).tolist():  # still talking at the end of the run
-            self.agents[refs[i]].open_talk.append(float(answered_at[i]))
+        cut = np.flatnonzero(~ended).tolist()
+        if cut:  # still talking at the end of the run
+            answered_at_list = list(compress(cols[_C_ANSWERED], picked))
+            for i in cut:
+                self.agents[refs[i]].open_talk.append(float(answered_at_list[i]))
 
     def agent_pause(self, r: AgentPauseRecord) -> None:
         if r.kind == "wrap_up":
