@@ -9,8 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from acdsim.engine.records import CallRecord, OfferRecord
+from acdsim.engine import ListRecorder, Simulation
+from acdsim.engine.records import FLUSH_EVERY, CallRecord, NullRecorder, OfferRecord
 from acdsim.output.kpis import OUTCOMES, KpiRecorder
+from acdsim.output.tee import Tee
+from simkit import agent, scenario
 from test_invariants import build, run, scenario_dicts
 
 
@@ -60,11 +63,15 @@ def test_chunked_kpis_equal_the_per_record_definitions(d: dict[str, Any], chunk:
     waits = sorted(c.wait_time for c in rec.calls)
     threshold = waits[pick % len(waits)] if waits else 20.0  # a wait on the threshold counts
     qids, refs = [q.id for q in sc.queues], [a.ref for a in sc.all_agents()]
-    kpis = KpiRecorder(qids, refs, threshold, warmup, chunk=chunk)
-    for c in rec.calls:
+    kpis = KpiRecorder(qids, refs, threshold, warmup)
+    for i, c in enumerate(rec.calls):
         kpis.call(c)
-    for o in rec.offers:
+        if i % chunk == chunk - 1:
+            kpis.flush()
+    for i, o in enumerate(rec.offers):
         kpis.offer(o)
+        if i % chunk == chunk - 1:
+            kpis.flush()
     end = sc.horizon + 1000.0
     got = kpis.finish(end)
     queues, agents = per_record(rec.calls, rec.offers, qids, refs, threshold, warmup)
@@ -92,3 +99,25 @@ def test_chunked_kpis_equal_the_per_record_definitions(d: dict[str, Any], chunk:
         assert (a["offers"], a["no_answers"], a["rejects"], a["busies"]) == (
             want["offers"], want["no_answer"], want["rejected"], want["busy"],
         )
+
+
+class Flushed(ListRecorder):
+    def __init__(self) -> None:
+        super().__init__()
+        self.flushed_at: list[int] = []  # calls recorded when each flush came
+
+    def flush(self) -> None:
+        self.flushed_at.append(len(self.calls))
+
+
+def test_engine_flushes_the_recorder_every_flush_every_callers_through_a_tee():
+    """2,100 callers (one agent, 1 s talk, 2 s apart): flush comes as callers 1,024 and 2,048
+    join, to a recorder behind a Tee too; a recorder without flush is fine."""
+    sc = scenario(agents=[agent(1)], trace=[2.0 * i for i in range(2100)], talk=1, horizon=5000,
+                  behaviors={"default": {"answer_time": 0}})
+    alone, behind = Flushed(), Flushed()
+    Simulation(sc, alone).run()
+    Simulation(sc, Tee(behind, ListRecorder(), NullRecorder())).run()
+    assert FLUSH_EVERY == 1024
+    assert alone.flushed_at == behind.flushed_at == [1023, 2047]  # the caller before has ended
+    assert len(alone.calls) == len(behind.calls) == 2100

@@ -26,6 +26,7 @@ class EngineBase:
 
     scenario: Scenario
     recorder: Recorder
+    recorder_flush: Callable[[], None] | None  # the recorder's flush(), if any
     record_members: bool
     record_agents: bool
     record_statuses: bool

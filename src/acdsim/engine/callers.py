@@ -13,10 +13,12 @@ from operator import attrgetter
 from ..model import ProfileArrivals, RateArrivals, TraceArrivals, TraceRow
 from .arrivals import poisson_times, trace_rows
 from .base import EngineBase
-from .records import new_call_record
+from .records import FLUSH_EVERY, new_call_record
 from .state import INF, M_ANSWERED, M_LEFT, M_TRYING, M_WAITING, Member, QueueState
 
 _SORT_KEY = attrgetter("sort_key")
+_FLUSH_MASK = FLUSH_EVERY - 1
+assert not FLUSH_EVERY & _FLUSH_MASK  # a power of two: seq & mask == 0 every FLUSH_EVERY callers
 
 
 class CallerMixin(EngineBase):
@@ -73,6 +75,8 @@ class CallerMixin(EngineBase):
         """The caller joins the queue; True when a pass should follow (the caller asks)."""
         now = self.env.t
         seq = self.call_seq = self.call_seq + 1
+        if not seq & _FLUSH_MASK and self.recorder_flush is not None:
+            self.recorder_flush()
         m = Member(f"{q.call_prefix}{seq}", seq, q, number, now)
         if retry_index:
             m.retry_index = retry_index

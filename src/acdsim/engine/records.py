@@ -90,9 +90,16 @@ class AgentEventRecord(NamedTuple):
     source: str  # api | phone
 
 
+#: The engine calls a recorder's ``flush()``, if it has one, after every FLUSH_EVERY callers
+#: who joined: a recorder that keeps records to process them in bulk can then do so, so
+#: that its ``call`` and ``offer`` can be plain list appends (no size test per record).
+FLUSH_EVERY = 1024
+
+
 class Recorder(Protocol):
     """``agent_state`` receives every status or state change of an agent; ``agent_status``
-    only the status changes (enough for logged-in time, and much rarer)."""
+    only the status changes (enough for logged-in time, and much rarer). An optional
+    ``flush()`` is called every ``FLUSH_EVERY`` callers (see above)."""
 
     def call(self, record: CallRecord) -> None: ...
     def offer(self, record: OfferRecord) -> None: ...
@@ -169,5 +176,6 @@ def wants(recorder: object, method: str) -> bool:
     if callable(ask):
         return bool(ask(method))
     if isinstance(recorder, NullRecorder):
-        return getattr(type(recorder), method) is not getattr(NullRecorder, method)
+        # (Read on the instance: a subclass may set a method as an attribute, like KpiRecorder.)
+        return getattr(getattr(recorder, method), "__func__", None) is not getattr(NullRecorder, method)
     return True

@@ -72,6 +72,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         self.record_agents = wants(self.recorder, "agent_state")
         self.record_statuses = wants(self.recorder, "agent_status")
         self.record_pauses = wants(self.recorder, "agent_pause")
+        self.recorder_flush = getattr(self.recorder, "flush", None)
         self.replication = replication
         self.clock = clock_for(scenario.timing)
         self.pbx = self.clock is PbxClock

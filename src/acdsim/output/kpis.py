@@ -109,39 +109,32 @@ _O_AGENT, _O_AT, _O_RESULT = map(OfferRecord._fields.index, ("agent", "offered_a
 class KpiRecorder(NullRecorder):
     """Consumes calls, offers and agent states; ``finish(end)`` returns the figures.
 
-    Call and offer records are kept in chunks of ``chunk`` records and summed a chunk at a
-    time, column-wise (numpy and C-level iteration): one list append per record in the event
-    loop, and memory bounded by the chunk whatever the number of callers.
+    Call and offer records are kept in lists and summed column-wise (numpy and C-level
+    iteration) when the engine calls ``flush`` (every ``FLUSH_EVERY`` callers) and at the end:
+    ``call`` and ``offer`` are the lists' own ``append`` (no Python step per record), and
+    memory is bounded by what a thousand callers leave.
     """
 
-    CHUNK = 4096
-
-    def __init__(self, queue_ids: list[int], agent_refs: list[str], threshold: float, warmup: float,
-                 chunk: int | None = None) -> None:
+    def __init__(self, queue_ids: list[int], agent_refs: list[str], threshold: float, warmup: float) -> None:
         self.warmup = warmup
         self.threshold = threshold
         self.queues = {q: QueueKpis(threshold) for q in queue_ids}
         self.agents = {a: AgentKpis() for a in agent_refs}
         self._agent_refs = list(self.agents)
         self._agent_index = {ref: i for i, ref in enumerate(self._agent_refs)}
-        self._chunk = chunk or self.CHUNK
         self._calls: list[CallRecord] = []
         self._offers: list[OfferRecord] = []
+        self.call = self._calls.append  # type: ignore[method-assign, assignment]
+        self.offer = self._offers.append  # type: ignore[method-assign, assignment]
 
-    def call(self, r: CallRecord) -> None:
-        calls = self._calls
-        calls.append(r)
-        if len(calls) >= self._chunk:
-            self._add_calls()
-
-    def offer(self, r: OfferRecord) -> None:
-        offers = self._offers
-        offers.append(r)
-        if len(offers) >= self._chunk:
-            self._add_offers()
+    def flush(self) -> None:
+        """Sum the records received since the last flush."""
+        self._add_calls()
+        self._add_offers()
 
     def _add_offers(self) -> None:
-        chunk, self._offers = self._offers, []
+        chunk = self._offers.copy()  # (emptied in place: self.offer is its append)
+        self._offers.clear()
         n = len(chunk)
         if not n:
             return
@@ -165,7 +158,8 @@ class KpiRecorder(NullRecorder):
                 setattr(a, name, getattr(a, name) + 1)
 
     def _add_calls(self) -> None:
-        chunk, self._calls = self._calls, []
+        chunk = self._calls.copy()  # (emptied in place: self.call is its append)
+        self._calls.clear()
         n = len(chunk)
         if not n:
             return
@@ -259,8 +253,7 @@ class KpiRecorder(NullRecorder):
         a.since = r.time
 
     def finish(self, end: float) -> dict[str, Any]:
-        self._add_calls()
-        self._add_offers()
+        self.flush()
         for a in self.agents.values():
             if a.status != "logged_out":
                 a.logged_in += _overlap(a.since, end, self.warmup)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..engine.records import NullRecorder
+from ..engine.records import wants
 
 METHODS = ("call", "offer", "agent_state", "agent_status", "agent_pause", "member_state", "agent_event")
 
@@ -13,11 +13,7 @@ class Tee:
     def __init__(self, *recorders: Any) -> None:
         self._wanted: set[str] = set()
         for name in METHODS:
-            targets = [
-                getattr(r, name)
-                for r in recorders
-                if not (isinstance(r, NullRecorder) and getattr(type(r), name) is getattr(NullRecorder, name))
-            ]
+            targets = [getattr(r, name) for r in recorders if wants(r, name)]
             if targets:
                 self._wanted.add(name)
             if not targets:
@@ -26,7 +22,11 @@ class Tee:
                 setattr(self, name, targets[0])
             else:
                 setattr(self, name, _fan(targets))
+        self._flushes = [f for r in recorders if (f := getattr(r, "flush", None)) is not None]
 
+    def flush(self) -> None:
+        for f in self._flushes:
+            f()
 
     def wants(self, name: str) -> bool:
         return name in self._wanted
