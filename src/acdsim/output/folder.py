@@ -29,6 +29,7 @@ import tempfile
 import threading
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from ..errors import ScenarioError
 
@@ -120,6 +121,7 @@ class OutputFolder:
         self.lock = FolderLock(self.target, self.shown)
         self.staging = self.target
         self.committed = False
+        self.old: Path | None = None  # the previous contents, once swapped out
 
     def __enter__(self) -> OutputFolder:
         target = self.target
@@ -149,7 +151,9 @@ class OutputFolder:
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
         try:
-            if not self.committed and self.staging != self.target:
+            if self.old is not None:
+                shutil.rmtree(self.old, ignore_errors=True)
+            elif not self.committed and self.staging != self.target:
                 shutil.rmtree(self.staging, ignore_errors=True)
         finally:
             self.lock.release()
@@ -172,14 +176,13 @@ class OutputFolder:
                 shutil.rmtree(entry.path, ignore_errors=True)
 
     def commit(self) -> None:
-        """Swap the staging folder in as ``DIR``; the previous contents are removed."""
+        """Swap the staging folder in as ``DIR``; the previous contents are removed on exit."""
         target, staging = self.target, self.staging
         os.chmod(staging, _folder_mode(target))
-        old: Path | None = None
         with _signals_held():
             if target.is_dir():
                 if _exchange(staging, target):
-                    old = staging
+                    self.old = staging
                 else:
                     old = staging.with_name(staging.name.replace(NEW_TAG, OLD_TAG))
                     os.rename(target, old)
@@ -188,11 +191,11 @@ class OutputFolder:
                     except BaseException:
                         os.rename(old, target)
                         raise
+                    self.old = old
             else:
                 os.rename(staging, target)
             self.committed = True
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        # The previous contents are removed on leaving the ``with`` block, even interrupted.
 
 
 def _folder_mode(target: Path) -> int:
@@ -205,18 +208,28 @@ def _folder_mode(target: Path) -> int:
 
 
 class _signals_held:
-    """SIGINT and SIGTERM wait (are delivered right after) while the folders are swapped."""
+    """SIGINT and SIGTERM wait while the folders are swapped: they are noted and raised again,
+    to whatever handler was installed, right after. (Handlers rather than a signal mask: a
+    process-directed signal would reach a thread that does not block it.)"""
 
-    SIGNALS = {signal.SIGINT, signal.SIGTERM}
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
     def __enter__(self) -> None:
-        self.active = threading.current_thread() is threading.main_thread()
-        if self.active:
-            self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, self.SIGNALS)
+        self.pending: list[int] = []
+        self.previous: dict[int, Any] = {}
+        if threading.current_thread() is not threading.main_thread():
+            return
+        for sig in self.SIGNALS:
+            self.previous[sig] = signal.signal(sig, self._note)
+
+    def _note(self, signum: int, frame: object) -> None:
+        self.pending.append(signum)
 
     def __exit__(self, *exc: object) -> None:
-        if self.active:
-            signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
+        for sig in self.pending:
+            signal.raise_signal(sig)
 
 
 _RENAME_EXCHANGE = 2
