@@ -187,6 +187,16 @@ def test_a_folder_that_is_not_an_output_folder_is_refused(tmp_path: Path, capsys
     assert snapshot(out) == {"thesis.tex": b"precious"}
 
 
+def test_the_current_folder_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert quick(Path(".")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: .: holds the current folder") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_manifest_lists_every_file_with_size_and_digest(tmp_path: Path) -> None:
     import hashlib
 

@@ -127,9 +127,9 @@ class OutputFolder:
         target = self.target
         if target.parent == target:
             raise ScenarioError.single(self.shown, "the root folder cannot be an output folder")
-        if Path.cwd() == target:
+        if Path.cwd().resolve().is_relative_to(target.resolve()):
             raise ScenarioError.single(
-                self.shown, "is the current folder: a run replaces its output folder as a whole, "
+                self.shown, "holds the current folder: a run replaces its output folder as a whole, "
                 "so run from another folder or choose another -o"
             )
         try:
