@@ -171,7 +171,9 @@ def run_replication(
 def _replication_to_parts(scenario: Scenario, k: int, part_dir: str, wanted: list[str]) -> dict[str, Any]:
     """Worker: replication ``k`` into its own files under ``part_dir`` (merged in order later)."""
     path = Path(part_dir)
-    path.mkdir(parents=True, exist_ok=True)
+    # Not parents=True: once the run's temporary root is removed (the run was stopped), a
+    # late worker must fail rather than create it again.
+    path.mkdir(exist_ok=True)
     out = Outputs(path, scenario, wanted)
     try:
         result = run_replication(scenario, k, out)
