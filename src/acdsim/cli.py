@@ -20,7 +20,8 @@ from typing import Any
 import click
 
 from .errors import Problem, ScenarioError
-from .loader import load_scenario
+from .loader import load_scenario, load_scenario_text, read_scenario_text
+from .output.manifest import RunRecord
 from .units import DURATION_HELP, parse_duration
 
 EXIT_OK = 0
@@ -179,28 +180,24 @@ def run_command(
         for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))
         if value is not None
     }
-    loaded = load_scenario(scenario, overrides=overrides or None)
+    # Read once: scenario.yaml in the output folder is a copy of the bytes that were loaded.
+    text = read_scenario_text(scenario)
+    loaded = load_scenario_text(text, filename=scenario, base_dir=Path(scenario).parent, overrides=overrides or None)
     if not quiet:
         report_warnings(scenario, loaded)
     out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
     prepare_output_dir(out)
+    options = {"out": str(out), "only": list(only), "jobs": jobs, "plots": plots, **overrides}
+    record = RunRecord(scenario_text=text, scenario_file=scenario, options=options, plots=plots)
     bar = ProgressBar(f"simulating {loaded.title}", enabled=None if not quiet else False)
     try:
         status = run_scenario(
             loaded, out, quiet=quiet, only=list(only) or None, progress=bar.update, jobs=jobs,
+            record=record,
         )
     finally:
         bar.close()
-    if status != EXIT_OK:
-        return int(status)
-    (out / "scenario.yaml").write_text(Path(scenario).read_text(encoding="utf-8"), encoding="utf-8")
-    if plots:
-        from .plots import write_plots
-
-        written = write_plots(out)
-        if not quiet:
-            click.echo("plots: " + ", ".join(p.name for p in written))
-    return EXIT_OK
+    return int(status)
 
 
 # ----------------------------------------------------------------------------------------- status

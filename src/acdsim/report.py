@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import json
 import math
+import sys
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -213,6 +214,10 @@ def build_report(out_dir: Path, scenario_text: str | None = None) -> Path:
     """Write ``out_dir/report.html`` from the files of a run's output folder and return its
     path. ``scenario_text`` (or else ``out_dir/scenario.yaml`` when present) is echoed."""
     out_dir = Path(out_dir)
+    from .output.manifest import check_manifest  # raises on files the run did not write
+
+    for warning in check_manifest(out_dir):
+        print(f"warning: {warning}", file=sys.stderr)
     summary_path = out_dir / "summary.json"
     summary: dict[str, Any] = {}
     if summary_path.is_file():

@@ -1,7 +1,8 @@
 """``acdsim run``: simulate every replication, stream the records into the output files.
 
-Every file is written under a temporary name and renamed when the run completes, so an
-interrupted run never leaves a file that looks complete.
+Every file is written into a private sibling of the output folder, which is swapped in as a
+whole when the run completes (:mod:`acdsim.output.folder`): an interrupted or failed run
+leaves the folder as it was, and two runs into one folder cannot mix their files.
 """
 
 from __future__ import annotations
@@ -19,11 +20,14 @@ from typing import Any
 from rich.console import Console
 
 from .engine import AgentPauseRecord, AgentStateRecord, NullRecorder, Simulation
+from .errors import ScenarioError
 from .model import Scenario
 from .output.events import AgentEventWriter
 from .output.files import AtomicCsv, AtomicText, CsvRecorder
+from .output.folder import OutputFolder
 from .output.intervals import INTERVAL_COLUMNS, IntervalRecorder
 from .output.kpis import KpiRecorder
+from .output.manifest import RunRecord
 from .output.status import StatusSampler
 from .output.summary import build_summary
 from .output.table import summary_table
@@ -167,7 +171,9 @@ def run_replication(
 def _replication_to_parts(scenario: Scenario, k: int, part_dir: str, wanted: list[str]) -> dict[str, Any]:
     """Worker: replication ``k`` into its own files under ``part_dir`` (merged in order later)."""
     path = Path(part_dir)
-    path.mkdir(parents=True, exist_ok=True)
+    # Not parents=True: once the run's temporary root is removed (the run was stopped), a
+    # late worker must fail rather than create it again.
+    path.mkdir(exist_ok=True)
     out = Outputs(path, scenario, wanted)
     try:
         result = run_replication(scenario, k, out)
@@ -205,37 +211,58 @@ def run_scenario(
     only: Iterable[str] | None = None,
     progress: Callable[[float, int], None] | None = None,
     jobs: int | None = 1,
+    record: RunRecord | None = None,
 ) -> int:
     """Simulate every replication and write the outputs; return the exit status.
 
     With ``jobs > 1`` replications run in parallel processes; every file is the same, byte for
-    byte, as with one job (each replication has its own named random streams)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    byte, as with one job (each replication has its own named random streams).
+
+    The files are written into ``OutputFolder(out_dir).staging``, the run's one temporary root
+    (the ``--jobs`` parts live in it too), and swapped in as ``out_dir`` at the end; ``record``
+    (the command line's) adds ``scenario.yaml``, plots and ``manifest.json`` before the swap.
+    A failure to write (full disk, permissions) is a :class:`ScenarioError` naming ``out_dir``."""
     wanted = list(only if only is not None else FILES)
     jobs = default_jobs() if jobs is None else jobs
     reps = scenario.replications
     per_rep: list[dict[str, Any]] = []
+    folder = OutputFolder(out_dir)
+    plots: list[Path] = []
     try:
-        if jobs > 1 and reps > 1:
-            written = _run_parallel(scenario, out_dir, wanted, jobs, per_rep, progress)
-        else:
-            written = _run_sequential(scenario, out_dir, wanted, per_rep, progress)
+        with folder:
+            staging = folder.staging
+            if jobs > 1 and reps > 1:
+                written = _run_parallel(scenario, staging, wanted, jobs, per_rep, progress)
+            else:
+                written = _run_sequential(scenario, staging, wanted, per_rep, progress)
+            if record is not None:
+                plots = record.finish(staging, scenario)
+                written += [staging / "scenario.yaml", staging / "manifest.json"]
+            summary = json.loads((staging / "summary.json").read_text(encoding="utf-8"))
+            folder.commit()
     except KeyboardInterrupt:
-        print(
-            f"interrupted after {len(per_rep)} of {reps} replication(s); "
-            f"no output file was written to {out_dir} (partial files removed)",
-            file=sys.stderr,
-        )
+        if folder.committed:
+            state = f"{out_dir} holds this run's complete outputs"
+        else:
+            state = f"no file of this run was written: {out_dir} is unchanged (its temporary folder was removed)"
+        print(f"interrupted after {len(per_rep)} of {reps} replication(s); {state}", file=sys.stderr)
         return 130
+    except OSError as exc:
+        if folder.committed:
+            raise
+        raise ScenarioError.single(
+            str(out_dir), f"cannot write the outputs ({exc.strerror or exc}); the folder is unchanged"
+        ) from None
     if not quiet:
         console = Console()
         queue_agents = {
             str(q.id): [f"{kind}/{t.agent_id}" for kind in ("local", "remote") for t in getattr(q.agents, kind)]
             for q in scenario.queues
         }
-        summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
         console.print(summary_table(summary, queue_agents))
         console.print("wrote " + ", ".join(p.name for p in written) + f" to {out_dir}")
+        if plots:
+            console.print("plots: " + ", ".join(p.name for p in plots))
     return 0
 
 
