@@ -215,3 +215,17 @@ def test_the_api_agent_events_frame_keeps_the_same_columns_with_events():
     events = acdsim.simulate(sc).agent_events
     assert list(events.columns) == ["replication", "time", "event_type", "url", "method", "data"]
     assert events["event_type"].tolist() == ["agent-login"] and events["replication"].tolist() == [0]
+
+
+def test_the_status_api_refuses_a_time_past_the_end_of_the_run():
+    from acdsim.output.status import status_at
+
+    sc = Scenario.model_validate({
+        "horizon": 60, "drain": False,
+        "queues": [{"id": 1, "agents": {"local": [{"agent_id": 1}]},
+                    "callers": {"arrivals": {"calls_per_hour": 60}, "talk_time": 10}}],
+        "agents": {"local": [{"id": 1}]},
+    })
+    assert set(status_at(sc, 60)) == {"1"}
+    with pytest.raises(ValueError, match=r"61 s is past the end of the run: it ends at 60 s \(horizon 60 s, drain false\)"):
+        status_at(sc, 61)
