@@ -7,6 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from acdsim.cli import main
 from acdsim.model import Scenario
@@ -229,3 +231,22 @@ def test_the_status_api_refuses_a_time_past_the_end_of_the_run():
     assert set(status_at(sc, 60)) == {"1"}
     with pytest.raises(ValueError, match=r"61 s is past the end of the run: it ends at 60 s \(horizon 60 s, drain false\)"):
         status_at(sc, 61)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    a=st.tuples(st.integers(0, 50), st.integers(1, 50)),
+    b=st.tuples(st.integers(0, 50), st.integers(1, 50)),
+)
+def test_two_shifts_of_one_agent_warn_exactly_when_they_overlap(a, b):
+    (a_from, a_len), (b_from, b_len) = a, b
+    sc = Scenario.model_validate({
+        "horizon": 1000,
+        "queues": [{"id": 1, "agents": {"local": [{"agent_id": 1}]},
+                    "callers": {"arrivals": {"calls_per_hour": 1}, "talk_time": 1}}],
+        "agents": {"local": [{"id": 1}]},
+        "schedule": [{"agents": ["local/1"], "from": a_from, "to": a_from + a_len},
+                     {"agents": ["local/1"], "from": b_from, "to": b_from + b_len}],
+    })
+    overlap = max(a_from, b_from) < min(a_from + a_len, b_from + b_len)
+    assert [p for p, _ in warnings(sc)] == (["schedule[1].agents[0]"] if overlap else [])
