@@ -16,6 +16,7 @@ import pandas as pd
 
 from .engine.records import CallRecord, NullRecorder, OfferRecord
 from .model import Scenario
+from .output.events import EVENT_COLUMNS
 from .output.files import CALL_COLUMNS, OFFER_COLUMNS
 from .output.intervals import INTERVAL_COLUMNS
 from .output.summary import build_summary
@@ -121,7 +122,9 @@ def simulate(
 
     import json
 
-    events = pd.DataFrame([json.loads(line) for line in out.events.lines])
+    events = pd.DataFrame(
+        [json.loads(line) for line in out.events.lines], columns=["replication", *EVENT_COLUMNS]
+    )
     return Result(
         scenario=scenario,
         summary=build_summary(scenario, per_rep),

@@ -28,6 +28,7 @@ __all__ = [
     "load_scenario",
     "load_scenario_data",
     "load_scenario_text",
+    "load_scenario_with_lines",
     "parse_yaml",
     "read_scenario_text",
 ]
@@ -80,6 +81,19 @@ def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) 
     text = read_scenario_text(path)
     file = str(path)
     return load_scenario_text(text, filename=file, base_dir=Path(file).parent, overrides=overrides)
+
+
+def load_scenario_with_lines(
+    path: str | Path, overrides: Mapping[str, Any] | None = None, text: str | None = None
+) -> tuple[Scenario, Lines]:
+    """:func:`load_scenario`, plus the line of every path of the file (``("queues", 0)`` -> 4),
+    so that warnings about a valid scenario can name their line like errors do. ``text``, when
+    given, is the file's text already read (by :func:`read_scenario_text`)."""
+    if text is None:
+        text = read_scenario_text(path)
+    file = str(path)
+    data, lines, problems = parse_yaml(text, file)
+    return _validate(data, lines, file, Path(file).parent, problems, overrides), lines
 
 
 def load_scenario_text(
