@@ -323,6 +323,15 @@ def _register_erlang() -> None:
 _register_erlang()
 
 
+def _register_sweep() -> None:
+    from .cli_sweep import sweep_cmd
+
+    cli.add_command(sweep_cmd, "sweep")
+
+
+_register_sweep()
+
+
 def folder_name(title: str) -> str:
     """A scenario name as a single folder name: ``"test queue"`` -> ``test_queue``."""
     return re.sub(r"[^\w.-]+", "_", title).strip("._") or "scenario"

@@ -1,0 +1,102 @@
+"""Where the runs of a sweep (or of ``simulate``) execute: in this process, in local worker
+processes (``jobs``), or on a Dask cluster (``scheduler``).
+
+A run is one replication ``k`` of one scenario. Work leaves this process as the scenario's
+JSON text (``Scenario.model_dump_json``: trace rows and empirical values included, so a
+worker needs no file) and the replication number; the worker validates the JSON once per
+scenario (a small cache) and sends back the replication's KPI dict, exactly the dict an
+in-process run returns. So the results do not depend on where they were computed: replication
+k of a scenario draws from its own named streams (SCENARIO_FORMAT §8).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import as_completed
+from contextlib import AbstractContextManager, contextmanager
+from typing import Any
+
+from ..model import Scenario
+
+Task = tuple[int, int]  # (scenario index, replication)
+Done = Callable[[Task, Any], None]
+
+_CACHE: dict[str, Scenario] = {}
+_CACHE_SIZE = 8
+
+
+def scenario_from_json(text: str) -> Scenario:
+    """The validated scenario of a JSON text from ``Scenario.model_dump_json`` (cached)."""
+    found = _CACHE.get(text)
+    if found is None:
+        found = Scenario.model_validate_json(text, context={"base_dir": "."})
+        if len(_CACHE) >= _CACHE_SIZE:
+            del _CACHE[next(iter(_CACHE))]
+        _CACHE[text] = found
+    return found
+
+
+def run_kpis(scenario_json: str, k: int) -> dict[str, Any]:
+    """Worker: the KPIs of replication ``k`` of the scenario (as ``runner.run_replication``)."""
+    from ..runner import run_replication
+
+    return run_replication(scenario_from_json(scenario_json), k, None)
+
+
+def local_kpis(scenario: Scenario, k: int) -> dict[str, Any]:
+    from ..runner import run_replication
+
+    return run_replication(scenario, k, None)
+
+
+def run_tasks(
+    scenarios: Sequence[Scenario],
+    tasks: Sequence[Task],
+    done: Done,
+    jobs: int = 1,
+    scheduler: Any = None,
+    worker: Callable[[str, int], Any] = run_kpis,
+    local: Callable[[Scenario, int], Any] = local_kpis,
+) -> None:
+    """Run every task; call ``done(task, result)`` in this thread as each finishes (in any
+    order). ``jobs == 1`` without a scheduler runs in-process, in task order, on the
+    scenarios themselves (no JSON round trip)."""
+    if scheduler is not None:
+        from .dask import run_on_dask
+
+        run_on_dask(scheduler, [s.model_dump_json() for s in scenarios], tasks, done, worker)
+        return
+    if jobs <= 1 or len(tasks) <= 1:
+        for task in tasks:
+            done(task, local(scenarios[task[0]], task[1]))
+        return
+    payloads = [s.model_dump_json() for s in scenarios]
+    with _pool(min(jobs, len(tasks))) as pool:
+        futures = {pool.submit(worker, payloads[t[0]], t[1]): t for t in tasks}
+        for future in as_completed(futures):
+            done(futures[future], future.result())
+
+
+def _pool(jobs: int) -> AbstractContextManager[Any]:
+    """The project's worker pool (``acdsim.signals.worker_pool``: workers die with the parent
+    and stop at once on an interrupt) where present; a plain process pool otherwise."""
+    try:
+        from ..signals import worker_pool  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return _plain_pool(jobs)
+    return worker_pool(jobs)  # type: ignore[no-any-return,unused-ignore]
+
+
+@contextmanager
+def _plain_pool(jobs: int) -> Iterator[Any]:
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=jobs)
+    try:
+        yield pool
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            process.terminate()
+        raise
+    pool.shutdown(wait=True)
