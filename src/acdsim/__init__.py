@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate", "sweep"]
 
 if TYPE_CHECKING:
     from .api import Result, simulate
     from .errors import ScenarioError
     from .loader import load_scenario
     from .model import Scenario
+    from .planning.sweep import sweep
 
 
 def __getattr__(name: str) -> Any:
@@ -37,6 +38,10 @@ def __getattr__(name: str) -> Any:
         from .errors import ScenarioError
 
         return ScenarioError
+    if name == "sweep":
+        from .planning.sweep import sweep
+
+        return sweep
     if name == "Scenario":
         from .model import Scenario
 

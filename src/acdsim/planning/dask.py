@@ -48,7 +48,7 @@ def run_on_dask(
         for i, k in tasks:
             future = client.submit(worker, scattered[i], k, key=f"acdsim-{run}-{i}-{k}", pure=False)
             futures[future] = (i, k)
-        for future in as_completed(list(futures)):
+        for future in as_completed(list(futures), loop=client.loop):
             done(futures[future], future.result())
     except BaseException:
         client.cancel(list(futures), force=True)

@@ -55,12 +55,15 @@ def run_tasks(
     done: Done,
     jobs: int = 1,
     scheduler: Any = None,
-    worker: Callable[[str, int], Any] = run_kpis,
-    local: Callable[[Scenario, int], Any] = local_kpis,
+    worker: Callable[[str, int], Any] | None = None,
+    local: Callable[[Scenario, int], Any] | None = None,
 ) -> None:
     """Run every task; call ``done(task, result)`` in this thread as each finishes (in any
     order). ``jobs == 1`` without a scheduler runs in-process, in task order, on the
-    scenarios themselves (no JSON round trip)."""
+    scenarios themselves (no JSON round trip). ``worker(json, k)`` runs a task elsewhere,
+    ``local(scenario, k)`` in this process (default: the replication's KPIs)."""
+    worker = run_kpis if worker is None else worker
+    local = local_kpis if local is None else local
     if scheduler is not None:
         from .dask import run_on_dask
 
@@ -95,8 +98,13 @@ def _plain_pool(jobs: int) -> Iterator[Any]:
     try:
         yield pool
     except BaseException:
+        # The executor's processes (pid -> Process; None once shut down, so read first): it
+        # has no public way to stop running work.
+        processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+        for process in processes:
             process.terminate()
+        for process in processes:
+            process.join()
         raise
     pool.shutdown(wait=True)

@@ -189,7 +189,7 @@ def _set(data: Any, parts: tuple[str | int, ...], value: Any) -> None:
             if not isinstance(node, dict):
                 raise SetError(f"{here}: no such path ({format_path(parts[:i]) or 'the scenario'} is not a mapping)")
             if not last and part not in node:
-                raise SetError(f"{here}: no such key")
+                raise SetError(f"{here}: no such key (expected one of: {', '.join(map(str, node))})")
             if not last and node[part] is None:
                 node[part] = {}  # an absent optional block (e.g. callers.retry) being created
         if last:

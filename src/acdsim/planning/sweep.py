@@ -180,7 +180,7 @@ def parse_baseline(texts: Sequence[str]) -> dict[str, Any]:
 
 def _queue_kpis(queue: dict[str, Any], levels: list[str]) -> list[Any]:
     values: list[Any] = []
-    for metric, value in queue.items():
+    for value in queue.values():
         if isinstance(value, dict):
             values.extend(value.get(level, 0) for level in levels)
         else:
@@ -213,9 +213,9 @@ def _fill_tables(result: SweepResult, reps: int, base_of: dict[int, int] | None)
         shown = [v for _, v in point.values]
         for k in range(reps):
             for q in queue_ids:
-                row = _queue_kpis(result.per_run[(point.index, k)]["queues"][q], levels)
-                values[(point.index, k, q)] = row
-                result.run_rows.append([*shown, k, int(q), *row])
+                kpi_values = _queue_kpis(result.per_run[(point.index, k)]["queues"][q], levels)
+                values[(point.index, k, q)] = kpi_values
+                result.run_rows.append([*shown, k, int(q), *kpi_values])
     columns = [*result.axes, "queue"]
     for name in kpis:
         columns += [f"{name}_mean", f"{name}_ci95"]
