@@ -161,3 +161,30 @@ def test_ci95_cover_erlang_c_mean_wait_in_most_intervals_of_a_stationary_mmc_run
     # The half-width is that of a mean (standard error), not of one replication's spread.
     assert (frame["mean_wait_ci95"] < frame["mean_wait_mean"]).all()
     assert frame["agents_logged_in_mean"].tolist() == pytest.approx([3.0] * 12)
+
+
+def test_the_interval_plot_shows_means_with_bands_and_hatches_partial_intervals() -> None:
+    from matplotlib.collections import PolyCollection
+
+    from acdsim.plots import interval_kpis
+
+    frame = acdsim.simulate(scenario(warmup=600), seed=1, replications=3).interval_summary
+    fig = interval_kpis(frame, threshold=20)
+    assert fig.texts[0].get_text() == "KPIs per interval (mean of 3 replications, 95 % confidence band)"
+    first = fig.axes[0]
+    bands = [c for c in first.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == frame["service_level_ci95"].notna().sum()
+    hatched = [p for p in first.patches if p.get_hatch() == "//"]
+    assert [p.get_x() for p in hatched] == [0.0]  # the interval cut by the warm-up
+    assert "partial interval (warm-up / horizon)" in [t.get_text() for t in first.get_legend().get_texts()]
+
+
+def test_plots_of_an_output_folder_draw_the_interval_summary(tmp_path: Path) -> None:
+    from acdsim.plots import figures
+
+    source = tmp_path / "s.yaml"
+    source.write_text(scenario().to_yaml(), encoding="utf-8")
+    assert main(["run", "-q", "--replications", "2", "-o", str(tmp_path / "out"), str(source)]) == 0
+    fig = figures(tmp_path / "out")["interval_kpis"]
+    assert "mean of 2 replications" in fig.texts[0].get_text()
+    assert "replication 0 of" not in fig.texts[0].get_text()

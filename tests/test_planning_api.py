@@ -298,3 +298,54 @@ def test_behaviors_stay_immutable_through_copies_pickles_and_overrides() -> None
         assert "default" in other.behaviors
     assert pickle.loads(pickle.dumps(sc)) == sc
     assert hash(sc) == hash(copy.deepcopy(sc))
+
+
+# ---------------------------------------------------------------------------------------------
+# the package as a notebook user meets it
+
+
+def test_dir_lists_the_public_api_and_not_the_modules_helpers() -> None:
+    import importlib.util
+
+    names = dir(acdsim)
+    for name in ("load_scenario", "override", "simulate", "erlang", "plots", "Scenario", "Result",
+                 "ScenarioError", "__version__"):
+        assert name in names
+    assert not [n for n in names if n.startswith("_") and n != "__version__"]
+    assert "importlib" not in names and "annotations" not in names
+    has_sweep = any(importlib.util.find_spec(m) is not None for m in ("acdsim.planning.sweep", "acdsim.sweep"))
+    assert ("sweep" in names) == has_sweep  # listed once planning-sweep provides it
+
+
+def test_every_listed_name_is_an_attribute_and_submodules_are_modules() -> None:
+    import types
+
+    for name in dir(acdsim):
+        assert getattr(acdsim, name) is not None
+    assert isinstance(acdsim.erlang, types.ModuleType) and hasattr(acdsim.erlang, "erlang_c")
+    assert isinstance(acdsim.plots, types.ModuleType) and hasattr(acdsim.plots, "interval_kpis")
+    with pytest.raises(AttributeError, match="no attribute 'nothing_here'"):
+        acdsim.nothing_here  # noqa: B018
+
+
+def test_a_scenario_repr_is_a_short_overview() -> None:
+    sc = acdsim.load_scenario(ROOT / "scenarios" / "two_queues.yaml")
+    text = repr(sc)
+    assert text == str(sc)
+    lines = text.splitlines()
+    assert len(lines) <= 8
+    assert lines[0].startswith("<Scenario 'sales and support': horizon 9:00:00, timing pbx, 1 replication")
+    assert lines[1] == "  queue 401 (sales): ring-all, 4 agents, profile of 4 steps, 10-45 calls/h, talk 240 s mean"
+    assert lines[2].startswith("  queue 402 (support): round-robin, 4 agents, 35 calls/h")
+    assert lines[3] == "  agents: 5 local, 1 remote; behaviors: default, slow; schedule: 5 entries"
+
+
+def test_a_result_repr_shows_the_queue_kpis_and_the_tables_with_their_rows() -> None:
+    result = acdsim.simulate(small(), seed=1, replications=2)
+    text = repr(result)
+    lines = text.splitlines()
+    assert len(lines) <= 6
+    assert lines[0] == "<Result of 'small': 2 replications, seed 1, timing pbx, horizon 1:00:00 (means over the replications)"
+    assert lines[1].startswith("  queue 1: offered ")
+    assert f"calls ({len(result.calls):,})" in lines[2] and "agent_pauses (" in lines[2]
+    assert "interval_summary" in text

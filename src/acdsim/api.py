@@ -94,6 +94,11 @@ class Result:
     agent_states: pd.DataFrame
     agent_pauses: pd.DataFrame
 
+    def __repr__(self) -> str:
+        from .planning.overview import result_overview
+
+        return result_overview(self)
+
     @cached_property
     def interval_summary(self) -> pd.DataFrame:
         """Per queue and report interval: the mean and CI95 half-width over the replications of

@@ -104,6 +104,13 @@ class Scenario(Strict):
         """The folder that relative trace and empirical files resolve against (absolute)."""
         return self._base_dir
 
+    def __repr__(self) -> str:
+        from ..planning.overview import scenario_overview
+
+        return scenario_overview(self)
+
+    __str__ = __repr__
+
     def __eq__(self, other: object) -> bool:
         # The folder a scenario came from is where it was read, not what it is.
         if not isinstance(other, Scenario):
