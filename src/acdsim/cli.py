@@ -165,8 +165,8 @@ def schema_command() -> int:
 
 
 OUTPUT_CHOICES = (
-    "summary", "calls", "offers", "agents", "status", "intervals", "intervals_summary",
-    "agent_events", "agent_states", "agent_pauses",
+    "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
+    "agent_states", "agent_pauses", "intervals_summary",
 )
 
 

@@ -35,8 +35,8 @@ from .output.tee import Tee
 from .planning.intervals import write_interval_summary
 
 FILES = (
-    "summary", "calls", "offers", "agents", "status", "intervals", "intervals_summary",
-    "agent_events", "agent_states", "agent_pauses",
+    "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
+    "agent_states", "agent_pauses", "intervals_summary",
 )
 AGENT_COLUMNS = (
     "agent", "calls_answered", "talk_time", "offers", "no_answers", "rejects", "busies",

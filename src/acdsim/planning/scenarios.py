@@ -37,6 +37,7 @@ OVERRIDE_FILE = "<override>"
 
 def load_scenario(
     source: str | os.PathLike[str] | Mapping[str, Any] | Scenario,
+    overrides: Mapping[str, Any] | None = None,
     *,
     base_dir: str | os.PathLike[str] | None = None,
 ) -> Scenario:
@@ -49,22 +50,24 @@ def load_scenario(
     - a :class:`Scenario` is returned as it is.
 
     ``base_dir`` is where relative trace/empirical files of text or a mapping are looked up
-    (default: the current folder; for a file, always the file's folder).
+    (default: the current folder; for a file, always the file's folder). ``overrides``
+    replace top-level keys before validation, as ``--seed 3`` does (problems with them say
+    so); for any key path use :func:`override` on the loaded scenario.
     """
     from .. import loader
 
     base = Path(base_dir) if base_dir is not None else Path(".")
     if isinstance(source, Scenario):
-        return source
+        return override(source, overrides) if overrides else source
     if isinstance(source, Mapping):
         data = _plain(source)
-        return loader.load_scenario_data(data, base_dir=base)
+        return loader.load_scenario_data(data, base_dir=base, overrides=overrides)
     if isinstance(source, os.PathLike):
-        return loader.load_scenario(Path(source))
+        return loader.load_scenario(Path(source), overrides)
     if isinstance(source, str):
         if is_scenario_text(source):
-            return loader.load_scenario_text(source, base_dir=base)
-        return loader.load_scenario(source)
+            return loader.load_scenario_text(source, base_dir=base, overrides=overrides)
+        return loader.load_scenario(source, overrides)
     raise TypeError(
         f"load_scenario takes a path, a mapping or YAML text, not {type(source).__name__}"
     )
