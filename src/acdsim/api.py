@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +93,20 @@ class Result:
     agent_events: pd.DataFrame
     agent_states: pd.DataFrame
     agent_pauses: pd.DataFrame
+
+    def __repr__(self) -> str:
+        from .planning.overview import result_overview
+
+        return result_overview(self)
+
+    @cached_property
+    def interval_summary(self) -> pd.DataFrame:
+        """Per queue and report interval: the mean and CI95 half-width over the replications of
+        offered, answered, abandoned, service level, ASA, mean wait, abandon rate and logged-in
+        agents (the columns of intervals_summary.csv, docs/metrics.md)."""
+        from .planning.intervals import interval_summary_frame
+
+        return interval_summary_frame(self.scenario, self.intervals)
 
 
 def simulate(

@@ -9,14 +9,13 @@ every problem of every point is reported at once.
 from __future__ import annotations
 
 import itertools
-import json
 import math
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import Problem, ScenarioError, format_path
+from ..errors import Problem, ScenarioError
 from ..model import Scenario
 from ..units import parse_duration
 
@@ -24,9 +23,6 @@ MAX_POINTS = 100_000
 _INT = re.compile(r"^[+-]?[0-9]+$")
 _FLOAT = re.compile(r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$")
 _RANGE = re.compile(r"^(?P<a>[^,]+?)\.\.(?P<b>[^,:]+?)(?::(?P<step>[^,:]+))?$")
-_TOKEN = re.compile(
-    r"""\.?(?P<key>[A-Za-z_][A-Za-z0-9_-]*)|\[(?P<index>[0-9]+)\]|\[(?P<quoted>'[^']*'|"[^"]*")\]"""
-)
 
 
 class SetError(ValueError):
@@ -116,23 +112,13 @@ def parse_set(text: str) -> tuple[str, list[Any]]:
 
 def parse_path(path: str) -> tuple[str | int, ...]:
     """``queues[0].callers.talk_time`` -> ``("queues", 0, "callers", "talk_time")`` (the
-    syntax of the error messages, see ``errors.format_path``)."""
-    parts: list[str | int] = []
-    pos = 0
-    while pos < len(path):
-        match = _TOKEN.match(path, pos)
-        if match is None or (match.start() == 0 and path.startswith(".")):
-            raise SetError(f"{path!r} is not a path such as queues[0].callers.talk_time (cannot read {path[pos:]!r})")
-        if match["key"] is not None:
-            parts.append(match["key"])
-        elif match["index"] is not None:
-            parts.append(int(match["index"]))
-        else:
-            parts.append(match["quoted"][1:-1])
-        pos = match.end()
-    if not parts:
-        raise SetError(f"{path!r} is not a path")
-    return tuple(parts)
+    syntax of the error messages, as ``acdsim.override`` reads it)."""
+    from .scenarios import parse_path as read_path
+
+    try:
+        return tuple(read_path(path))
+    except ValueError as exc:
+        raise SetError(str(exc)) from None
 
 
 def grid(axes: Mapping[str, Sequence[Any]]) -> list[tuple[tuple[str, Any], ...]]:
@@ -151,51 +137,10 @@ def grid(axes: Mapping[str, Sequence[Any]]) -> list[tuple[tuple[str, Any], ...]]
 
 
 def override(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
-    """The scenario with ``values`` set at their paths, validated (``acdsim.override`` when
-    the planning API provides it; this module's own otherwise)."""
-    try:
-        from .scenarios import override as api_override  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _override(scenario, values)
-    return api_override(scenario, dict(values))  # type: ignore[no-any-return,unused-ignore]
+    """The scenario with ``values`` set at their paths, validated (``acdsim.override``)."""
+    from .scenarios import override as validated_copy
 
-
-def _override(scenario: Scenario, values: Mapping[str, Any]) -> Scenario:
-    from ..loader import load_scenario_data
-
-    data = json.loads(scenario.model_dump_json())
-    problems: list[Problem] = []
-    for path, value in values.items():
-        try:
-            _set(data, parse_path(path), value)
-        except SetError as exc:
-            problems.append(Problem("<override>", None, (), str(exc)))
-    if problems:
-        raise ScenarioError(problems)
-    return load_scenario_data(data, filename="<override>")
-
-
-def _set(data: Any, parts: tuple[str | int, ...], value: Any) -> None:
-    node = data
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        here = format_path(parts[: i + 1])
-        if isinstance(part, int):
-            if not isinstance(node, list):
-                raise SetError(f"{here}: no such path ({format_path(parts[:i]) or 'the scenario'} is not a list)")
-            if part >= len(node):
-                raise SetError(f"{here}: no such item ({format_path(parts[:i])} has {len(node)})")
-        else:
-            if not isinstance(node, dict):
-                raise SetError(f"{here}: no such path ({format_path(parts[:i]) or 'the scenario'} is not a mapping)")
-            if not last and part not in node:
-                raise SetError(f"{here}: no such key (expected one of: {', '.join(map(str, node))})")
-            if not last and node[part] is None:
-                node[part] = {}  # an absent optional block (e.g. callers.retry) being created
-        if last:
-            node[part] = value
-        else:
-            node = node[part]
+    return validated_copy(scenario, dict(values))
 
 
 def build_points(
