@@ -8,8 +8,11 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
 import pytest
 
 import acdsim
@@ -134,25 +137,59 @@ def test_jobs_2_writes_the_bytes_of_jobs_1(tmp_path: Path) -> None:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
-def test_a_dask_cluster_gives_the_bytes_of_jobs_1(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def cluster() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as running:
+        yield running
+
+
+def test_a_dask_cluster_gives_the_bytes_of_jobs_1(tmp_path: Path, cluster: Any) -> None:
+    import distributed
+
     scenario = quick_scenario(tmp_path)
     args = ["--set", f"{WRAP}=0,30", "--replications", "2", "--baseline", f"{WRAP}=0"]
     assert sweep_cli(scenario, tmp_path / "one", *args, "--jobs", "1") == 0
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
-    ) as cluster:
-        assert sweep_cli(scenario, tmp_path / "dask", *args, "--scheduler", cluster.scheduler_address) == 0
-        with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
-            result = sweep(scenario, {WRAP: [30]}, replications=2, scheduler=client)
+    assert sweep_cli(scenario, tmp_path / "dask", *args, "--scheduler", cluster.scheduler_address) == 0
     for name in ("sweep.csv", "sweep_summary.csv"):
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes()
+    with distributed.Client(cluster.scheduler_address, set_as_default=False) as client:
+        result = sweep(scenario, {WRAP: [30]}, replications=2, scheduler=client)
     alone = sweep(scenario, {WRAP: [30]}, replications=2)
     assert result.point_summary_json(0) == alone.point_summary_json(0)
 
 
-def test_an_unreachable_scheduler_is_one_line_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_simulate_gives_the_same_result_in_processes_and_on_a_cluster(tmp_path: Path, cluster: Any) -> None:
+    scenario = quick_scenario(tmp_path)
+    alone = acdsim.simulate(scenario, replications=3)
+    for where in ({"jobs": 2}, {"scheduler": cluster.scheduler_address}):
+        other = acdsim.simulate(scenario, replications=3, **where)  # type: ignore[arg-type]
+        assert other.summary == alone.summary
+        for name in ("calls", "offers", "agents", "status", "intervals", "agent_events"):
+            pd.testing.assert_frame_equal(getattr(other, name), getattr(alone, name))
+
+
+def test_simulate_only_keeps_the_tables_asked_for(tmp_path: Path) -> None:
+    scenario = quick_scenario(tmp_path)
+    full = acdsim.simulate(scenario, replications=2)
+    lean = acdsim.simulate(scenario, replications=2, only=["summary", "agents"], jobs=2)
+    assert lean.summary == full.summary
+    pd.testing.assert_frame_equal(lean.agents, full.agents)
+    assert lean.calls.empty and list(lean.calls.columns) == list(full.calls.columns)
+    assert lean.offers.empty and lean.intervals.empty
+    with pytest.raises(ValueError, match="'nope' not among"):
+        acdsim.simulate(scenario, only=["nope"])
+
+
+def test_an_unreachable_scheduler_is_one_line_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     pytest.importorskip("distributed")
+    import acdsim.planning.dask as dask_mod
+
+    monkeypatch.setattr(dask_mod, "CONNECT_TIMEOUT", "1s")
     code = sweep_cli(quick_scenario(tmp_path), tmp_path / "o", "--set", f"{WRAP}=0",
                      "--scheduler", "tcp://127.0.0.1:9")
     assert code == 2

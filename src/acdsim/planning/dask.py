@@ -13,6 +13,8 @@ from typing import Any
 
 from ..errors import ScenarioError
 
+CONNECT_TIMEOUT = "10s"  # how long to try reaching a scheduler before giving up
+
 
 def _client(scheduler: Any) -> tuple[Any, bool]:
     if hasattr(scheduler, "submit") and hasattr(scheduler, "scatter"):
@@ -24,7 +26,7 @@ def _client(scheduler: Any) -> tuple[Any, bool]:
             "--scheduler", "needs the Dask extra: pip install 'acdsim[dask]' (the package 'distributed')"
         ) from None
     try:
-        return Client(str(scheduler), set_as_default=False, timeout="10s"), True
+        return Client(str(scheduler), set_as_default=False, timeout=CONNECT_TIMEOUT), True
     except (OSError, TimeoutError, ValueError) as exc:
         raise ScenarioError.single("--scheduler", f"cannot reach the Dask scheduler {scheduler!r} ({exc})") from None
 
