@@ -100,12 +100,12 @@ def sweep_cmd(
             )
             written = write_sweep(result, folder, text, scenario, options)
             folder.commit()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C (or SIGTERM/SIGHUP under acdsim.signals)
         bar.close()
         state = (f"{out} holds this sweep's complete outputs" if folder.committed
                  else f"no file was written: {out} is unchanged (its temporary folder was removed)")
         click.echo(f"interrupted after {done} of {runs} runs; {state}", err=True)
-        return 130
+        return _interrupt_status(exc)
     except OSError as exc:
         if folder.committed:
             raise
@@ -119,6 +119,15 @@ def sweep_cmd(
         console.print(_table(result))
         console.print("wrote " + ", ".join(p.name for p in written) + f" to {out}")
     return 0
+
+
+def _interrupt_status(exc: BaseException) -> int:
+    """128 + the signal's number (acdsim.signals where present: 143 for SIGTERM); else 130."""
+    try:
+        from .signals import exit_status  # type: ignore[import-not-found,unused-ignore]
+    except ImportError:
+        return 130
+    return int(exit_status(exc))
 
 
 def _table(result: Any) -> Any:
