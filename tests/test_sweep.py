@@ -161,6 +161,18 @@ def test_a_dask_cluster_gives_the_bytes_of_jobs_1(tmp_path: Path, cluster: Any) 
     assert result.point_summary_json(0) == alone.point_summary_json(0)
 
 
+def test_run_on_a_cluster_writes_the_bytes_of_jobs_1(tmp_path: Path, cluster: Any) -> None:
+    scenario = quick_scenario(tmp_path)
+    base = ["run", "-q", str(scenario), "--replications", "3"]
+    assert main([*base, "-o", str(tmp_path / "one"), "--jobs", "1"]) == 0
+    assert main([*base, "-o", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address]) == 0
+    names = sorted(p.name for p in (tmp_path / "one").iterdir() if p.name != "manifest.json")
+    assert "calls.csv" in names and "summary.json" in names and "intervals_summary.csv" in names
+    assert names == sorted(p.name for p in (tmp_path / "dask").iterdir() if p.name != "manifest.json")
+    for name in names:
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name
+
+
 def test_simulate_gives_the_same_result_in_processes_and_on_a_cluster(tmp_path: Path, cluster: Any) -> None:
     scenario = quick_scenario(tmp_path)
     alone = acdsim.simulate(scenario, replications=3)
