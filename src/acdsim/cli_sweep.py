@@ -130,17 +130,24 @@ def _interrupt_status(exc: BaseException) -> int:
     return int(exit_status(exc))
 
 
+_SHOWN = {
+    "offered_mean": "offered", "service_level_mean": "SL", "asa_mean": "ASA s",
+    "abandon_rate_mean": "abandon", "service_level_diff": "SL vs baseline",
+}
+
+
 def _table(result: Any) -> Any:
     from rich.table import Table
 
+    from .planning.points import parse_path
+
     table = Table(title=f"{len(result.points)} points — means over replications")
     columns = result.summary_columns
-    shown = [*result.axes, "queue"] + [
-        c for c in ("offered_mean", "service_level_mean", "asa_mean", "abandon_rate_mean", "service_level_diff")
-        if c in columns
-    ]
+    shown = [*result.axes, "queue"] + [c for c in _SHOWN if c in columns]
     for name in shown:
-        table.add_column(name, justify="right")
+        # An axis by its last key (the full paths are the columns of sweep_summary.csv).
+        header = _SHOWN.get(name) or (str(parse_path(name)[-1]) if name in result.axes else name)
+        table.add_column(header, justify="right")
     for row in result.summary_rows[:40]:
         values = dict(zip(columns, row, strict=True))
         table.add_row(*(_fmt(values[c], c) for c in shown))
