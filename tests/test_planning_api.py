@@ -349,3 +349,13 @@ def test_a_result_repr_shows_the_queue_kpis_and_the_tables_with_their_rows() -> 
     assert lines[1].startswith("  queue 1: offered ")
     assert f"calls ({len(result.calls):,})" in lines[2] and "agent_pauses (" in lines[2]
     assert "interval_summary" in text
+
+
+def test_a_frozen_map_equals_a_dict_with_its_items_and_hashes_without_order() -> None:
+    from acdsim.model.frozen import FrozenMap
+
+    one, two = FrozenMap({"a": 1, "b": 2}), FrozenMap({"b": 2, "a": 1})
+    assert one == two == {"a": 1, "b": 2}
+    assert hash(one) == hash(two)
+    assert pickle.loads(pickle.dumps(one)) == one
+    assert repr(one) == "FrozenMap({'a': 1, 'b': 2})"
