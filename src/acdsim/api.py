@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -110,16 +111,17 @@ class Result:
 
 
 def simulate(
-    scenario: Scenario | str | Path,
+    scenario: Scenario | str | Path | Mapping[str, Any],
     *,
     seed: int | None = None,
     replications: int | None = None,
     timing: str | None = None,
     horizon: float | None = None,
 ) -> Result:
-    """Simulate ``scenario`` (a Scenario or a path) and return its records as DataFrames."""
+    """Simulate ``scenario`` (a Scenario, or a path, YAML text or dict as ``load_scenario``
+    reads them) and return its records as DataFrames."""
     if not isinstance(scenario, Scenario):
-        from .loader import load_scenario
+        from .planning.scenarios import load_scenario
 
         scenario = load_scenario(scenario)
     scenario = with_overrides(scenario, seed=seed, replications=replications, timing=timing, horizon=horizon)
