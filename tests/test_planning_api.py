@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import acdsim
 from acdsim import ScenarioError
@@ -349,3 +351,38 @@ def test_a_result_repr_shows_the_queue_kpis_and_the_tables_with_their_rows() -> 
     assert lines[1].startswith("  queue 1: offered ")
     assert f"calls ({len(result.calls):,})" in lines[2] and "agent_pauses (" in lines[2]
     assert "interval_summary" in text
+
+
+def test_a_frozen_map_equals_a_dict_with_its_items_and_hashes_without_order() -> None:
+    from acdsim.model.frozen import FrozenMap
+
+    one, two = FrozenMap({"a": 1, "b": 2}), FrozenMap({"b": 2, "a": 1})
+    assert one == two == {"a": 1, "b": 2}
+    assert hash(one) == hash(two)
+    assert pickle.loads(pickle.dumps(one)) == one
+    assert repr(one) == "FrozenMap({'a': 1, 'b': 2})"
+
+
+def test_simulate_takes_a_dict_as_load_scenario_does() -> None:
+    result = acdsim.simulate(copy.deepcopy(SMALL), seed=2)
+    assert result.scenario == small().model_copy(update={"seed": 2})
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    index=st.integers(min_value=0, max_value=1),
+    seconds=st.floats(min_value=0, max_value=3600, allow_nan=False),
+    strategy=st.sampled_from(["ring-all", "top-down", "random", "round-robin"]),
+)
+def test_an_override_puts_the_value_where_the_path_says_and_nowhere_else(
+    index: int, seconds: float, strategy: str
+) -> None:
+    sc = small()
+    changed = acdsim.override(
+        sc, {f"agents.local[{index}].wrap_up_time": seconds, "queues[0].strategy": strategy}
+    )
+    expected = sc.to_dict()
+    expected["agents"]["local"][index]["wrap_up_time"] = seconds
+    expected["queues"][0]["strategy"] = strategy
+    assert changed.to_dict() == expected
+    assert acdsim.load_scenario(changed.to_dict()) == changed

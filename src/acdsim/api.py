@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -141,7 +141,7 @@ class Result:
 
 
 def simulate(
-    scenario: Scenario | str | Path,
+    scenario: Scenario | str | Path | Mapping[str, Any],
     *,
     seed: int | None = None,
     replications: int | None = None,
@@ -151,14 +151,15 @@ def simulate(
     jobs: int | None = 1,
     scheduler: Any = None,
 ) -> Result:
-    """Simulate ``scenario`` (a Scenario or a path) and return its records as DataFrames.
+    """Simulate ``scenario`` (a Scenario, or a path, YAML text or dict as ``load_scenario``
+    reads them) and return its records as DataFrames.
 
     ``only`` keeps just these tables (names as ``acdsim run --only``; the others are empty
     frames with their columns): ``only=["summary"]`` keeps memory flat. Replications run in
     ``jobs`` local processes (None: all cores) or on a Dask ``scheduler`` (an address or a
     Client); the result is the same wherever they run."""
     if not isinstance(scenario, Scenario):
-        from .loader import load_scenario
+        from .planning.scenarios import load_scenario
 
         scenario = load_scenario(scenario)
     scenario = with_overrides(scenario, seed=seed, replications=replications, timing=timing, horizon=horizon)

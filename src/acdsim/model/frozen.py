@@ -45,7 +45,8 @@ class FrozenMap(Mapping[K, V], Generic[K, V]):
         raise AttributeError(f"{type(self).__name__} is immutable")
 
     def __hash__(self) -> int:
-        return hash(tuple(self._items.items()))
+        # Order-free, like the equality that Mapping gives.
+        return hash(frozenset(self._items.items()))
 
     def __reduce__(self) -> tuple[Any, ...]:
         return (type(self), (dict(self._items),))

@@ -73,7 +73,7 @@ class SweepResult:
 
 
 def sweep(
-    scenario: Scenario | str | Path,
+    scenario: Scenario | str | Path | Mapping[str, Any],
     axes: Mapping[str, Sequence[Any] | Any],
     *,
     replications: int | None = None,
@@ -83,7 +83,8 @@ def sweep(
     baseline: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
 ) -> SweepResult:
-    """Run ``scenario`` at every point of the cartesian product of ``axes`` (``{path: values}``,
+    """Run ``scenario`` (a Scenario, or a path, YAML text or dict as ``acdsim.load_scenario``
+    reads them) at every point of the cartesian product of ``axes`` (``{path: values}``,
     paths as in error messages, e.g. ``"queues[0].strategy"``); return a :class:`SweepResult`.
 
     ``replications``/``seed`` override the scenario's; ``jobs`` local processes (None: all
@@ -96,9 +97,11 @@ def sweep(
     return run_points(base, points, list(lists), jobs=jobs, scheduler=scheduler, baseline=baseline, progress=progress)
 
 
-def _base_scenario(scenario: Scenario | str | Path, replications: int | None, seed: int | None) -> Scenario:
+def _base_scenario(
+    scenario: Scenario | str | Path | Mapping[str, Any], replications: int | None, seed: int | None
+) -> Scenario:
     if not isinstance(scenario, Scenario):
-        from ..loader import load_scenario
+        from .scenarios import load_scenario
 
         scenario = load_scenario(scenario)
     top = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
