@@ -4,6 +4,7 @@ manifest.json, written like a run's (locked, into a private sibling, swapped in 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,8 @@ def cell(value: Any) -> Any:
         return "true" if value else "false"
     if isinstance(value, float):
         return repr(value)
+    if isinstance(value, dict | list | tuple):  # a swept mapping (a distribution) as JSON
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     return value
 
 
