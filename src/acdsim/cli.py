@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from .errors import Problem, ScenarioError
-from .loader import load_scenario
+from .loader import load_scenario, load_scenario_text, read_scenario_text, scenario_folder
 from .units import DURATION_HELP, parse_duration
 
 EXIT_OK = 0
@@ -96,6 +96,13 @@ class DurationType(click.ParamType):
 
 DURATION = DurationType()
 
+allow_path_option = click.option(
+    "--allow-path", "allow_paths", multiple=True, metavar="DIR",
+    type=click.Path(exists=True, file_okay=True, dir_okay=True),
+    help="let the scenario read data files (trace, empirical) under DIR too (repeatable); "
+    "by default only files inside the scenario's own folder",
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
@@ -107,12 +114,13 @@ def cli() -> None:
 
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, metavar="SCENARIO...")
-def validate_command(files: tuple[str, ...]) -> int:
+@allow_path_option
+def validate_command(files: tuple[str, ...], allow_paths: tuple[str, ...]) -> int:
     """Check scenario files: print 'ok: FILE' or every problem found; exit 0 only if all are ok."""
     status = EXIT_OK
     for file in files:
         try:
-            loaded = load_scenario(file)
+            loaded = load_scenario(file, allow_paths=allow_paths)
         except ScenarioError as exc:
             report_problems(exc.problems)
             status = EXIT_BAD_INPUT
@@ -158,6 +166,7 @@ OUTPUT_CHOICES = (
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="parallel processes for replications [default: all cores]")
 @click.option("--plots", is_flag=True, help="also write PNG plots into DIR")
 @click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar")
+@allow_path_option
 def run_command(
     scenario: str,
     out_dir: str | None,
@@ -169,6 +178,7 @@ def run_command(
     jobs: int | None,
     plots: bool,
     quiet: bool,
+    allow_paths: tuple[str, ...],
 ) -> int:
     """Simulate SCENARIO and write its outputs (calls.csv, offers.csv, summary.json, ...) into DIR."""
     from .progress import ProgressBar
@@ -179,7 +189,12 @@ def run_command(
         for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))
         if value is not None
     }
-    loaded = load_scenario(scenario, overrides=overrides or None)
+    # Read once: a pipe (/dev/stdin) cannot be read again for the copy in DIR.
+    text = read_scenario_text(scenario)
+    loaded = load_scenario_text(
+        text, filename=scenario, base_dir=scenario_folder(scenario), overrides=overrides or None,
+        allow_paths=allow_paths,
+    )
     if not quiet:
         report_warnings(scenario, loaded)
     out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
@@ -193,7 +208,8 @@ def run_command(
         bar.close()
     if status != EXIT_OK:
         return int(status)
-    (out / "scenario.yaml").write_text(Path(scenario).read_text(encoding="utf-8"), encoding="utf-8")
+    copy = text.replace("\r\n", "\n").replace("\r", "\n")  # as read_text gave it (universal newlines)
+    (out / "scenario.yaml").write_text(copy, encoding="utf-8")
     if plots:
         from .plots import write_plots
 
@@ -213,15 +229,17 @@ def run_command(
 @click.option("--members", is_flag=True, help="the members list (GET .../queue/status/members/)")
 @click.option("--seed", type=click.IntRange(min=0), help="base random seed (overrides the file)")
 @click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
+@allow_path_option
 def status_command(
-    scenario: str, at: float, queue: int | None, members: bool, seed: int | None, timing: str | None
+    scenario: str, at: float, queue: int | None, members: bool, seed: int | None, timing: str | None,
+    allow_paths: tuple[str, ...],
 ) -> int:
     """Print, as JSON, what GET /extension/{id}/queue/status/ (or .../status/members/) would
     have answered at simulated time D (replication 0)."""
     from .output.status import status_at
 
     overrides = {k: v for k, v in (("seed", seed), ("timing", timing)) if v is not None}
-    loaded = load_scenario(scenario, overrides=overrides or None)
+    loaded = load_scenario(scenario, overrides=overrides or None, allow_paths=allow_paths)
     if queue is not None and queue not in [q.id for q in loaded.queues]:
         known = ", ".join(str(q.id) for q in loaded.queues)
         raise click.BadParameter(f"no queue {queue} in {scenario} (queues: {known})", param_hint="--queue")

@@ -10,8 +10,11 @@ dangling references. The wording of validation errors lives in
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
-from collections.abc import Mapping
+import stat
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,7 @@ from pydantic import ValidationError
 from .errors import PathT, Problem, ScenarioError, sort_problems
 from .loader_messages import Lines, describe, line_of, translate_errors
 from .model import Scenario, reference_problems
+from .model.scenario import DEFAULT_START, _parse_start
 
 __all__ = [
     "Problem",
@@ -71,15 +75,24 @@ _MAX_NODES = 2_000_000  # guards against alias bombs ("billion laughs")
 # public entry points
 
 
-def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    allow_paths: Sequence[str | Path] = (),
+) -> Scenario:
     """Load and validate a scenario file; raise :class:`ScenarioError` listing every problem.
 
     ``overrides`` replace top-level keys (e.g. ``{"seed": 3}`` from ``--seed 3``) before
     validation; problems with them are reported as coming from the command line.
+    ``allow_paths``: folders (or files) outside the scenario's folder whose data files (trace,
+    empirical) the scenario may read (``--allow-path``).
     """
     text = read_scenario_text(path)
     file = str(path)
-    return load_scenario_text(text, filename=file, base_dir=Path(file).parent, overrides=overrides)
+    return load_scenario_text(
+        text, filename=file, base_dir=scenario_folder(path), overrides=overrides, allow_paths=allow_paths
+    )
 
 
 def load_scenario_text(
@@ -87,10 +100,13 @@ def load_scenario_text(
     filename: str = "<string>",
     base_dir: str | Path = ".",
     overrides: Mapping[str, Any] | None = None,
+    *,
+    allow_paths: Sequence[str | Path] = (),
 ) -> Scenario:
-    """Load a scenario from YAML (or JSON) text. ``base_dir`` resolves trace and empirical files."""
+    """Load a scenario from YAML (or JSON) text. ``base_dir`` resolves trace and empirical
+    files, which must be inside it or under one of ``allow_paths``."""
     data, lines, problems = parse_yaml(text, filename)
-    return _validate(data, lines, filename, Path(base_dir), problems, overrides)
+    return _validate(data, lines, filename, Path(base_dir), problems, overrides, allow_paths)
 
 
 def load_scenario_data(
@@ -98,25 +114,64 @@ def load_scenario_data(
     filename: str = "<data>",
     base_dir: str | Path = ".",
     overrides: Mapping[str, Any] | None = None,
+    *,
+    allow_paths: Sequence[str | Path] = (),
 ) -> Scenario:
     """Validate already-parsed data (a dict as ``yaml.safe_load`` or ``json.load`` return it)."""
     if not isinstance(data, dict):
         raise ScenarioError.single(filename, _top_level_message(data))
-    return _validate(dict(data), {}, filename, Path(base_dir), [], overrides)
+    return _validate(dict(data), {}, filename, Path(base_dir), [], overrides, allow_paths)
+
+
+MAX_SCENARIO_BYTES = 16 * 1024**2
+"""The largest scenario file read (16 MiB; a scenario with 2,000 agents is about 400 KiB)."""
+
+_STREAM_PREFIXES = ("/dev/", "/proc/")
+
+
+def scenario_folder(path: str | Path) -> Path:
+    """The folder whose data files a scenario may read: the scenario file's own folder, or
+    the current folder when the scenario comes from a pipe or ``/dev/stdin``."""
+    file = str(path)
+    if file.startswith(_STREAM_PREFIXES):
+        return Path(".")
+    try:
+        if stat.S_ISFIFO(os.stat(file).st_mode):
+            return Path(".")
+    except (OSError, ValueError):
+        pass
+    return Path(file).parent
 
 
 def read_scenario_text(path: str | Path) -> str:
-    """The text of a scenario file, or a one-problem :class:`ScenarioError` saying why not."""
+    """The text of a scenario file, or a one-problem :class:`ScenarioError` saying why not.
+
+    A regular file or a pipe (``cat s.yaml | acdsim run /dev/stdin``) is read, at most
+    :data:`MAX_SCENARIO_BYTES`; devices, sockets and folders are refused.
+    """
     file = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise ScenarioError.single(file, "no such file")
-    if p.is_dir():
-        raise ScenarioError.single(file, "is a directory, not a scenario file")
+    limit = f"the file is larger than {MAX_SCENARIO_BYTES // 1024**2} MiB, the limit for a scenario file"
     try:
-        raw = p.read_bytes()
+        mode = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        raise ScenarioError.single(file, "no such file") from None
+    except (OSError, ValueError) as exc:
+        raise ScenarioError.single(file, f"cannot read the file: {getattr(exc, 'strerror', None) or exc}") from None
+    if stat.S_ISDIR(mode):
+        raise ScenarioError.single(file, "is a directory, not a scenario file")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        kind = "a character device" if stat.S_ISCHR(mode) else "a block device" if stat.S_ISBLK(mode) else "a socket"
+        raise ScenarioError.single(file, f"is {kind}, not a scenario file (a regular file or a pipe)")
+    try:
+        with open(path, "rb") as handle:
+            opened = os.fstat(handle.fileno())
+            if stat.S_ISREG(opened.st_mode) and opened.st_size > MAX_SCENARIO_BYTES:
+                raise ScenarioError.single(file, limit)
+            raw = handle.read(MAX_SCENARIO_BYTES + 1)  # a pipe (or a growing file) is cut here
     except OSError as exc:
         raise ScenarioError.single(file, f"cannot read the file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_SCENARIO_BYTES:
+        raise ScenarioError.single(file, limit)
     if b"\x00" in raw:
         line = raw[: raw.index(b"\x00")].count(b"\n") + 1
         raise ScenarioError.single(file, "this is not a text file (it holds binary data)", line)
@@ -310,6 +365,7 @@ def _validate(
     base_dir: Path,
     problems: list[Problem],
     overrides: Mapping[str, Any] | None,
+    allow_paths: Sequence[str | Path] = (),
 ) -> Scenario:
     problems = list(problems)
     if "name" not in data and not filename.startswith("<"):
@@ -320,7 +376,13 @@ def _validate(
     scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(
-            data, context={"base_dir": str(base_dir), "skip_references": True}
+            data,
+            context={
+                "base_dir": str(base_dir),
+                "skip_references": True,
+                "allow_paths": tuple(str(p) for p in allow_paths),
+                "start": _start_of(data),  # datetimes in a trace are taken relative to it
+            },
         )
     except ValidationError as exc:
         problems.extend(translate_errors(exc.errors(include_url=False), data, lines, filename))
@@ -331,6 +393,14 @@ def _validate(
     if problems or scenario is None:
         raise ScenarioError(sort_problems(problems))
     return scenario
+
+
+def _start_of(data: dict[str, Any]) -> dt.datetime | None:
+    """The scenario's start as the model reads it, or None when it is invalid (reported)."""
+    try:
+        return _parse_start(data.get("start", DEFAULT_START))
+    except ValueError:
+        return None
 
 
 def _from_command_line(problem: Problem, overridden: set[str]) -> Problem:
