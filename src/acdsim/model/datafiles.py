@@ -64,6 +64,14 @@ def column_list(names: Sequence[str]) -> str | None:
     return ", ".join(names)
 
 
+def csv_problem(exc: Exception) -> str:
+    """The csv module's complaint in the words of this project (its messages quote no data)."""
+    text = str(exc)
+    if "unexpected end of data" in text:
+        return "the file ends inside a quoted cell: a '\"' is not closed"
+    return text
+
+
 def _kind(mode: int) -> str:
     if stat.S_ISDIR(mode):
         return "a folder"

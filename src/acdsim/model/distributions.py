@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, Discriminator, Tag, ValidationInfo, model_validator
 
 from .common import Duration, Seq, Strict, field
-from .datafiles import base_dir, column_list, data_file, excerpt, text_lines  # noqa: F401 (base_dir: re-exported)
+from .datafiles import base_dir, column_list, csv_problem, data_file, excerpt, text_lines  # noqa: F401 (base_dir: re-exported)
 
 DIST_KINDS = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlang", "empirical")
 
@@ -101,7 +101,7 @@ class Empirical(Strict):
 
 def _read_column(name: str, column: str, info: ValidationInfo) -> tuple[float, ...]:
     real, shown = data_file(name, info, "file")
-    reader = csv.reader(text_lines(real, shown, label=f"reading {name}"))
+    reader = csv.reader(text_lines(real, shown, label=f"reading {name}"), strict=True)
     line = 1
     try:
         header = [h.strip() for h in next(reader, [])]
@@ -119,7 +119,7 @@ def _read_column(name: str, column: str, info: ValidationInfo) -> tuple[float, .
                 continue
             out.append(csv_number(f"{shown}:{line}", cell, column))
     except csv.Error as exc:
-        raise ValueError(f"{shown}:{reader.line_num}: not a readable CSV file ({exc})") from None
+        raise ValueError(f"{shown}:{reader.line_num}: not a readable CSV file ({csv_problem(exc)})") from None
     return tuple(out)
 
 

@@ -17,13 +17,13 @@ import datetime as dt
 import math
 from array import array
 from collections.abc import Iterable, Iterator, Mapping
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, repeat
 from typing import Any, NamedTuple
 
 from pydantic import GetCoreSchemaHandler, GetJsonSchemaHandler, ValidationInfo
 from pydantic_core import core_schema
 
-from .datafiles import column_list, context_of, data_file, excerpt, text_lines
+from .datafiles import column_list, context_of, csv_problem, data_file, excerpt, text_lines
 
 TRACE_COLUMNS = ("time", "number", "talk_time", "patience")
 _NAN = math.nan
@@ -104,7 +104,7 @@ class TraceTable:
         ends, text = self._ends, self._numbers
         if ends is None:
             return repeat(None)
-        return (text[a:b] or None for a, b in zip(accumulate(ends[:-1], initial=0), ends, strict=True))
+        return (text[a:b] or None for a, b in zip(chain((0,), ends), ends, strict=False))  # one start more
 
     def __iter__(self) -> Iterator[TraceRecord]:
         talk = repeat(None) if self._talk is None else _none_for_nan(self._talk)
@@ -173,12 +173,12 @@ class _Bad(ValueError):
 def read_trace(name: str, info: ValidationInfo) -> TraceTable:
     """Read and check the trace CSV ``name`` (relative to the scenario's folder)."""
     real, shown = data_file(name, info, "trace file")
-    reader = csv.reader(text_lines(real, shown, label=f"reading {name}"))
+    reader = csv.reader(text_lines(real, shown, label=f"reading {name}"), strict=True)
     try:
         return _read_rows(reader, shown, info)
     except csv.Error as exc:
         # csv's messages name no content ("unexpected end of data", "field larger than ...").
-        raise ValueError(f"{shown}:{reader.line_num}: not a readable CSV file ({exc})") from None
+        raise ValueError(f"{shown}:{reader.line_num}: not a readable CSV file ({csv_problem(exc)})") from None
 
 
 def _read_rows(reader: Any, shown: str, info: ValidationInfo) -> TraceTable:
@@ -188,6 +188,8 @@ def _read_rows(reader: Any, shown: str, info: ValidationInfo) -> TraceTable:
         if found is None:
             raise ValueError(f"{shown}: the first line is not a CSV header with a 'time' column")
         raise ValueError(f"{shown}: the header needs a 'time' column (found: {found})")
+    if "" in header:
+        raise ValueError(f"{shown}: the header has an empty column name (column {header.index('') + 1})")
     unknown = [h for h in header if h not in TRACE_COLUMNS]
     if unknown:
         names = column_list(unknown)
