@@ -213,7 +213,9 @@ def _read_rows(reader: Any, shown: str, info: ValidationInfo) -> TraceTable:
     end = 0
     previous = 0.0
     to_seconds: Any = None  # set by the first row: float, or datetime -> seconds from start
+    seconds = True
     line = 0
+    add_time, add_talk, add_patience = times.append, talk.append, patience.append
     try:
         for cells in reader:
             if not cells:
@@ -227,13 +229,45 @@ def _read_rows(reader: Any, shown: str, info: ValidationInfo) -> TraceTable:
                 raise _Bad("time: is empty")
             if to_seconds is None:
                 to_seconds = _time_reader(cell, info)
-            t = to_seconds(cell)
+                seconds = to_seconds is float
+            # The common cells are read inline: a function call per cell is most of the time.
+            if seconds:
+                try:
+                    t = float(cell)
+                except ValueError:
+                    t = _seconds(cell, "time")  # raises with the message
+                if not 0.0 <= t < _INF:
+                    _seconds(cell, "time")
+            else:
+                t = to_seconds(cell)
             if t < previous:
                 raise _Bad(f"times must be sorted ({t:g} after {previous:g})")
             previous = t
-            times.append(t)
-            talk.append(_cell_number(cells, ki, n, "talk_time"))
-            patience.append(_cell_number(cells, pi, n, "patience"))
+            add_time(t)
+            if ki >= 0:
+                cell = cells[ki].strip() if ki < n else ""
+                if cell:
+                    try:
+                        x = float(cell)
+                    except ValueError:
+                        x = _seconds(cell, "talk_time")
+                    if not 0.0 <= x < _INF:
+                        _seconds(cell, "talk_time")
+                    add_talk(x)
+                else:
+                    add_talk(_NAN)
+            if pi >= 0:
+                cell = cells[pi].strip() if pi < n else ""
+                if cell:
+                    try:
+                        x = float(cell)
+                    except ValueError:
+                        x = _seconds(cell, "patience")
+                    if not 0.0 <= x < _INF:
+                        _seconds(cell, "patience")
+                    add_patience(x)
+                else:
+                    add_patience(_NAN)
             if ni >= 0:
                 number = cells[ni].strip() if ni < n else ""
                 numbers.append(number)
@@ -255,15 +289,6 @@ def _read_rows(reader: Any, shown: str, info: ValidationInfo) -> TraceTable:
     )
 
 
-def _cell_number(cells: list[str], index: int, n: int, column: str) -> float:
-    if index < 0 or index >= n:
-        return _NAN
-    cell = cells[index].strip()
-    if not cell:
-        return _NAN
-    return _seconds(cell, column)
-
-
 def _seconds(cell: str, column: str) -> float:
     try:
         value = float(cell)
@@ -275,13 +300,14 @@ def _seconds(cell: str, column: str) -> float:
 
 
 def _time_reader(first: str, info: ValidationInfo) -> Any:
-    """How the time column reads, decided by its first cell: seconds, or ISO datetimes."""
+    """How the time column reads, decided by its first cell: ``float`` (seconds, checked by
+    the caller), or a function of ISO datetimes."""
     try:
         float(first)
     except ValueError:
         pass
     else:
-        return lambda cell: _seconds(cell, "time")
+        return float  # read inline by the caller
     try:
         dt.datetime.fromisoformat(first)
     except ValueError:
