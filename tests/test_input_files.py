@@ -12,6 +12,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import acdsim
 from acdsim.cli import main
@@ -409,3 +411,29 @@ def test_a_broken_empirical_file_gives_one_error_line(tmp_path: Path, capsys: py
     path = write_scenario(tmp_path, talk="{dist: empirical, file: talk.csv, column: seconds}")
     status, err = validate(capsys, str(path))
     assert status == 2 and len(err.splitlines()) == 1 and "a '\"' is not closed" in err
+
+
+_cells = st.tuples(
+    st.floats(0, 1e6, allow_nan=False),
+    st.one_of(st.none(), st.text("0123456789+", min_size=1, max_size=15)),
+    st.one_of(st.none(), st.floats(0, 1e5, allow_nan=False)),
+    st.one_of(st.none(), st.floats(0, 1e5, allow_nan=False)),
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(_cells, max_size=30))
+def test_a_written_trace_reads_back_as_the_same_records(
+    rows: list[tuple[float, str | None, float | None, float | None]], tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    rows = sorted(rows, key=lambda r: r[0])
+    lines = ["time,number,talk_time,patience"]
+    for t, number, talk, patience in rows:
+        cells = (t, number, talk, patience)
+        lines.append(",".join("" if v is None else repr(v) if isinstance(v, float) else v for v in cells))
+    folder = tmp_path_factory.mktemp("trace")
+    table = load_scenario(trace_scenario(folder, "\n".join(lines) + "\n")).queues[0].callers.arrivals.rows
+    expected = [TraceRecord(*r) for r in rows]
+    assert list(table) == expected
+    assert list(TraceTable.from_rows(expected)) == expected
+    assert [table[i] for i in range(len(table))] == expected
