@@ -206,14 +206,14 @@ def test_a_folder_as_trace_is_refused(tmp_path: Path, capsys: pytest.CaptureFixt
 
 
 def test_a_scenario_over_the_size_limit_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("acdsim.loader.MAX_SCENARIO_BYTES", 100)
+    monkeypatch.setattr("acdsim.scenario_file.MAX_SCENARIO_BYTES", 100)
     path = write_scenario(tmp_path)
     with pytest.raises(ScenarioError, match="larger than 0 MiB, the limit for a scenario file"):
         read_scenario_text(path)
 
 
 def test_a_pipe_is_read_up_to_the_limit_then_refused(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("acdsim.loader.MAX_SCENARIO_BYTES", 1000)
+    monkeypatch.setattr("acdsim.scenario_file.MAX_SCENARIO_BYTES", 1000)
     r, w = os.pipe()
     try:
         os.write(w, b"# " + b"x" * 4000 + b"\n")
