@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,12 +102,15 @@ def simulate(
     replications: int | None = None,
     timing: str | None = None,
     horizon: float | None = None,
+    allow_paths: Sequence[str | Path] = (),
 ) -> Result:
-    """Simulate ``scenario`` (a Scenario or a path) and return its records as DataFrames."""
+    """Simulate ``scenario`` (a Scenario or a path) and return its records as DataFrames.
+
+    ``allow_paths``: folders outside the scenario's own whose data files it may read."""
     if not isinstance(scenario, Scenario):
         from .loader import load_scenario
 
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(scenario, allow_paths=allow_paths)
     scenario = with_overrides(scenario, seed=seed, replications=replications, timing=timing, horizon=horizon)
     out = MemoryOutputs(scenario)
     per_rep = []

@@ -124,6 +124,14 @@ class MomentType(click.ParamType):
         return dt.time(hours, minutes, whole, round((seconds - whole) * 1e6))
 
 
+allow_path_option = click.option(
+    "--allow-path", "allow_paths", multiple=True, metavar="DIR",
+    type=click.Path(exists=True, file_okay=True, dir_okay=True),
+    help="let the scenario read data files (trace, empirical) under DIR too (repeatable); "
+    "by default only files inside the scenario's own folder",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """acdsim: discrete-event simulator of call-center queues as a cloud PBX runs them."""
@@ -134,12 +142,13 @@ def cli() -> None:
 
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, metavar="SCENARIO...")
-def validate_command(files: tuple[str, ...]) -> int:
+@allow_path_option
+def validate_command(files: tuple[str, ...], allow_paths: tuple[str, ...]) -> int:
     """Check scenario files: print 'ok: FILE' or every problem found; exit 0 only if all are ok."""
     status = EXIT_OK
     for file in files:
         try:
-            loaded, lines = load_scenario_with_lines(file)
+            loaded, lines = load_scenario_with_lines(file, allow_paths=allow_paths)
         except ScenarioError as exc:
             report_problems(exc.problems)
             status = EXIT_BAD_INPUT
@@ -203,6 +212,7 @@ def _split_outputs(ctx: click.Context, param: click.Parameter, values: tuple[str
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="parallel processes for replications [default: all cores]")
 @click.option("--plots", is_flag=True, help="also write PNG plots into DIR")
 @click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar, no warnings, no behaviour line")
+@allow_path_option
 def run_command(
     scenario: str,
     out_dir: str | None,
@@ -214,6 +224,7 @@ def run_command(
     jobs: int | None,
     plots: bool,
     quiet: bool,
+    allow_paths: tuple[str, ...],
 ) -> int:
     """Simulate SCENARIO and write its outputs (calls.csv, offers.csv, summary.json, ...) into DIR."""
     from .progress import ProgressBar
@@ -224,9 +235,12 @@ def run_command(
         for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))
         if value is not None
     }
-    # Read once: scenario.yaml in the output folder is a copy of the bytes that were loaded.
+    # Read once: scenario.yaml in the output folder is a copy of the text that was loaded
+    # (a pipe such as /dev/stdin cannot be read twice; the file may change during the run).
     text = read_scenario_text(scenario)
-    loaded, lines = load_scenario_with_lines(scenario, overrides=overrides or None, text=text)
+    loaded, lines = load_scenario_with_lines(
+        scenario, overrides=overrides or None, text=text, allow_paths=allow_paths
+    )
     if not quiet:
         from .model.advice import behaviour_line
 
@@ -262,15 +276,17 @@ def run_command(
 @click.option("--members", is_flag=True, help="the members list (GET .../queue/status/members/)")
 @click.option("--seed", type=click.IntRange(min=0), help="base random seed (overrides the file)")
 @click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
+@allow_path_option
 def status_command(
-    scenario: str, at: float | dt.time, queue: int | None, members: bool, seed: int | None, timing: str | None
+    scenario: str, at: float | dt.time, queue: int | None, members: bool, seed: int | None, timing: str | None,
+    allow_paths: tuple[str, ...],
 ) -> int:
     """Print, as JSON, what GET /extension/{id}/queue/status/ (or .../status/members/) would
     have answered at simulated time TIME (replication 0)."""
     from .output.status import past_end_message, seconds_at_clock, status_at
 
     overrides = {k: v for k, v in (("seed", seed), ("timing", timing)) if v is not None}
-    loaded = load_scenario(scenario, overrides=overrides or None)
+    loaded = load_scenario(scenario, overrides=overrides or None, allow_paths=allow_paths)
     if queue is not None and queue not in [q.id for q in loaded.queues]:
         known = ", ".join(str(q.id) for q in loaded.queues)
         raise click.BadParameter(f"no queue {queue} in {scenario} (queues: {known})", param_hint="--queue")

@@ -94,8 +94,13 @@ SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
         TraceArrivals,
         "Recorded arrivals: `arrivals: {trace: calls.csv}`. The CSV file has a header row with "
         "`time` (seconds since t = 0, sorted) and optionally `number`, `talk_time`, `patience`. "
+        "The `time` column may instead hold ISO datetimes (`2026-01-01 08:00:05` or "
+        "`2026-01-01T08:00:05`), taken relative to the scenario's `start`; a row before `start` "
+        "is an error. "
         "An empty cell takes the value from the queue's distribution (and an empty `patience` "
-        "with no `patience` distribution means infinite).",
+        "with no `patience` distribution means infinite). A row may have fewer cells than the "
+        "header (the missing ones are empty), not more; blank lines are skipped. The file must "
+        "be a regular UTF-8 file inside the scenario's folder (see docs/files.md).",
     ),
     ("retry", "`callers.retry`", Retry, "An abandoned caller calls again with the same number."),
     (
@@ -197,8 +202,9 @@ Besides the keys of each object, `acdsim validate` checks:
 - every schedule `agent` / `agents` entry is `local/<id>` or `remote/<id>` and names a
   defined agent;
 - every agent's `behavior` names a key of `behaviors` (or `default`);
-- trace and empirical CSV files exist, have the needed columns and hold numbers >= 0
-  (trace times sorted).
+- trace and empirical CSV files exist, are regular files inside the scenario's folder (or
+  under an `--allow-path`), have the needed columns and hold numbers >= 0 (trace times
+  sorted).
 """
 
 

@@ -10,8 +10,9 @@ dangling references. The wording of validation errors lives in
 
 from __future__ import annotations
 
+import datetime as dt
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,8 @@ from pydantic import ValidationError
 from .errors import PathT, Problem, ScenarioError, sort_problems
 from .loader_messages import Lines, describe, line_of, translate_errors
 from .model import Scenario, reference_problems
+from .model.scenario import DEFAULT_START, _parse_start
+from .scenario_file import _EMPTY, MAX_SCENARIO_BYTES, read_scenario_text, scenario_folder
 
 __all__ = [
     "Problem",
@@ -30,7 +33,9 @@ __all__ = [
     "load_scenario_text",
     "load_scenario_with_lines",
     "parse_yaml",
+    "MAX_SCENARIO_BYTES",
     "read_scenario_text",
+    "scenario_folder",
 ]
 
 
@@ -72,19 +77,32 @@ _MAX_NODES = 2_000_000  # guards against alias bombs ("billion laughs")
 # public entry points
 
 
-def load_scenario(path: str | Path, overrides: Mapping[str, Any] | None = None) -> Scenario:
+def load_scenario(
+    path: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    allow_paths: Sequence[str | Path] = (),
+) -> Scenario:
     """Load and validate a scenario file; raise :class:`ScenarioError` listing every problem.
 
     ``overrides`` replace top-level keys (e.g. ``{"seed": 3}`` from ``--seed 3``) before
     validation; problems with them are reported as coming from the command line.
+    ``allow_paths``: folders (or files) outside the scenario's folder whose data files (trace,
+    empirical) the scenario may read (``--allow-path``).
     """
     text = read_scenario_text(path)
     file = str(path)
-    return load_scenario_text(text, filename=file, base_dir=Path(file).parent, overrides=overrides)
+    return load_scenario_text(
+        text, filename=file, base_dir=scenario_folder(path), overrides=overrides, allow_paths=allow_paths
+    )
 
 
 def load_scenario_with_lines(
-    path: str | Path, overrides: Mapping[str, Any] | None = None, text: str | None = None
+    path: str | Path,
+    overrides: Mapping[str, Any] | None = None,
+    text: str | None = None,
+    *,
+    allow_paths: Sequence[str | Path] = (),
 ) -> tuple[Scenario, Lines]:
     """:func:`load_scenario`, plus the line of every path of the file (``("queues", 0)`` -> 4),
     so that warnings about a valid scenario can name their line like errors do. ``text``, when
@@ -93,7 +111,8 @@ def load_scenario_with_lines(
         text = read_scenario_text(path)
     file = str(path)
     data, lines, problems = parse_yaml(text, file)
-    return _validate(data, lines, file, Path(file).parent, problems, overrides), lines
+    base_dir = scenario_folder(path)
+    return _validate(data, lines, file, base_dir, problems, overrides, allow_paths), lines
 
 
 def load_scenario_text(
@@ -101,10 +120,13 @@ def load_scenario_text(
     filename: str = "<string>",
     base_dir: str | Path = ".",
     overrides: Mapping[str, Any] | None = None,
+    *,
+    allow_paths: Sequence[str | Path] = (),
 ) -> Scenario:
-    """Load a scenario from YAML (or JSON) text. ``base_dir`` resolves trace and empirical files."""
+    """Load a scenario from YAML (or JSON) text. ``base_dir`` resolves trace and empirical
+    files, which must be inside it or under one of ``allow_paths``."""
     data, lines, problems = parse_yaml(text, filename)
-    return _validate(data, lines, filename, Path(base_dir), problems, overrides)
+    return _validate(data, lines, filename, Path(base_dir), problems, overrides, allow_paths)
 
 
 def load_scenario_data(
@@ -112,42 +134,13 @@ def load_scenario_data(
     filename: str = "<data>",
     base_dir: str | Path = ".",
     overrides: Mapping[str, Any] | None = None,
+    *,
+    allow_paths: Sequence[str | Path] = (),
 ) -> Scenario:
     """Validate already-parsed data (a dict as ``yaml.safe_load`` or ``json.load`` return it)."""
     if not isinstance(data, dict):
         raise ScenarioError.single(filename, _top_level_message(data))
-    return _validate(dict(data), {}, filename, Path(base_dir), [], overrides)
-
-
-def read_scenario_text(path: str | Path) -> str:
-    """The text of a scenario file, or a one-problem :class:`ScenarioError` saying why not."""
-    file = str(path)
-    p = Path(path)
-    if not p.exists():
-        raise ScenarioError.single(file, "no such file")
-    if p.is_dir():
-        raise ScenarioError.single(file, "is a directory, not a scenario file")
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ScenarioError.single(file, f"cannot read the file: {exc.strerror or exc}") from None
-    if b"\x00" in raw:
-        line = raw[: raw.index(b"\x00")].count(b"\n") + 1
-        raise ScenarioError.single(file, "this is not a text file (it holds binary data)", line)
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        byte = raw[exc.start]
-        raise ScenarioError.single(
-            file, f"the file is not UTF-8 text (byte 0x{byte:02x} cannot be decoded)", line
-        ) from None
-    if not text.strip():
-        raise ScenarioError.single(file, _EMPTY)
-    return text
-
-
-_EMPTY = "the file is empty (a scenario is a mapping with at least horizon, queues and agents)"
+    return _validate(dict(data), {}, filename, Path(base_dir), [], overrides, allow_paths)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -324,6 +317,7 @@ def _validate(
     base_dir: Path,
     problems: list[Problem],
     overrides: Mapping[str, Any] | None,
+    allow_paths: Sequence[str | Path] = (),
 ) -> Scenario:
     problems = list(problems)
     if "name" not in data and not filename.startswith("<"):
@@ -334,7 +328,13 @@ def _validate(
     scenario: Scenario | None = None
     try:
         scenario = Scenario.model_validate(
-            data, context={"base_dir": str(base_dir), "skip_references": True}
+            data,
+            context={
+                "base_dir": str(base_dir),
+                "skip_references": True,
+                "allow_paths": tuple(str(p) for p in allow_paths),
+                "start": _start_of(data),  # datetimes in a trace are taken relative to it
+            },
         )
     except ValidationError as exc:
         problems.extend(translate_errors(exc.errors(include_url=False), data, lines, filename))
@@ -345,6 +345,14 @@ def _validate(
     if problems or scenario is None:
         raise ScenarioError(sort_problems(problems))
     return scenario
+
+
+def _start_of(data: dict[str, Any]) -> dt.datetime | None:
+    """The scenario's start as the model reads it, or None when it is invalid (reported)."""
+    try:
+        return _parse_start(data.get("start", DEFAULT_START))
+    except ValueError:
+        return None
 
 
 def _from_command_line(problem: Problem, overridden: set[str]) -> Problem:

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Annotated, Any
 
 from pydantic import Discriminator, Tag, ValidationInfo, field_validator, model_validator
 
 from .common import Duration, Probability, Seq, Strict, field
-from .distributions import Distribution, base_dir, csv_number
+from .distributions import Distribution
+from .trace import TRACE_COLUMNS, TraceTable, read_trace  # noqa: F401 (TRACE_COLUMNS: re-exported)
 
 
 class RateArrivals(Strict):
@@ -37,68 +37,23 @@ class ProfileArrivals(Strict):
 
 
 class TraceRow(Strict):
+    """One row of a trace given in Python (the loader keeps a file's rows in a TraceTable)."""
+
     time: float
     number: str | None = None
     talk_time: float | None = None
     patience: float | None = None
 
 
-TRACE_COLUMNS = ("time", "number", "talk_time", "patience")
-
-
 class TraceArrivals(Strict):
-    trace: str = field(description="CSV file, relative to the scenario file, with a header: time (s, sorted) and optionally number, talk_time, patience; an empty cell takes the queue's distribution")
-    rows: Seq[TraceRow] = field((), description="(filled by the loader from `trace`)")
+    trace: str = field(description="CSV file, relative to the scenario file (inside its folder unless allowed with --allow-path), with a header: time (sorted; seconds from `start`, or ISO datetimes such as 2026-01-01 08:00:05 taken relative to `start`) and optionally number, talk_time, patience; an empty cell takes the queue's distribution")
+    rows: TraceTable = field((), description="(filled by the loader from `trace`)")
 
     @model_validator(mode="after")
     def _load(self, info: ValidationInfo) -> TraceArrivals:
         if not self.rows:
-            object.__setattr__(self, "rows", _read_trace(self.trace, info))
+            object.__setattr__(self, "rows", read_trace(self.trace, info))
         return self
-
-
-def _read_trace(name: str, info: ValidationInfo) -> tuple[TraceRow, ...]:
-    path = base_dir(info) / name
-    if not path.is_file():
-        raise ValueError(f"trace file not found: {path}")
-    rows: list[TraceRow] = []
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            if "time" not in header:
-                raise ValueError(f"{path}: the header needs a 'time' column (found: {', '.join(header) or 'none'})")
-            unknown = [h for h in header if h not in TRACE_COLUMNS]
-            if unknown:
-                raise ValueError(
-                    f"{path}: unknown column(s) {', '.join(unknown)} (allowed: {', '.join(TRACE_COLUMNS)})"
-                )
-            previous = 0.0
-            for lineno, raw in enumerate(reader, start=2):
-                cells = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-                values: dict[str, Any] = {}
-                for column in ("time", "talk_time", "patience"):
-                    cell = cells.get(column, "")
-                    if not cell:
-                        if column == "time":
-                            raise ValueError(f"{path}:{lineno}: 'time' is empty")
-                        continue
-                    values[column] = csv_number(f"{path}:{lineno}", cell, column)
-                if values["time"] < previous:
-                    raise ValueError(
-                        f"{path}:{lineno}: times must be sorted ({values['time']:g} after {previous:g})"
-                    )
-                previous = values["time"]
-                if cells.get("number"):
-                    values["number"] = cells["number"]
-                rows.append(TraceRow(**values))
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not UTF-8 text") from None
-    except csv.Error as exc:
-        raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
-    except OSError as exc:
-        raise ValueError(f"cannot read {path} ({exc.strerror or exc})") from None
-    return tuple(rows)
 
 
 def _arrivals_tag(value: Any) -> str:
