@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Tag, ValidationInfo, model_validator
 
-from .common import Duration, Seq, Strict, field
+from .common import MAX_COUNT, Duration, Seq, Strict, field
 
 DIST_KINDS = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlang", "empirical")
 
@@ -65,7 +65,7 @@ class Gamma(Strict):
 class Erlang(Strict):
     dist: Literal["erlang"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
-    k: int = field(description="shape (number of exponential phases)", ge=1)
+    k: int = field(description="shape (number of exponential phases)", ge=1, le=MAX_COUNT)
 
 
 class Empirical(Strict):

@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema, model_validator
 
 from .agents import Agents, Behavior, LocalAgent, RemoteAgent
-from .common import Duration, Seq, Strict, field
+from .common import INT64_MAX, MAX_REPLICATIONS, Duration, Seq, Strict, field
 from .queue import Queue
 from .schedule import AGENT_REF, ScheduleEntry
 
@@ -50,7 +50,7 @@ class Report(Strict):
 class Scenario(Strict):
     acdsim: Literal[1] = field(1, description="format version of the scenario file; must be 1")
     name: str | None = field(None, description="title used in reports and in the default output folder out/<name>; default: the file name without extension")
-    seed: int = field(0, description="base random seed; the same seed gives byte-identical outputs (each replication and each random stream gets its own seed derived from it)", ge=0)
+    seed: int = field(0, description="base random seed; the same seed gives byte-identical outputs (each replication and each random stream gets its own seed derived from it)", ge=0, le=INT64_MAX)
     start: Start = field(DEFAULT_START, description="wall-clock time of simulated t = 0, \"YYYY-MM-DD HH:MM:SS\" (used for joined_datetime and other datetime columns)")
     horizon: Duration = field(description="length of the simulated traffic: arrivals are generated in [0, horizon)", unit="s", gt=0)
     drain: bool = field(
@@ -62,7 +62,7 @@ class Scenario(Strict):
     warmup: Duration = field(
         0.0, description="callers who join before this time are simulated but left out of the statistics", unit="s"
     )
-    replications: int = field(1, description="number of independent runs with derived seeds; with more than one, summary numbers are means with a 95% confidence interval", ge=1)
+    replications: int = field(1, description="number of independent runs with derived seeds; with more than one, summary numbers are means with a 95% confidence interval", ge=1, le=MAX_REPLICATIONS)
     timing: Literal["pbx", "continuous"] = field(
         "pbx", description="pbx: the queue module's clock (whole seconds, a dispatch pass every 0.1 s, timeouts checked every 0.5 s); continuous: an idealised ACD where every change dispatches at once and timers are exact"
     )

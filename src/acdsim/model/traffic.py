@@ -7,17 +7,18 @@ from typing import Annotated, Any
 
 from pydantic import Discriminator, Tag, ValidationInfo, field_validator, model_validator
 
-from .common import Duration, Probability, Seq, Strict, field
+from ..units import MAX_DURATION
+from .common import MAX_RATE, Duration, Probability, Seq, Strict, field
 from .distributions import Distribution, base_dir, csv_number
 
 
 class RateArrivals(Strict):
-    calls_per_hour: float = field(description="Poisson arrival rate", unit="calls/hour", ge=0)
+    calls_per_hour: float = field(description="Poisson arrival rate", unit="calls/hour", ge=0, le=MAX_RATE)
 
 
 class ProfileStep(Strict):
     at: Duration = field(description="time from which this rate holds (until the next row)", unit="s")
-    calls_per_hour: float = field(description="Poisson rate from `at` on", unit="calls/hour", ge=0)
+    calls_per_hour: float = field(description="Poisson rate from `at` on", unit="calls/hour", ge=0, le=MAX_RATE)
 
 
 class ProfileArrivals(Strict):
@@ -153,7 +154,7 @@ class Callers(Strict):
     retry: Retry | None = field(
         None, description="{probability, delay}: an abandoned caller calls again with the same number; null = never"
     )
-    base_score: float = field(0.0, description="extra seconds of score given to these callers (the module's cc_base_score)", unit="s")
+    base_score: float = field(0.0, description="extra seconds of score given to these callers (the module's cc_base_score)", unit="s", ge=-MAX_DURATION, le=MAX_DURATION)
     pre_queue_time: Distribution | None = field(
         None, description="time spent before the queue (IVR, ...), used by time_base_score: system; null = none", unit="s"
     )
