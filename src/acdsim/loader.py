@@ -21,6 +21,7 @@ from pydantic import ValidationError
 from .errors import PathT, Problem, ScenarioError, sort_problems
 from .loader_messages import Lines, describe, line_of, translate_errors
 from .model import Scenario, reference_problems
+from .units import shown
 
 __all__ = [
     "Problem",
@@ -64,7 +65,19 @@ class _SafeLoader(_BaseLoader):
 _TAG = "tag:yaml.org,2002:"
 _STR = _TAG + "str"
 _INT = _TAG + "int"
+_FLOAT = _TAG + "float"
 _MAX_NODES = 2_000_000  # guards against alias bombs ("billion laughs")
+MAX_DEPTH = 64
+"""The deepest nesting of lists and mappings a scenario may have (it needs about 8)."""
+_MAX_DIGITS = 400  # longer integers are refused before Python converts them
+# The tags a scenario may carry (written or implied): the YAML 1.1 core of plain data.
+_SCALAR_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
+# A plain '<<' or '=' outside a mapping key is resolved to these; they mean the text itself.
+_TEXT_TAGS = frozenset(_TAG + t for t in ("merge", "value"))
+_DEPTH_MESSAGE = (
+    f"values are nested more than {MAX_DEPTH} lists or mappings deep "
+    "(a scenario needs about 8 levels)"
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -89,8 +102,8 @@ def load_scenario_text(
     overrides: Mapping[str, Any] | None = None,
 ) -> Scenario:
     """Load a scenario from YAML (or JSON) text. ``base_dir`` resolves trace and empirical files."""
-    data, lines, problems = parse_yaml(text, filename)
-    return _validate(data, lines, filename, Path(base_dir), problems, overrides)
+    data, lines, problems, unreadable = _parse(text, filename)
+    return _validate(data, lines, filename, Path(base_dir), problems, overrides, unreadable)
 
 
 def load_scenario_data(
@@ -146,12 +159,24 @@ def parse_yaml(text: str, filename: str = "<string>") -> tuple[dict[str, Any], L
     Raises :class:`ScenarioError` for problems that leave nothing to validate (syntax
     error, empty document, top level not a mapping).
     """
+    data, lines, problems, _ = _parse(text, filename)
+    return data, lines, problems
+
+
+def _parse(text: str, filename: str) -> tuple[dict[str, Any], Lines, list[Problem], list[PathT]]:
+    """:func:`parse_yaml`, plus the paths of values that could not be read (their validation
+    errors would only repeat the problem)."""
     loader = _SafeLoader(text)
     try:
         try:
             root = loader.get_single_node()
         except yaml.YAMLError as exc:
+            if "maximum nesting depth" in str(exc):  # libyaml >= 0.2.5 stops at 1,000 levels
+                line = exc.problem_mark.line + 1 if isinstance(exc, yaml.MarkedYAMLError) and exc.problem_mark else None
+                raise ScenarioError.single(filename, _DEPTH_MESSAGE, line) from None
             raise ScenarioError([_yaml_problem(exc, filename, text)]) from None
+        except RecursionError:  # the pure-Python composer recurses once per level
+            raise ScenarioError.single(filename, _DEPTH_MESSAGE) from None
         if root is None:
             raise ScenarioError.single(filename, _EMPTY)
         builder = _Builder(loader, filename)
@@ -160,7 +185,7 @@ def parse_yaml(text: str, filename: str = "<string>") -> tuple[dict[str, Any], L
             raise ScenarioError.single(filename, _top_level_message(value), root.start_mark.line + 1)
         data = builder.build(root, ())
         builder.lines[()] = root.start_mark.line + 1
-        return data, builder.lines, builder.problems
+        return data, builder.lines, builder.problems, builder.unreadable
     finally:
         loader.dispose()
 
@@ -205,6 +230,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.count = 0
         self.active: set[int] = set()
+        self.unreadable: list[PathT] = []
 
     def problem(self, node: yaml.Node, path: PathT, message: str) -> None:
         self.problems.append(Problem(self.filename, node.start_mark.line + 1, path, message))
@@ -221,11 +247,15 @@ class _Builder:
         if id(node) in self.active:
             self.problem(node, path, "an alias refers to the value that contains it")
             return None
+        if len(path) >= MAX_DEPTH:
+            self.problem(node, path, _DEPTH_MESSAGE)
+            self.unreadable.append(path)
+            return None
         self.active.add(id(node))
         try:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != _TAG + "seq":
-                    self.problem(node, path, f"unsupported YAML tag {node.tag!r}")
+                    self.problem(node, path, _tag_message(node.tag, "list"))
                 items = []
                 for index, item in enumerate(node.value):
                     sub = (*path, index)
@@ -234,7 +264,7 @@ class _Builder:
                 return items
             assert isinstance(node, yaml.MappingNode)
             if node.tag != _TAG + "map":
-                self.problem(node, path, f"unsupported YAML tag {node.tag!r}")
+                self.problem(node, path, _tag_message(node.tag, "mapping"))
             return self.mapping(node, path)
         finally:
             self.active.discard(id(node))
@@ -258,7 +288,7 @@ class _Builder:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.problem(key_node, path, "a mapping key must be a plain value, not a list or mapping")
                 continue
-            key = key_node.value if key_node.tag == _STR else self.scalar(key_node, path)
+            key = key_node.value if key_node.tag == _STR else self.scalar(key_node, path, key=True)
             try:
                 hash(key)
             except TypeError:
@@ -275,28 +305,76 @@ class _Builder:
             out[key] = self.build(value_node, sub)
         return out
 
-    def scalar(self, node: yaml.ScalarNode, path: PathT) -> Any:
+    def scalar(self, node: yaml.ScalarNode, path: PathT, key: bool = False) -> Any:
+        """A plain value; a problem (and the text as written) for anything else."""
         tag = node.tag
-        if tag == _STR:
-            return node.value
+        value = node.value
+        if tag == _STR or (tag in _TEXT_TAGS and not key):
+            return value
+        message = None
+        if tag not in _SCALAR_TAGS:
+            message = _tag_message(tag, "value")
+        elif tag in (_INT, _FLOAT) and ":" in value:
+            message = _sexagesimal_message(node, self.construct)
+        elif tag == _INT and len(value) > _MAX_DIGITS:
+            message = f"{shown(value)} has more than {_MAX_DIGITS} digits (no number of a scenario needs that many)"
+        else:
+            try:
+                return self.construct(node)
+            except Exception:  # any constructor failure is a bad value, never a traceback
+                message = f"cannot read value {shown(value)} as {_tag_name(tag)}: {_TAG_EXPECTS[tag]}"
+        self.problem(node, path, message)
+        if not key:
+            self.unreadable.append(path)
+        return value
+
+    def construct(self, node: yaml.ScalarNode) -> Any:
+        tag = node.tag
         loader = self.loader
-        try:
-            if tag == _INT:
-                value = node.value
-                return int(value) if value.isdigit() and value[0] != "0" else loader.construct_yaml_int(node)
-            if tag == _TAG + "float":
-                return loader.construct_yaml_float(node)
-            if tag == _TAG + "bool":
-                return loader.construct_yaml_bool(node)
-            if tag == _TAG + "null":
-                return None
-            if tag == _TAG + "timestamp":
-                return loader.construct_yaml_timestamp(node)
-            return loader.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
-            detail = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            self.problem(node, path, f"cannot read value {node.value!r}: {detail}")
-            return node.value
+        if tag == _INT:
+            value = node.value
+            return int(value) if value.isdigit() and value[0] != "0" else loader.construct_yaml_int(node)
+        if tag == _FLOAT:
+            return loader.construct_yaml_float(node)
+        if tag == _TAG + "bool":
+            return loader.construct_yaml_bool(node)
+        if tag == _TAG + "null":
+            if node.value not in ("", "~", "null", "Null", "NULL"):
+                raise ValueError(node.value)
+            return None
+        return loader.construct_yaml_timestamp(node)
+
+
+_TAG_EXPECTS = {
+    _INT: "expected an integer",
+    _FLOAT: "expected a number",
+    _TAG + "bool": "expected true or false",
+    _TAG + "null": "null is written null, ~ or nothing",
+    _TAG + "timestamp": 'expected a date "YYYY-MM-DD" or a datetime "YYYY-MM-DD HH:MM:SS"',
+}
+
+
+def _tag_name(tag: str) -> str:
+    """``tag:yaml.org,2002:binary`` -> ``!!binary`` (as the file writes it)."""
+    return "!!" + tag[len(_TAG):] if tag.startswith(_TAG) else tag
+
+
+def _tag_message(tag: str, what: str) -> str:
+    return (
+        f"cannot read {what} with the unsupported YAML tag {shown(_tag_name(tag))}: a scenario "
+        "holds plain values (numbers, strings, true/false, null, lists, mappings); remove the tag"
+    )
+
+
+def _sexagesimal_message(node: yaml.ScalarNode, construct: Any) -> str:
+    try:
+        read = f" ({shown(construct(node))})"
+    except Exception:  # only the wording depends on it
+        read = ""
+    return (
+        f"{shown(node.value)} is a base-60 number in YAML 1.1{read}, which acdsim refuses: "
+        'write a duration with a unit ("8h" or "8m", "1h30m"), or quote text ("8:00")'
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,6 +388,7 @@ def _validate(
     base_dir: Path,
     problems: list[Problem],
     overrides: Mapping[str, Any] | None,
+    unreadable: list[PathT] | None = None,
 ) -> Scenario:
     problems = list(problems)
     if "name" not in data and not filename.startswith("<"):
@@ -323,7 +402,9 @@ def _validate(
             data, context={"base_dir": str(base_dir), "skip_references": True}
         )
     except ValidationError as exc:
-        problems.extend(translate_errors(exc.errors(include_url=False), data, lines, filename))
+        translated = translate_errors(exc.errors(include_url=False), data, lines, filename)
+        skip = tuple(unreadable or ())  # already reported as unreadable YAML values
+        problems.extend(p for p in translated if not any(p.path[: len(s)] == s for s in skip))
     for path, message in reference_problems(data):
         problems.append(Problem(filename, line_of(lines, path), tuple(path), message))
     if overridden:

@@ -20,6 +20,7 @@ from pydantic import BaseModel, Tag
 from .errors import PathT, Problem
 from .model import LocalAgent, RemoteAgent, Scenario
 from .model.traffic import ProfileArrivals, RateArrivals, TraceArrivals
+from .units import shown
 
 Lines = dict[PathT, int]
 
@@ -170,7 +171,7 @@ def describe(value: Any) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
     if isinstance(value, int | float):
-        return repr(value)
+        return shown(value)
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list | tuple):

@@ -17,6 +17,20 @@ from .common import MAX_COUNT, Duration, Seq, Strict, field
 
 DIST_KINDS = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlang", "empirical")
 
+MAX_CV = 1000.0
+"""The largest sd / mean of a lognormal or gamma (and, for gamma, the smallest is 1 / MAX_CV):
+beyond it the sampler's parameters (lognormal sigma, gamma shape = (mean/sd)^2) overflow or
+underflow."""
+
+
+def _check_cv(kind: str, mean: float, sd: float, lowest: float) -> None:
+    if sd > MAX_CV * mean or sd < lowest * mean:
+        low = f"{lowest:g} x mean" if lowest else "0"
+        raise ValueError(
+            f"{kind} sd must be between {low} and {MAX_CV:g} x mean (so that it can be "
+            f"sampled), got sd = {sd:g} for mean = {mean:g}"
+        )
+
 
 class Constant(Strict):
     dist: Literal["constant"] = field("constant", description="the distribution kind (may be left out for a constant)")
@@ -53,13 +67,25 @@ class LogNormal(Strict):
 
     dist: Literal["lognormal"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
-    sd: Duration = field(description="standard deviation of the values", unit="s")
+    sd: Duration = field(description="standard deviation of the values, at most 1000 x mean", unit="s")
+
+    @model_validator(mode="after")
+    def _samplable(self) -> LogNormal:
+        _check_cv("lognormal", self.mean, self.sd, 0.0)
+        return self
 
 
 class Gamma(Strict):
     dist: Literal["gamma"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
-    sd: Duration = field(description="standard deviation of the values", unit="s", gt=0)
+    sd: Duration = field(
+        description="standard deviation of the values, between mean / 1000 and 1000 x mean", unit="s", gt=0
+    )
+
+    @model_validator(mode="after")
+    def _samplable(self) -> Gamma:
+        _check_cv("gamma", self.mean, self.sd, 1 / MAX_CV)
+        return self
 
 
 class Erlang(Strict):

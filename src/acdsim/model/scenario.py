@@ -7,10 +7,12 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema, model_validator
 
+from ..units import parse_duration
 from .agents import Agents, Behavior, LocalAgent, RemoteAgent
 from .common import INT64_MAX, MAX_REPLICATIONS, Duration, Seq, Strict, field
 from .queue import Queue
-from .schedule import AGENT_REF, ScheduleEntry
+from .schedule import AGENT_REF, ScheduleEntry, ref_id
+from .traffic import profile_order_problem
 
 DEFAULT_START = dt.datetime(2026, 1, 1, 0, 0, 0)
 
@@ -95,6 +97,31 @@ class Scenario(Strict):
 
 Path_ = tuple[str | int, ...]
 
+LAST_DATETIME = dt.datetime(9999, 12, 31, 23, 59, 59)
+"""The last wall-clock time the datetime columns can write."""
+
+
+def _date_problems(data: dict[str, Any]) -> list[tuple[Path_, str]]:
+    """``start`` plus the simulated time (horizon, and drain_limit when draining) must stay
+    within the year 9999, the last a datetime column can write."""
+    try:
+        start = _parse_start(data.get("start", DEFAULT_START)).replace(tzinfo=None)
+        horizon = parse_duration(data["horizon"])
+        drain = data.get("drain", True)
+        limit = parse_duration(data.get("drain_limit", 86400.0)) if drain is not False else 0.0
+    except (KeyError, ValueError, TypeError, OverflowError):
+        return []  # their own errors are reported
+    span = dt.timedelta(seconds=horizon + limit)
+    if start <= LAST_DATETIME - span:
+        return []
+    latest = (LAST_DATETIME - span).strftime("%Y-%m-%d %H:%M:%S")
+    what = "horizon + drain_limit" if limit else "horizon"
+    return [(
+        ("start",),
+        f"start + {what} ({horizon + limit:g} s) ends after {LAST_DATETIME:%Y-%m-%d %H:%M:%S}, "
+        f"the last datetime the outputs can write: start at {latest} at the latest",
+    )]
+
 
 def reference_problems(data: Any) -> list[tuple[Path_, str]]:
     """Cross-object checks on raw (or dumped) scenario data; tolerant of malformed parts.
@@ -104,6 +131,7 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
     problems: list[tuple[Path_, str]] = []
     if not isinstance(data, dict):
         return problems
+    problems.extend(_date_problems(data))
     ids: dict[str, set[int]] = {"local": set(), "remote": set()}
     behaviors_raw = data.get("behaviors")
     behaviors = set(behaviors_raw) if isinstance(behaviors_raw, dict) else set()
@@ -142,6 +170,12 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
         for qi, queue in enumerate(queues):
             if not isinstance(queue, dict):
                 continue
+            callers = queue.get("callers")
+            arrivals = callers.get("arrivals") if isinstance(callers, dict) else None
+            if isinstance(arrivals, dict) and "calls_per_hour" not in arrivals:
+                message = profile_order_problem(arrivals.get("profile"))
+                if message:
+                    problems.append((("queues", qi, "callers", "arrivals", "profile"), message))
             qid = queue.get("id")
             if isinstance(qid, int) and not isinstance(qid, bool):
                 if qid in seen_queues:
@@ -183,6 +217,6 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                 )
             for path, ref in refs:
                 match = AGENT_REF.match(ref) if isinstance(ref, str) else None
-                if match and readable[match.group(1)] and int(match.group(2)) not in ids[match.group(1)]:
+                if match and readable[match.group(1)] and ref_id(match) not in ids[match.group(1)]:
                     problems.append((path, f"agent {ref} is not defined in agents.{match.group(1)}"))
     return problems

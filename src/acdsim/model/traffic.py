@@ -5,7 +5,14 @@ from __future__ import annotations
 import csv
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from ..units import MAX_DURATION
 from .common import MAX_RATE, Duration, Probability, Seq, Strict, field
@@ -29,12 +36,34 @@ class ProfileArrivals(Strict):
     @field_validator("profile")
     @classmethod
     def _sorted(cls, steps: tuple[ProfileStep, ...]) -> tuple[ProfileStep, ...]:
-        for before, after in zip(steps, steps[1:], strict=False):
-            if after.at <= before.at:
-                raise ValueError(
-                    f"'at' values must increase strictly ({after.at:g} follows {before.at:g})"
-                )
+        message = _order_problem(steps)
+        if message:
+            raise ValueError(message)
         return steps
+
+
+def _order_problem(steps: tuple[ProfileStep, ...]) -> str | None:
+    for before, after in zip(steps, steps[1:], strict=False):
+        if after.at <= before.at:
+            return f"'at' values must increase strictly ({after.at:g} follows {before.at:g})"
+    return None
+
+
+def profile_order_problem(rows: Any) -> str | None:
+    """The ordering problem of a raw profile some of whose rows are invalid, among its valid
+    rows (when every row is valid, ProfileArrivals reports it itself): pydantic runs no field
+    validator on a list with an invalid item, and every problem is reported at once."""
+    if not isinstance(rows, list | tuple):
+        return None
+    valid = []
+    for row in rows:
+        try:
+            valid.append(ProfileStep.model_validate(row))
+        except ValidationError:
+            continue
+    if len(valid) == len(rows):
+        return None
+    return _order_problem(tuple(valid))
 
 
 class TraceRow(Strict):
