@@ -118,7 +118,7 @@ def scan_duration(text: str) -> float | None:
         number, unit, _ = parts[0]
         return float(number) * _UNITS[unit or "s"]
     order = -1
-    for number, unit, plain in parts:
+    for _, unit, plain in parts:
         if not plain or unit not in _COMPOUND_ORDER or _COMPOUND_ORDER[unit] <= order:
             return None
         order = _COMPOUND_ORDER[unit]
