@@ -137,9 +137,8 @@ def _validate(
             data, context={"base_dir": str(base_dir), "skip_references": True}
         )
     except ValidationError as exc:
-        translated = translate_errors(exc.errors(include_url=False), data, lines, filename)
-        skip = tuple(unreadable or ())  # already reported as unreadable YAML values
-        problems.extend(p for p in translated if not any(p.path[: len(s)] == s for s in skip))
+        errors = exc.errors(include_url=False)
+        problems.extend(translate_errors(errors, data, lines, filename, unreadable or ()))
     for path, message in reference_problems(data):
         problems.append(Problem(filename, line_of(lines, path), tuple(path), message))
     if overridden:

@@ -160,6 +160,7 @@ class _Builder:
             if isinstance(node, yaml.SequenceNode):
                 if node.tag != _TAG + "seq":
                     self.problem(node, path, _tag_message(node.tag, "list"))
+                    self.unreadable.append(path)
                 items = []
                 for index, item in enumerate(node.value):
                     sub = (*path, index)
@@ -169,6 +170,7 @@ class _Builder:
             assert isinstance(node, yaml.MappingNode)
             if node.tag != _TAG + "map":
                 self.problem(node, path, _tag_message(node.tag, "mapping"))
+                self.unreadable.append(path)
             return self.mapping(node, path)
         finally:
             self.active.discard(id(node))

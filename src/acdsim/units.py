@@ -144,6 +144,11 @@ def parse_duration(value: object) -> float:
             stripped = value.strip()
             if stripped[:1] == "-" and scan_duration(stripped[1:]) is not None:
                 raise ValueError(f"a duration must be >= 0, got {shown(value)}")
+            if ":" in stripped:  # YAML 1.1 reads 8:00 unquoted as the base-60 number 480
+                raise ValueError(
+                    f"{shown(value)} is not a duration: hours or minutes? write it with a unit "
+                    '("8h", "8m", "1h30m")'
+                )
             raise ValueError(f"{shown(value)} is not a duration ({DURATION_HELP})")
         seconds = scanned
     else:
