@@ -152,8 +152,11 @@ class _Builder:
             self.problem(node, path, "an alias refers to the value that contains it")
             return None
         if len(path) >= MAX_DEPTH:
-            self.problem(node, path, _DEPTH_MESSAGE)
-            self.unreadable.append(path)
+            # Named by its top-level key (the full path is 64 parts long) and not validated
+            # further: the value is cut, whatever else is said about it would be noise.
+            if path[:1] not in self.unreadable:
+                self.problem(node, path[:1], _DEPTH_MESSAGE)
+                self.unreadable.append(path[:1])
             return None
         self.active.add(id(node))
         try:

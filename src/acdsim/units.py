@@ -35,7 +35,7 @@ def shown(value: object) -> str:
     (Python refuses to write an int of more than 4,300 digits in decimal)."""
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
         digits = int(value.bit_length() * math.log10(2)) + 1
         return f"{'-' if value < 0 else ''}a number of about {digits:,} digits"
     return repr(value)

@@ -11,7 +11,7 @@ from ..units import parse_duration
 from .agents import Agents, Behavior, LocalAgent, RemoteAgent
 from .common import INT64_MAX, MAX_REPLICATIONS, Duration, Seq, Strict, field
 from .queue import Queue
-from .schedule import AGENT_REF, ScheduleEntry, ref_id
+from .schedule import ScheduleEntry, parse_ref
 from .traffic import profile_order_problem
 
 DEFAULT_START = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -216,7 +216,7 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                     else []
                 )
             for path, ref in refs:
-                match = AGENT_REF.match(ref) if isinstance(ref, str) else None
-                if match and readable[match.group(1)] and ref_id(match) not in ids[match.group(1)]:
-                    problems.append((path, f"agent {ref} is not defined in agents.{match.group(1)}"))
+                parsed = parse_ref(ref)  # a malformed one has its own problem
+                if parsed and readable[parsed[0]] and parsed[1] not in ids[parsed[0]]:
+                    problems.append((path, f"agent {ref} is not defined in agents.{parsed[0]}"))
     return problems

@@ -18,6 +18,19 @@ def ref_id(match: re.Match[str]) -> int:
     return int(match.group(2))
 
 
+def parse_ref(value: object) -> tuple[str, int] | None:
+    """``(kind, id)`` of a valid agent reference (see :func:`check_ref`), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        check_ref(value)
+    except ValueError:
+        return None
+    match = AGENT_REF.match(value)
+    assert match is not None
+    return match.group(1), ref_id(match)
+
+
 def check_ref(value: str) -> str:
     """An agent reference written exactly as the engine names the agent (``local/1``, no
     leading zeros), so that ``local/01`` cannot pass the checks and then name no agent."""
