@@ -16,6 +16,7 @@ import yaml
 
 from .errors import PathT, Problem, ScenarioError
 from .loader_messages import Lines, describe
+from .model.limits import MAX_DEPTH, MAX_DIGITS
 from .units import shown
 
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -51,9 +52,6 @@ _STR = _TAG + "str"
 _INT = _TAG + "int"
 _FLOAT = _TAG + "float"
 _MAX_NODES = 2_000_000  # guards against alias bombs ("billion laughs")
-MAX_DEPTH = 64
-"""The deepest nesting of lists and mappings a scenario may have (it needs about 8)."""
-_MAX_DIGITS = 400  # longer integers are refused before Python converts them
 # The tags a scenario may carry (written or implied): the YAML 1.1 core of plain data.
 _SCALAR_TAGS = frozenset(_TAG + t for t in ("str", "int", "float", "bool", "null", "timestamp"))
 # A plain '<<' or '=' outside a mapping key is resolved to these; they mean the text itself.
@@ -225,8 +223,8 @@ class _Builder:
             message = _tag_message(tag, "value")
         elif tag in (_INT, _FLOAT) and ":" in value:
             message = _sexagesimal_message(node, self.construct)
-        elif tag == _INT and len(value) > _MAX_DIGITS:
-            message = f"{shown(value)} has more than {_MAX_DIGITS} digits (no number of a scenario needs that many)"
+        elif tag == _INT and len(value) > MAX_DIGITS:
+            message = f"{shown(value)} has more than {MAX_DIGITS} digits (no number of a scenario needs that many)"
         else:
             try:
                 return self.construct(node)

@@ -6,19 +6,9 @@ from typing import ClassVar, Literal
 
 from pydantic import model_validator
 
-from .common import (
-    INT64_MAX,
-    INT64_MIN,
-    MAX_COUNT,
-    MAX_FACTOR,
-    AgentStatus,
-    Duration,
-    Probability,
-    Seq,
-    Strict,
-    field,
-)
+from .common import AgentStatus, Duration, Probability, Seq, Strict, field
 from .distributions import Constant, Distribution
+from .limits import INT64_MAX, INT64_MIN, MAX_COUNT, MAX_FACTOR
 
 
 class AgentEvent(Strict):

@@ -8,19 +8,6 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSche
 
 from ..units import DURATION_HELP, DURATION_PATTERN, MAX_DURATION, parse_duration
 
-# The limits of numeric fields (docs/scenario.md, "Limits"). Ids are those of the PBX API:
-# 64-bit signed integers. Counts and rates are bounded far above any real call center, so
-# that no value overflows a float, a numpy int64 or a sampler.
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
-MAX_COUNT = 1_000_000
-"""The largest count (max_no_answer, Erlang k, announce_frequency, ...)."""
-MAX_REPLICATIONS = 100_000
-MAX_RATE = 1_000_000.0
-"""The largest arrival rate, in calls per hour."""
-MAX_FACTOR = 1_000.0
-"""The largest talk_time_factor."""
-
 DURATION_SCHEMA: dict[str, Any] = {
     "anyOf": [
         {"type": "number", "minimum": 0, "maximum": MAX_DURATION},

@@ -13,14 +13,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Tag, ValidationInfo, model_validator
 
-from .common import MAX_COUNT, Duration, Seq, Strict, field
+from .common import Duration, Seq, Strict, field
+from .limits import MAX_COUNT, MAX_CV
 
 DIST_KINDS = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlang", "empirical")
 
-MAX_CV = 1000.0
-"""The largest sd / mean of a lognormal or gamma (and, for gamma, the smallest is 1 / MAX_CV):
-beyond it the sampler's parameters (lognormal sigma, gamma shape = (mean/sd)^2) overflow or
-underflow."""
 
 
 def _check_cv(kind: str, mean: float, sd: float, lowest: float) -> None:

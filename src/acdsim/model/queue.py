@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Literal
 
-from .common import INT64_MAX, INT64_MIN, MAX_COUNT, AgentStatus, Duration, Seq, Strict, field
+from .common import AgentStatus, Duration, Seq, Strict, field
+from .limits import INT64_MAX, INT64_MIN, MAX_COUNT
 from .traffic import Callers
 
 STRATEGIES: tuple[str, ...] = (

@@ -9,7 +9,8 @@ from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema, model_vali
 
 from ..units import parse_duration
 from .agents import Agents, Behavior, LocalAgent, RemoteAgent
-from .common import INT64_MAX, MAX_REPLICATIONS, Duration, Seq, Strict, field
+from .common import Duration, Seq, Strict, field
+from .limits import INT64_MAX, LAST_DATETIME_TEXT, MAX_REPLICATIONS
 from .queue import Queue
 from .schedule import ScheduleEntry, parse_ref
 from .traffic import profile_order_problem
@@ -97,7 +98,7 @@ class Scenario(Strict):
 
 Path_ = tuple[str | int, ...]
 
-LAST_DATETIME = dt.datetime(9999, 12, 31, 23, 59, 59)
+LAST_DATETIME = dt.datetime.fromisoformat(LAST_DATETIME_TEXT)
 """The last wall-clock time the datetime columns can write."""
 
 

@@ -8,7 +8,8 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
 from ..units import shown
-from .common import INT64_MAX, INT64_MIN, AgentStatus, Duration, Seq, Strict, field
+from .common import AgentStatus, Duration, Seq, Strict, field
+from .limits import INT64_MAX, INT64_MIN
 
 AGENT_REF = re.compile(r"^(local|remote)/(-?[0-9]{1,25})$")
 

@@ -15,8 +15,9 @@ from pydantic import (
 )
 
 from ..units import MAX_DURATION
-from .common import MAX_RATE, Duration, Probability, Seq, Strict, field
+from .common import Duration, Probability, Seq, Strict, field
 from .distributions import Distribution, base_dir, csv_number
+from .limits import MAX_RATE
 
 
 class RateArrivals(Strict):
