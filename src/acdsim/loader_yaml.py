@@ -274,10 +274,12 @@ def _tag_message(tag: str, what: str) -> str:
 
 
 def _sexagesimal_message(node: yaml.ScalarNode, construct: Any) -> str:
-    try:
-        read = f" ({shown(construct(node))})"
-    except Exception:  # only the wording depends on it
-        read = ""
+    read = ""
+    if len(node.value) <= 40:  # (a long one costs quadratic time to convert, for nothing)
+        try:
+            read = f" ({shown(construct(node))})"
+        except Exception:  # only the wording depends on it
+            pass
     return (
         f"{shown(node.value)} is a base-60 number in YAML 1.1{read}, which acdsim refuses: "
         'write a duration with a unit ("8h" or "8m", "1h30m"), or quote text ("8:00")'
