@@ -465,3 +465,9 @@ def test_validate_exits_0_or_2_never_1(tmp_path: Path, capsys: pytest.CaptureFix
         text += "horizon: 1h\n"
     status, _ = validate(tmp_path, text, capsys)
     assert status in (0, 2)
+
+
+def test_a_command_line_error_is_one_printable_line(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["run", QUICKSTART, "--bad\x1b[31m\nerror: forged"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "\x1b" not in err and "\\x1b" in err

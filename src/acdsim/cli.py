@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, escape
 from .loader import load_scenario
 from .units import DURATION_HELP, parse_duration
 
@@ -77,7 +77,7 @@ def report_warnings(file: str, scenario: Any) -> None:
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return escape(" ".join(text.split()))  # (escape: an option name may hold control characters)
 
 
 class DurationType(click.ParamType):

@@ -18,7 +18,9 @@ from pydantic import ValidationError
 
 from .errors import PathT, Problem, ScenarioError, sort_problems
 from .loader_messages import Lines, line_of, translate_errors
-from .loader_yaml import EMPTY, parse, top_level_message
+from .loader_yaml import EMPTY as _EMPTY
+from .loader_yaml import parse
+from .loader_yaml import top_level_message as _top_level_message
 from .model import Scenario, reference_problems
 
 __all__ = [
@@ -66,7 +68,7 @@ def load_scenario_data(
 ) -> Scenario:
     """Validate already-parsed data (a dict as ``yaml.safe_load`` or ``json.load`` return it)."""
     if not isinstance(data, dict):
-        raise ScenarioError.single(filename, top_level_message(data))
+        raise ScenarioError.single(filename, _top_level_message(data))
     return _validate(dict(data), {}, filename, Path(base_dir), [], overrides)
 
 
@@ -94,7 +96,7 @@ def read_scenario_text(path: str | Path) -> str:
             file, f"the file is not UTF-8 text (byte 0x{byte:02x} cannot be decoded)", line
         ) from None
     if not text.strip():
-        raise ScenarioError.single(file, EMPTY)
+        raise ScenarioError.single(file, _EMPTY)
     return text
 
 

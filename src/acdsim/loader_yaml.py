@@ -9,6 +9,7 @@ its line), so no input ends in a traceback.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any
 
@@ -276,10 +277,8 @@ def _tag_message(tag: str, what: str) -> str:
 def _sexagesimal_message(node: yaml.ScalarNode, construct: Any) -> str:
     read = ""
     if len(node.value) <= 40:  # (a long one costs quadratic time to convert, for nothing)
-        try:
+        with contextlib.suppress(Exception):  # only the wording depends on it
             read = f" ({shown(construct(node))})"
-        except Exception:  # only the wording depends on it
-            pass
     return (
         f"{shown(node.value)} is a base-60 number in YAML 1.1{read}, which acdsim refuses: "
         'write a duration with a unit ("8h" or "8m", "1h30m"), or quote text ("8:00")'
