@@ -20,7 +20,7 @@ from typing import Any
 
 import click
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, escape
 from .loader import load_scenario, load_scenario_with_lines, read_scenario_text
 from .output.manifest import RunRecord
 from .units import DURATION_HELP, parse_duration
@@ -84,7 +84,7 @@ def report_warnings(file: str, scenario: Any, lines: dict[Any, int] | None = Non
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return escape(" ".join(text.split()))  # (escape: an option name may hold control characters)
 
 
 class DurationType(click.ParamType):

@@ -8,6 +8,7 @@ import stat
 from pathlib import Path
 
 from .errors import ScenarioError
+from .loader_yaml import EMPTY as _EMPTY
 
 MAX_SCENARIO_BYTES = 16 * 1024**2
 """The largest scenario file read (16 MiB; a scenario with 2,000 agents is about 400 KiB)."""
@@ -74,4 +75,3 @@ def read_scenario_text(path: str | Path) -> str:
     return text
 
 
-_EMPTY = "the file is empty (a scenario is a mapping with at least horizon, queues and agents)"

@@ -14,8 +14,19 @@ from pydantic import BeforeValidator, Discriminator, Tag, ValidationInfo, model_
 
 from .common import Duration, Seq, Strict, field
 from .datafiles import base_dir, column_list, csv_problem, data_file, excerpt, text_lines  # noqa: F401 (base_dir: re-exported)
+from .limits import MAX_COUNT, MAX_CV
 
 DIST_KINDS = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlang", "empirical")
+
+
+
+def _check_cv(kind: str, mean: float, sd: float, lowest: float) -> None:
+    if sd > MAX_CV * mean or sd < lowest * mean:
+        low = f"{lowest:g} x mean" if lowest else "0"
+        raise ValueError(
+            f"{kind} sd must be between {low} and {MAX_CV:g} x mean (so that it can be "
+            f"sampled), got sd = {sd:g} for mean = {mean:g}"
+        )
 
 
 class Constant(Strict):
@@ -53,19 +64,31 @@ class LogNormal(Strict):
 
     dist: Literal["lognormal"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
-    sd: Duration = field(description="standard deviation of the values", unit="s")
+    sd: Duration = field(description="standard deviation of the values, at most 1000 x mean", unit="s")
+
+    @model_validator(mode="after")
+    def _samplable(self) -> LogNormal:
+        _check_cv("lognormal", self.mean, self.sd, 0.0)
+        return self
 
 
 class Gamma(Strict):
     dist: Literal["gamma"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
-    sd: Duration = field(description="standard deviation of the values", unit="s", gt=0)
+    sd: Duration = field(
+        description="standard deviation of the values, between mean / 1000 and 1000 x mean", unit="s", gt=0
+    )
+
+    @model_validator(mode="after")
+    def _samplable(self) -> Gamma:
+        _check_cv("gamma", self.mean, self.sd, 1 / MAX_CV)
+        return self
 
 
 class Erlang(Strict):
     dist: Literal["erlang"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
-    k: int = field(description="shape (number of exponential phases)", ge=1)
+    k: int = field(description="shape (number of exponential phases)", ge=1, le=MAX_COUNT)
 
 
 class Empirical(Strict):

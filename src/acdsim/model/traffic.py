@@ -4,20 +4,29 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from ..units import MAX_DURATION
 from .common import Duration, Probability, Seq, Strict, field
 from .distributions import Distribution
+from .limits import MAX_RATE
 from .trace import TRACE_COLUMNS, TraceTable, read_trace  # noqa: F401 (TRACE_COLUMNS: re-exported)
 
 
 class RateArrivals(Strict):
-    calls_per_hour: float = field(description="Poisson arrival rate", unit="calls/hour", ge=0)
+    calls_per_hour: float = field(description="Poisson arrival rate", unit="calls/hour", ge=0, le=MAX_RATE)
 
 
 class ProfileStep(Strict):
     at: Duration = field(description="time from which this rate holds (until the next row)", unit="s")
-    calls_per_hour: float = field(description="Poisson rate from `at` on", unit="calls/hour", ge=0)
+    calls_per_hour: float = field(description="Poisson rate from `at` on", unit="calls/hour", ge=0, le=MAX_RATE)
 
 
 class ProfileArrivals(Strict):
@@ -28,12 +37,34 @@ class ProfileArrivals(Strict):
     @field_validator("profile")
     @classmethod
     def _sorted(cls, steps: tuple[ProfileStep, ...]) -> tuple[ProfileStep, ...]:
-        for before, after in zip(steps, steps[1:], strict=False):
-            if after.at <= before.at:
-                raise ValueError(
-                    f"'at' values must increase strictly ({after.at:g} follows {before.at:g})"
-                )
+        message = _order_problem(steps)
+        if message:
+            raise ValueError(message)
         return steps
+
+
+def _order_problem(steps: tuple[ProfileStep, ...]) -> str | None:
+    for before, after in zip(steps, steps[1:], strict=False):
+        if after.at <= before.at:
+            return f"'at' values must increase strictly ({after.at:g} follows {before.at:g})"
+    return None
+
+
+def profile_order_problem(rows: Any) -> str | None:
+    """The ordering problem of a raw profile some of whose rows are invalid, among its valid
+    rows (when every row is valid, ProfileArrivals reports it itself): pydantic runs no field
+    validator on a list with an invalid item, and every problem is reported at once."""
+    if not isinstance(rows, list | tuple):
+        return None
+    valid = []
+    for row in rows:
+        try:
+            valid.append(ProfileStep.model_validate(row))
+        except ValidationError:
+            continue
+    if len(valid) == len(rows):
+        return None
+    return _order_problem(tuple(valid))
 
 
 class TraceRow(Strict):
@@ -108,7 +139,7 @@ class Callers(Strict):
     retry: Retry | None = field(
         None, description="{probability, delay}: an abandoned caller calls again with the same number; null = never"
     )
-    base_score: float = field(0.0, description="extra seconds of score given to these callers (the module's cc_base_score)", unit="s")
+    base_score: float = field(0.0, description="extra seconds of score given to these callers (the module's cc_base_score)", unit="s", ge=-MAX_DURATION, le=MAX_DURATION)
     pre_queue_time: Distribution | None = field(
         None, description="time spent before the queue (IVR, ...), used by time_base_score: system; null = none", unit="s"
     )
