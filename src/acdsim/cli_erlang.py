@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from rich import box
 from rich.console import Console
 from rich.table import Table
 
@@ -270,7 +271,7 @@ def erlang_cmd(
 
 
 HANDLE_NOTE = (
-    "handle occupancy = load / agents: talk and wrap-up (the AHT) per agent; "
+    "handle occupancy (handle occ.) = load / agents: talk and wrap-up (the AHT) per agent; "
     "the run table's talk occupancy counts talk only"
 )
 
@@ -355,24 +356,20 @@ def _forecast(
         click.echo(json.dumps(doc, indent=2))
         return
     model = "Erlang A" if patience_s is not None else "Erlang C"
-    table = Table(title=f"{model} per interval; target {100 * sl_target:g}% within {threshold:g} s")
-    for column in (
-        "at",
-        "clock",
-        "calls/h",
-        "AHT s",
-        "load Erl",
-        "agents",
-        "SL",
-        "ASA",
-        "handle occupancy",
-    ):
-        table.add_column(column, justify="right")
+    table = Table(
+        title=f"{model} per interval; target {100 * sl_target:g}% within {threshold:g} s",
+        box=box.SIMPLE_HEAD,  # ten columns: no room for vertical rules in 80 characters
+        collapse_padding=True,
+        pad_edge=False,
+    )
+    # `at` in seconds is in the JSON; the clock says the same in less width
+    for column in ("at", "calls/h", "AHT s", "Erl", "agents", "SL", "ASA", "handle occ."):
+        table.add_column(column, justify="right", no_wrap=True)
     if patience_s is not None:
-        table.add_column("abandon %", justify="right")
+        table.add_column("abandon", justify="right", no_wrap=True)
     for r in out:
         cells = [
-            f"{r['at']:g}", r["clock"], f"{r['calls_per_hour']:,.1f}", f"{r['aht']:g}",
+            r["clock"], f"{r['calls_per_hour']:,.1f}", f"{r['aht']:g}",
             f"{r['load_erlangs']:,.2f}", f"{r['agents']:,}",
             _pct(math.nan if r["service_level"] is None else r["service_level"]),
             _seconds(math.nan if r["asa"] is None else r["asa"]),
