@@ -314,18 +314,18 @@ def report_command(out_dir: str) -> int:
     path = Path(out_dir)
     summary_file = path / "summary.json"
     if not summary_file.is_file():
-        raise click.BadParameter(f"{out_dir} holds no summary.json (is it the folder of an 'acdsim run'?)")
+        raise ScenarioError.single(str(summary_file), "missing (is this the folder of an 'acdsim run'?)")
     try:
         summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScenarioError.single(str(summary_file), f"not a summary written by acdsim run ({exc})") from None
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: also ints past 4,300 digits
+        raise ScenarioError.single(str(summary_file), f"not a summary written by acdsim run ({_one_line(str(exc))})") from None
     if not (isinstance(summary, dict) and isinstance(summary.get("queues"), dict) and isinstance(summary.get("agents"), dict)):
         raise ScenarioError.single(str(summary_file), "not a summary written by acdsim run (no 'queues' and 'agents' maps)")
     try:
         report = build_report(path)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         # The files of the folder are the input here: a damaged one is the user's to fix.
-        raise ScenarioError.single(str(path), f"cannot build the report from these files ({type(exc).__name__}: {exc})") from None
+        raise ScenarioError.single(str(path), f"cannot build the report from these files ({type(exc).__name__}: {_one_line(str(exc))})") from None
     click.echo(f"wrote {report}")
     return EXIT_OK
 

@@ -39,7 +39,7 @@ FILES = (
 )
 AGENT_COLUMNS = (
     "agent", "calls_answered", "talk_time", "offers", "no_answers", "rejects", "busies",
-    "logged_in_time", "occupancy", "wrap_up_time", "handle_occupancy",
+    "logged_in_time", "occupancy", "wrap_up_time", "handle_occupancy", "talk_occupancy",
 )
 STATUS_COLUMNS = ("time", "queue", "waiting_members", "trying_members", "answered_members")
 AGENT_STATE_COLUMNS = ("time", "agent", "status", "state")
