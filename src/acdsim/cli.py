@@ -76,6 +76,35 @@ def report_warnings(file: str, scenario: Any) -> None:
         click.echo(f"warning: {file}: {path}: {message}", err=True)
 
 
+def check_bounds(file: str, scenario: Any, max_callers: int | None) -> Any:
+    """The size of the run (model/workload.py, docs/limits.md): ScenarioError for a run
+    refused (too many callers, a horizon out of range), else its notes and warnings."""
+    from .model.workload import bounds
+
+    found = bounds(scenario, max_callers)
+    if found.errors:
+        raise ScenarioError([Problem(file, None, path, message) for path, message in found.errors])
+    return found
+
+
+def report_bounds(file: str, found: Any) -> None:
+    """The warnings and notes of ``check_bounds`` on stderr."""
+    from .errors import format_path
+
+    for kind, items in (("warning", found.warnings), ("note", found.notes)):
+        for path, message in items:
+            where = f"{file}: {format_path(path)}" if path else file
+            click.echo(f"{kind}: {where}: {message}", err=True)
+
+
+def no_progress(file: str, exc: Exception) -> ScenarioError:
+    """The engine's NoProgressError as the error line of FILE (exit status 2)."""
+    return ScenarioError.single(file, f"the run makes no progress: {exc}")
+
+
+MAX_CALLERS_HELP = "refuse to run more than N callers in all (estimated before the run) [default: 20,000,000]"
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -107,18 +136,21 @@ def cli() -> None:
 
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, metavar="SCENARIO...")
-def validate_command(files: tuple[str, ...]) -> int:
+@click.option("--max-callers", type=click.IntRange(min=1), metavar="N", help=MAX_CALLERS_HELP)
+def validate_command(files: tuple[str, ...], max_callers: int | None) -> int:
     """Check scenario files: print 'ok: FILE' or every problem found; exit 0 only if all are ok."""
     status = EXIT_OK
     for file in files:
         try:
             loaded = load_scenario(file)
+            found = check_bounds(file, loaded, max_callers)
         except ScenarioError as exc:
             report_problems(exc.problems)
             status = EXIT_BAD_INPUT
         else:
             click.echo(f"ok: {file}")
             report_warnings(file, loaded)
+            report_bounds(file, found)
     return status
 
 
@@ -158,6 +190,7 @@ OUTPUT_CHOICES = (
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="parallel processes for replications [default: all cores]")
 @click.option("--plots", is_flag=True, help="also write PNG plots into DIR")
 @click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar")
+@click.option("--max-callers", type=click.IntRange(min=1), metavar="N", help=MAX_CALLERS_HELP)
 def run_command(
     scenario: str,
     out_dir: str | None,
@@ -169,8 +202,10 @@ def run_command(
     jobs: int | None,
     plots: bool,
     quiet: bool,
+    max_callers: int | None,
 ) -> int:
     """Simulate SCENARIO and write its outputs (calls.csv, offers.csv, summary.json, ...) into DIR."""
+    from .engine.guards import NoProgressError
     from .progress import ProgressBar
     from .runner import run_scenario
 
@@ -180,8 +215,10 @@ def run_command(
         if value is not None
     }
     loaded = load_scenario(scenario, overrides=overrides or None)
+    found = check_bounds(scenario, loaded, max_callers)
     if not quiet:
         report_warnings(scenario, loaded)
+        report_bounds(scenario, found)
     out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
     prepare_output_dir(out)
     bar = ProgressBar(f"simulating {loaded.title}", enabled=None if not quiet else False)
@@ -189,6 +226,8 @@ def run_command(
         status = run_scenario(
             loaded, out, quiet=quiet, only=list(only) or None, progress=bar.update, jobs=jobs,
         )
+    except NoProgressError as exc:
+        raise no_progress(scenario, exc) from None
     finally:
         bar.close()
     if status != EXIT_OK:
