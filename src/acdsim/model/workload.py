@@ -118,7 +118,7 @@ def bounds(scenario: Scenario, max_callers: float | None = None) -> Bounds:
     total = work.callers
     reps = scenario.replications
     over = f" over {reps} replications" if reps > 1 else ""
-    if total > limit:
+    if total > limit * (1 + 1e-9):  # (rate x time is rarely a whole number in floats)
         errors.append(((), (
             f"the run would simulate about {_count(total)} callers{over}, more than the limit "
             f"of {limit:,.0f}; raise it with --max-callers (max_callers= in acdsim.simulate) "
@@ -135,12 +135,16 @@ def bounds(scenario: Scenario, max_callers: float | None = None) -> Bounds:
             warnings.append((path, f"no call of queue {q.id} can ever be answered: {never}"))
         elif not q.bounded_wait and q.agents and q.load > q.agents:
             warnings.append((path, (
-                f"queue {q.id} is offered {q.load:.3g} erlangs ({q.rate * 3600:.4g} calls/hour x "
-                f"{q.talk:g} s mean talk time) for {q.agents} agent{'s' if q.agents > 1 else ''} "
-                "and nothing ends a wait (no patience, no max_wait_time): the queue grows "
+                f"queue {q.id} is offered {_num(q.load)} erlangs ({_num(q.rate * 3600)} calls/hour "
+                f"x {_num(q.talk)} s mean talk time), {_num(q.load / q.agents)} per agent for its "
+                f"{q.agents} agent{'s' if q.agents > 1 else ''}, and nothing ends a wait (no patience, no max_wait_time): the queue grows "
                 "without bound"
             )))
     return Bounds(notes, warnings, errors)
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if x >= 1000 else f"{x:.3g}"
 
 
 def _count(n: float) -> str:
