@@ -299,3 +299,10 @@ def test_agents_never_logged_in_are_warned_unless_a_shift_or_change_logs_them_in
     assert bounds(simkit.scenario(agents=[out], trace=[0.0], schedule=shift)).warnings == []
     change = [{"at": 60, "agent": "local/1", "status": "available_on_demand"}]
     assert bounds(simkit.scenario(agents=[out], trace=[0.0], schedule=change)).warnings == []
+
+
+def test_status_of_a_run_without_progress_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    file = _write(tmp_path, scenario_text(timeout="1e-9", behavior="never", arrivals="{calls_per_hour: 60}"))
+    assert main(["status", file, "--at", "1h"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"error: {file}: the run makes no progress: caller ")

@@ -264,7 +264,13 @@ def status_command(
     if queue is not None and queue not in [q.id for q in loaded.queues]:
         known = ", ".join(str(q.id) for q in loaded.queues)
         raise click.BadParameter(f"no queue {queue} in {scenario} (queues: {known})", param_hint="--queue")
-    click.echo(json.dumps(status_at(loaded, at, queue=queue, members=members), indent=2, ensure_ascii=False))
+    from .engine.guards import NoProgressError
+
+    try:
+        answer = status_at(loaded, at, queue=queue, members=members)
+    except NoProgressError as exc:
+        raise no_progress(scenario, exc) from None
+    click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
