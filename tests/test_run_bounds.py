@@ -274,8 +274,8 @@ def test_always_busy_agents_are_warned_that_no_call_is_answered(
     assert main(["validate", file]) == 0
     assert capsys.readouterr().err == (
         f"warning: {file}: queues[0]: no call of queue 1 can ever be answered: every agent's "
-        "behavior fails every offer (p_no_answer + p_reject + p_busy = 1, or an answer_time "
-        "never under call_timeout)\n"
+        "behavior (busy) fails every offer (p_no_answer + p_reject + p_busy = 1, or an "
+        "answer_time never under call_timeout)\n"
     )
 
 

@@ -183,9 +183,10 @@ class OutcomeMixin(EngineBase):
         elapsed = now - self.failure_mark
         self.failure_mark = now
         if elapsed * self.failure_budget < CHECK_EVERY:
-            raise NoProgressError(
-                no_progress_message(CHECK_EVERY, elapsed, now, self.members, list(self.agents.values()))
-            )
+            message = no_progress_message(CHECK_EVERY, elapsed, now, self.members, list(self.agents.values()))
+            if self.scenario.replications > 1:
+                message = f"replication {self.replication}: {message}"
+            raise NoProgressError(message)
 
     def _release_standby(self, a: Agent, offered: Row) -> None:
         """An agent on several queues: its other tiers leave Standby when the offer ends (the

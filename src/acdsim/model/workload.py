@@ -210,9 +210,10 @@ def _never_answered(
         agent = agents[ref]
         if _can_answer(scenario.behaviors[agent.behavior], agent.call_timeout):
             return ""
+    names = ", ".join(dict.fromkeys(agents[ref].behavior for ref in live))
     return (
-        "every agent's behavior fails every offer (p_no_answer + p_reject + p_busy = 1, or an "
-        "answer_time never under call_timeout)"
+        f"every agent's behavior ({names}) fails every offer (p_no_answer + p_reject + p_busy "
+        "= 1, or an answer_time never under call_timeout)"
     )
 
 
