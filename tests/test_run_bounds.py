@@ -91,9 +91,13 @@ def test_validate_refuses_a_horizon_below_1_ms(tmp_path: Path, capsys: pytest.Ca
 
 def test_run_refuses_a_horizon_beyond_1e9_s(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     file = _write(tmp_path, scenario_text(horizon="2e9", arrivals="{calls_per_hour: 0}"))
-    assert main(["run", file, "-o", str(tmp_path / "out"), "-q"]) == 2
+    assert main(["run", file, "-o", str(tmp_path / "out"), "-q", "--only", "summary"]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"error: {file}: horizon: 2e+09 s is longer than 1e+09 s")
+    # Every refusal at once: with status.csv written, its 33 million rows too.
+    assert main(["run", file, "-o", str(tmp_path / "out"), "-q"]) == 2
+    lines = capsys.readouterr().err.strip().splitlines()
+    assert [line.split(": ")[2] for line in lines] == ["horizon", "report.status_interval"]
 
 
 # -- item 2: unbounded work ----------------------------------------------------------------------
@@ -306,3 +310,19 @@ def test_status_of_a_run_without_progress_is_exit_2(tmp_path: Path, capsys: pyte
     assert main(["status", file, "--at", "1h"]) == 2
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"error: {file}: the run makes no progress: caller ")
+
+
+def test_a_microsecond_status_interval_is_refused_unless_status_is_left_out(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 3,600,000,000 rows of status.csv for a one-hour run, however few the callers.
+    text = scenario_text() + "report: {status_interval: 0.000001}\n"
+    file = _write(tmp_path, text)
+    assert main(["run", file, "-o", str(tmp_path / "out"), "-q"]) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line == (
+        f"error: {file}: report.status_interval: status.csv would hold about 3,600,000,000 rows "
+        "(horizon / status_interval x queues x replications), more than the limit of 20,000,000; "
+        "raise status_interval, leave status out (--only), or raise the limit with --max-callers"
+    )
+    assert main(["run", file, "-o", str(tmp_path / "out"), "-q", "--only", "summary"]) == 0

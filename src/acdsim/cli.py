@@ -76,12 +76,13 @@ def report_warnings(file: str, scenario: Any) -> None:
         click.echo(f"warning: {file}: {path}: {message}", err=True)
 
 
-def check_bounds(file: str, scenario: Any, max_callers: int | None) -> Any:
+def check_bounds(file: str, scenario: Any, max_callers: int | None, only: Sequence[str] = ()) -> Any:
     """The size of the run (model/workload.py, docs/limits.md): ScenarioError for a run
-    refused (too many callers, a horizon out of range), else its notes and warnings."""
+    refused (too many callers or rows, a horizon out of range), else its notes and warnings.
+    ``only``: the outputs asked for (none: all)."""
     from .model.workload import bounds
 
-    found = bounds(scenario, max_callers)
+    found = bounds(scenario, max_callers, list(only) or None)
     if found.errors:
         raise ScenarioError([Problem(file, None, path, message) for path, message in found.errors])
     return found
@@ -215,7 +216,7 @@ def run_command(
         if value is not None
     }
     loaded = load_scenario(scenario, overrides=overrides or None)
-    found = check_bounds(scenario, loaded, max_callers)
+    found = check_bounds(scenario, loaded, max_callers, only)
     if not quiet:
         report_warnings(scenario, loaded)
         report_bounds(scenario, found)

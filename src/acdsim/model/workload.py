@@ -20,6 +20,7 @@ them; ``acdsim.simulate`` raises on the errors. docs/limits.md explains every bo
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import cast
 
@@ -103,8 +104,11 @@ def estimate(scenario: Scenario) -> Workload:
     return Workload(tuple(out), scenario.replications)
 
 
-def bounds(scenario: Scenario, max_callers: float | None = None) -> Bounds:
-    """Notes, warnings and errors about the size of the run (module docstring)."""
+def bounds(
+    scenario: Scenario, max_callers: float | None = None, outputs: Collection[str] | None = None
+) -> Bounds:
+    """Notes, warnings and errors about the size of the run (module docstring). ``outputs``:
+    the files to be written (None: all), whose rows per sampling period count too."""
     limit = DEFAULT_MAX_CALLERS if max_callers is None else max_callers
     notes: list[Finding] = []
     warnings: list[Finding] = []
@@ -126,6 +130,19 @@ def bounds(scenario: Scenario, max_callers: float | None = None) -> Bounds:
         )))
     elif total >= NOTE_CALLERS:
         notes.append(((), f"about {_count(total)} callers{over}"))
+    # Sampled files have a row per period and queue, however few the callers: a period of a
+    # microsecond is work without end too.
+    report = scenario.report
+    for name, key, period in (("status", "status_interval", report.status_interval), ("intervals", "interval", report.interval)):
+        if outputs is not None and name not in outputs:
+            continue
+        rows = horizon / period * len(scenario.queues) * reps
+        if rows > limit * (1 + 1e-9):
+            errors.append((("report", key), (
+                f"{name}.csv would hold about {_count(rows)} rows (horizon / {key} x queues x "
+                f"replications), more than the limit of {limit:,.0f}; raise {key}, leave "
+                f"{name} out (--only), or raise the limit with --max-callers"
+            )))
     agents = {a.ref: a for a in scenario.all_agents()}
     online = _ever_online(scenario)
     for q, spec in zip(work.queues, scenario.queues, strict=True):
