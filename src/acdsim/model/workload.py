@@ -8,12 +8,14 @@ Estimated from the scenario alone (no simulation):
   and no more than the run's length allows), times the replications;
 - offered load: arrival rate x mean talk time (erlangs), against the agents of the queue
   that are ever logged in;
+- rows of the sampled files: horizon / period x queues x replications for status.csv and
+  intervals.csv (they do not depend on the callers);
 - calls that can never be answered: no tier, no agent ever logged in, or every agent's
   behaviour failing each offer.
 
-``bounds(scenario, max_callers)`` returns notes (a large estimate), warnings (a queue that
-grows without bound, calls never answered) and errors (a run over ``max_callers``, a
-horizon outside [MIN_HORIZON, MAX_HORIZON]), each a (path, message) pair. The CLI prints
+``bounds(scenario, max_callers, outputs)`` returns notes (a large estimate), warnings (a
+queue that grows without bound, calls never answered) and errors (callers or rows over
+``max_callers``, a horizon outside [MIN_HORIZON, MAX_HORIZON]), each a (path, message) pair. The CLI prints
 them; ``acdsim.simulate`` raises on the errors. docs/limits.md explains every bound.
 """
 
