@@ -14,10 +14,13 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]
+__all__ = [
+    "NoProgressError", "Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate",
+]
 
 if TYPE_CHECKING:
     from .api import Result, simulate
+    from .engine.guards import NoProgressError
     from .errors import ScenarioError
     from .loader import load_scenario
     from .model import Scenario
@@ -37,6 +40,10 @@ def __getattr__(name: str) -> Any:
         from .errors import ScenarioError
 
         return ScenarioError
+    if name == "NoProgressError":
+        from .engine.guards import NoProgressError
+
+        return NoProgressError
     if name == "Scenario":
         from .model import Scenario
 

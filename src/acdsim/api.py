@@ -103,15 +103,21 @@ def simulate(
     timing: str | None = None,
     horizon: float | None = None,
     allow_paths: Sequence[str | Path] = (),
+    max_callers: int | None = None,
 ) -> Result:
     """Simulate ``scenario`` (a Scenario or a path) and return its records as DataFrames.
 
-    ``allow_paths``: folders outside the scenario's own whose data files it may read."""
+    ``allow_paths``: folders outside the scenario's own whose data files it may read.
+    Raises ``ScenarioError`` when the run is refused before it starts (more callers than
+    ``max_callers``, default 20,000,000 over all replications; a horizon out of range:
+    docs/limits.md) and ``NoProgressError`` when it stops making progress."""
+    source = scenario.title if isinstance(scenario, Scenario) else str(scenario)
     if not isinstance(scenario, Scenario):
         from .loader import load_scenario
 
         scenario = load_scenario(scenario, allow_paths=allow_paths)
     scenario = with_overrides(scenario, seed=seed, replications=replications, timing=timing, horizon=horizon)
+    refuse_oversized(source, scenario, max_callers)
     out = MemoryOutputs(scenario)
     per_rep = []
     for k in range(scenario.replications):
@@ -141,6 +147,16 @@ def simulate(
         agent_states=frame(out.agent_states.rows, AGENT_STATE_COLUMNS),
         agent_pauses=frame(out.agent_pauses.rows, AGENT_PAUSE_COLUMNS),
     )
+
+
+def refuse_oversized(source: str, scenario: Scenario, max_callers: int | None) -> None:
+    """ScenarioError naming ``source`` if the run is refused for its size (model/workload.py)."""
+    from .errors import Problem, ScenarioError
+    from .model.workload import bounds
+
+    errors = bounds(scenario, max_callers).errors
+    if errors:
+        raise ScenarioError([Problem(source, None, path, message) for path, message in errors])
 
 
 def with_overrides(scenario: Scenario, **updates: Any) -> Scenario:

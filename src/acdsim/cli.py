@@ -83,6 +83,36 @@ def report_warnings(file: str, scenario: Any, lines: dict[Any, int] | None = Non
         click.echo(f"warning: {where}: {format_path(path)}: {message}", err=True)
 
 
+def check_bounds(file: str, scenario: Any, max_callers: int | None, only: Sequence[str] = ()) -> Any:
+    """The size of the run (model/workload.py, docs/limits.md): ScenarioError for a run
+    refused (too many callers or rows, a horizon out of range), else its notes and warnings.
+    ``only``: the outputs asked for (none: all)."""
+    from .model.workload import bounds
+
+    found = bounds(scenario, max_callers, list(only) or None)
+    if found.errors:
+        raise ScenarioError([Problem(file, None, path, message) for path, message in found.errors])
+    return found
+
+
+def report_bounds(file: str, found: Any) -> None:
+    """The warnings and notes of ``check_bounds`` on stderr."""
+    from .errors import format_path
+
+    for kind, items in (("warning", found.warnings), ("note", found.notes)):
+        for path, message in items:
+            where = f"{file}: {format_path(path)}" if path else file
+            click.echo(f"{kind}: {where}: {message}", err=True)
+
+
+def no_progress(file: str, exc: Exception) -> ScenarioError:
+    """The engine's NoProgressError as the error line of FILE (exit status 2)."""
+    return ScenarioError.single(file, f"the run makes no progress: {exc}")
+
+
+MAX_CALLERS_HELP = "refuse to run more than N callers in all (estimated before the run) [default: 20,000,000]"
+
+
 def _one_line(text: str) -> str:
     return escape(" ".join(text.split()))  # (escape: an option name may hold control characters)
 
@@ -143,18 +173,21 @@ def cli() -> None:
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, metavar="SCENARIO...")
 @allow_path_option
-def validate_command(files: tuple[str, ...], allow_paths: tuple[str, ...]) -> int:
+@click.option("--max-callers", type=click.IntRange(min=1), metavar="N", help=MAX_CALLERS_HELP)
+def validate_command(files: tuple[str, ...], allow_paths: tuple[str, ...], max_callers: int | None) -> int:
     """Check scenario files: print 'ok: FILE' or every problem found; exit 0 only if all are ok."""
     status = EXIT_OK
     for file in files:
         try:
             loaded, lines = load_scenario_with_lines(file, allow_paths=allow_paths)
+            found = check_bounds(file, loaded, max_callers)
         except ScenarioError as exc:
             report_problems(exc.problems)
             status = EXIT_BAD_INPUT
         else:
             click.echo(f"ok: {file}")
             report_warnings(file, loaded, lines)
+            report_bounds(file, found)
     return status
 
 
@@ -213,6 +246,7 @@ def _split_outputs(ctx: click.Context, param: click.Parameter, values: tuple[str
 @click.option("--plots", is_flag=True, help="also write PNG plots into DIR")
 @click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar, no warnings, no behaviour line")
 @allow_path_option
+@click.option("--max-callers", type=click.IntRange(min=1), metavar="N", help=MAX_CALLERS_HELP)
 def run_command(
     scenario: str,
     out_dir: str | None,
@@ -225,8 +259,10 @@ def run_command(
     plots: bool,
     quiet: bool,
     allow_paths: tuple[str, ...],
+    max_callers: int | None,
 ) -> int:
     """Simulate SCENARIO and write its outputs (calls.csv, offers.csv, summary.json, ...) into DIR."""
+    from .engine.guards import NoProgressError
     from .progress import ProgressBar
     from .runner import run_scenario
 
@@ -241,10 +277,12 @@ def run_command(
     loaded, lines = load_scenario_with_lines(
         scenario, overrides=overrides or None, text=text, allow_paths=allow_paths
     )
+    found = check_bounds(scenario, loaded, max_callers, only)
     if not quiet:
         from .model.advice import behaviour_line
 
         report_warnings(scenario, loaded, lines)
+        report_bounds(scenario, found)
         click.echo(behaviour_line(loaded))
     out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
     prepare_output_dir(out)
@@ -256,6 +294,8 @@ def run_command(
             loaded, out, quiet=quiet, only=list(only) or None, progress=bar.update, jobs=jobs,
             record=record,
         )
+    except NoProgressError as exc:
+        raise no_progress(scenario, exc) from None
     finally:
         bar.close()
     return int(status)
@@ -298,7 +338,13 @@ def status_command(
     past = past_end_message(loaded, at)
     if past is not None:
         raise click.BadParameter(past, param_hint="--at")
-    click.echo(json.dumps(status_at(loaded, at, queue=queue, members=members), indent=2, ensure_ascii=False))
+    from .engine.guards import NoProgressError
+
+    try:
+        answer = status_at(loaded, at, queue=queue, members=members)
+    except NoProgressError as exc:
+        raise no_progress(scenario, exc) from None
+    click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
