@@ -12,7 +12,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from .output.status import StatusSampler
 from .output.summary import build_summary
 from .output.table import summary_table
 from .output.tee import Tee
+from .signals import deferred, exit_status, signal_name, worker_pool
 
 FILES = (
     "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
@@ -167,7 +168,7 @@ def run_replication(
 def _replication_to_parts(scenario: Scenario, k: int, part_dir: str, wanted: list[str]) -> dict[str, Any]:
     """Worker: replication ``k`` into its own files under ``part_dir`` (merged in order later)."""
     path = Path(part_dir)
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(exist_ok=True)  # not its parents: a stray worker must not re-create a removed root
     out = Outputs(path, scenario, wanted)
     try:
         result = run_replication(scenario, k, out)
@@ -180,18 +181,20 @@ def _replication_to_parts(scenario: Scenario, k: int, part_dir: str, wanted: lis
     return result
 
 
-def _merge_parts(parts: list[Path], out_dir: Path) -> None:
-    """Concatenate the replications' files in replication order (one header each file)."""
+def _merge_parts(parts: list[Path], out_dir: Path, finals: list[AtomicText]) -> None:
+    """Concatenate the replications' files in replication order (one header each file) into
+    temporary files, appended to ``finals`` for the caller to commit or discard."""
     names = sorted({p.name for part in parts for p in part.iterdir() if not p.name.startswith(".")})
     for name in names:
-        final = AtomicText(out_dir / name)
+        with deferred():  # opened and listed at once, so an interrupt cannot lose it
+            final = AtomicText(out_dir / name)
+            finals.append(final)
         for i, part in enumerate(parts):
             with (part / name).open(encoding="utf-8") as f:
                 for n, line in enumerate(f):
                     if n == 0 and i > 0 and name.endswith(".csv"):
                         continue  # the header, already written from the first part
                     final.handle.write(line)
-        final.commit()
 
 
 def default_jobs() -> int:
@@ -215,18 +218,23 @@ def run_scenario(
     jobs = default_jobs() if jobs is None else jobs
     reps = scenario.replications
     per_rep: list[dict[str, Any]] = []
+    written: list[Path] = []  # filled when the files are renamed into place
     try:
         if jobs > 1 and reps > 1:
-            written = _run_parallel(scenario, out_dir, wanted, jobs, per_rep, progress)
+            _run_parallel(scenario, out_dir, wanted, jobs, per_rep, progress, written)
         else:
-            written = _run_sequential(scenario, out_dir, wanted, per_rep, progress)
-    except KeyboardInterrupt:
-        print(
-            f"interrupted after {len(per_rep)} of {reps} replication(s); "
-            f"no output file was written to {out_dir} (partial files removed)",
-            file=sys.stderr,
-        )
-        return 130
+            _run_sequential(scenario, out_dir, wanted, per_rep, progress, written)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP under signals.stop_signals
+        if written:  # the signal came while the files were renamed into place
+            print(f"interrupted by {signal_name(exc)} as the run ended; its outputs were written "
+                  f"in full to {out_dir}", file=sys.stderr)
+        else:
+            print(
+                f"interrupted after {len(per_rep)} of {reps} replication(s) by {signal_name(exc)}; "
+                f"no output file was written to {out_dir} (partial files removed)",
+                file=sys.stderr,
+            )
+        return exit_status(exc)
     if not quiet:
         console = Console()
         queue_agents = {
@@ -241,10 +249,12 @@ def run_scenario(
 
 def _run_sequential(
     scenario: Scenario, out_dir: Path, wanted: list[str], per_rep: list[dict[str, Any]],
-    progress: Callable[[float, int], None] | None,
-) -> list[Path]:
-    out = Outputs(out_dir, scenario, wanted)
+    progress: Callable[[float, int], None] | None, written: list[Path],
+) -> None:
+    out: Outputs | None = None
     try:
+        with deferred():  # the files it opens are known to ``out`` before a signal can stop us
+            out = Outputs(out_dir, scenario, wanted)
         reps = scenario.replications
         for k in range(reps):
             on_time = None
@@ -255,42 +265,54 @@ def _run_sequential(
             if progress is not None:
                 progress(k + 1, reps)
         out.summary.line(json.dumps(build_summary(scenario, per_rep), indent=2, ensure_ascii=False))
+        with deferred():  # every file or none
+            written.extend(out.commit())
     except BaseException:
-        out.discard()
+        if out is not None:
+            out.discard()
         raise
-    return out.commit()
 
 
 def _run_parallel(
     scenario: Scenario, out_dir: Path, wanted: list[str], jobs: int, per_rep: list[dict[str, Any]],
-    progress: Callable[[float, int], None] | None,
-) -> list[Path]:
+    progress: Callable[[float, int], None] | None, written: list[Path],
+) -> None:
     reps = scenario.replications
-    parts_root = Path(tempfile.mkdtemp(prefix=".acdsim-parts-", dir=out_dir))
-    parts = [parts_root / f"rep-{k:06d}" for k in range(reps)]
     results: dict[int, dict[str, Any]] = {}
-    pool = ProcessPoolExecutor(max_workers=min(jobs, reps))
+    parts_root: Path | None = None
+    finals: list[AtomicText] = []
     try:
-        futures = {
-            pool.submit(_replication_to_parts, scenario, k, str(parts[k]), wanted): k for k in range(reps)
-        }
-        for future in as_completed(futures):
-            results[futures[future]] = future.result()
-            per_rep.append(results[futures[future]])
-            if progress is not None:
-                progress(len(results), reps)
-        pool.shutdown()
+        with deferred():
+            parts_root = Path(tempfile.mkdtemp(prefix=".acdsim-parts-", dir=out_dir))
+        parts = [parts_root / f"rep-{k:06d}" for k in range(reps)]
+        # Leaving this block by an exception (Ctrl-C, SIGTERM, a failed replication) cancels
+        # the queued replications and ends the running workers before the parts are removed.
+        with worker_pool(min(jobs, reps)) as pool:
+            futures = {
+                pool.submit(_replication_to_parts, scenario, k, str(parts[k]), wanted): k for k in range(reps)
+            }
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                per_rep.append(results[futures[future]])
+                if progress is not None:
+                    progress(len(results), reps)
         ordered = [results[k] for k in range(reps)]
-        _merge_parts(parts, out_dir)
-        summary = AtomicText(out_dir / "summary.json")
+        _merge_parts(parts, out_dir, finals)
+        with deferred():
+            summary = AtomicText(out_dir / "summary.json")
+            finals.append(summary)
         summary.line(json.dumps(build_summary(scenario, ordered), indent=2, ensure_ascii=False))
-        summary.commit()
+        with deferred():  # every file or none
+            for final in finals:
+                final.commit()
+            written.extend(out_dir / n for n in _output_names(wanted))
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        for final in finals:
+            final.discard()
         raise
     finally:
-        shutil.rmtree(parts_root, ignore_errors=True)
-    return [out_dir / n for n in _output_names(wanted)]
+        if parts_root is not None:
+            shutil.rmtree(parts_root, ignore_errors=True)
 
 
 def _output_names(wanted: list[str]) -> list[str]:
