@@ -18,8 +18,11 @@ from pathlib import Path
 
 import pytest
 
+import acdsim
 from acdsim import signals
+from acdsim.api import with_overrides
 from acdsim.cli import main
+from acdsim.model import Scenario
 from acdsim.signals import Terminated, deferred, exit_status, signal_name, stop_signals, worker_pool
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,6 +96,68 @@ def test_main_puts_the_handlers_back(capsys: pytest.CaptureFixture[str]) -> None
     assert {s: signal.getsignal(s) for s in signals.STOP_SIGNALS} == before
 
 
+# -- the run's steps that must not stop half-way ---------------------------------------------
+
+
+def _short_run(replications: int) -> Scenario:
+
+    return with_overrides(acdsim.load_scenario(QUICKSTART), horizon=600, replications=replications)
+
+
+def test_a_signal_during_the_final_renames_waits_for_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Every file is renamed into place, then the run stops: 143, and it says so."""
+    from acdsim import runner
+
+    real = runner.Outputs.commit
+
+    def commit(self: runner.Outputs) -> list[Path]:
+        signal.raise_signal(signal.SIGTERM)
+        return real(self)
+
+    monkeypatch.setattr(runner.Outputs, "commit", commit)
+    with stop_signals():
+        assert runner.run_scenario(_short_run(1), tmp_path, quiet=True) == 143
+    assert "by SIGTERM as the run ended; its outputs were written in full" in capsys.readouterr().err
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert "calls.csv" in names and "summary.json" in names and not [n for n in names if n.startswith(".")]
+
+
+def test_a_signal_while_parts_are_merged_leaves_no_temporary_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--jobs 2: the merged files are temporary until all are complete; an interrupt removes them."""
+    from acdsim import runner
+
+    real = runner._merge_parts
+
+    def merge(*args: object) -> None:
+        real(*args)  # type: ignore[arg-type]
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(runner, "_merge_parts", merge)
+    with stop_signals():
+        assert runner.run_scenario(_short_run(2), tmp_path, quiet=True, jobs=2) == 143
+    assert "interrupted after 2 of 2 replication(s) by SIGTERM; no output file" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_sigterm_while_the_scenario_loads_exits_143(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Outside the run itself (click turns the interrupt into its Abort): the same status."""
+    from acdsim import cli
+
+    def load(*args: object, **kwargs: object) -> None:
+        signal.raise_signal(signal.SIGTERM)
+
+    monkeypatch.setattr(cli, "load_scenario", load)
+    assert main(["run", str(QUICKSTART), "-o", str(tmp_path / "out")]) == 143
+    assert "interrupted by SIGTERM" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
 # -- the worker pool, in this process --------------------------------------------------------
 
 
@@ -128,7 +193,9 @@ def test_leaving_the_pool_by_an_exception_cancels_queued_work_and_ends_running_w
 
 _ORPHAN = """
 import os, sys, time
+import acdsim
 from acdsim import signals
+from acdsim.api import with_overrides
 ready_r, ready_w = os.pipe()
 child = os.fork()
 if child == 0:
