@@ -226,8 +226,8 @@ def run_scenario(
             _run_sequential(scenario, out_dir, wanted, per_rep, progress, written)
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP under signals.stop_signals
         if written:  # the signal came while the files were renamed into place
-            print(f"interrupted by {signal_name(exc)} as the run ended; its outputs were written "
-                  f"in full to {out_dir}", file=sys.stderr)
+            print(f"interrupted by {signal_name(exc)} as the run ended; "
+                  f"{', '.join(p.name for p in written)} were written in full to {out_dir}", file=sys.stderr)
         else:
             print(
                 f"interrupted after {len(per_rep)} of {reps} replication(s) by {signal_name(exc)}; "
@@ -312,7 +312,8 @@ def _run_parallel(
         raise
     finally:
         if parts_root is not None:
-            shutil.rmtree(parts_root, ignore_errors=True)
+            with deferred():  # all of it, even when a signal comes after a successful run
+                shutil.rmtree(parts_root, ignore_errors=True)
 
 
 def _output_names(wanted: list[str]) -> list[str]:

@@ -186,27 +186,34 @@ def worker_pool(
     cancels the work not started and terminates the workers (SIGTERM, then SIGKILL after
     ``GRACE`` s), waiting until they are gone. Use it from the thread that submits."""
     pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(initializer, initargs))
-    # The workers start with the stop signals blocked and unblock them once their handlers
-    # are set, so an early Ctrl-C cannot hit a worker that would still raise on it.
-    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+    started: dict[int, Any] = {}
     try:
-        for _ in range(jobs):
-            pool.submit(_ready)
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
-    try:
+        # The workers start with the stop signals blocked and unblock them once their
+        # handlers are set, so an early Ctrl-C cannot hit a worker that would still raise on it.
+        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        try:
+            for _ in range(jobs):
+                pool.submit(_ready)
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+        started.update(_processes(pool))
         yield pool
+        pool.shutdown(wait=True)
     except BaseException:
-        _stop(pool)
+        with deferred():  # a second signal must not cut the stop short
+            _stop(pool, started)
         raise
-    pool.shutdown(wait=True)
 
 
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Cancel what has not started; terminate the workers now; return once they are gone."""
+def _processes(pool: ProcessPoolExecutor) -> dict[int, Any]:
     # The executor keeps its processes in _processes (pid -> Process) in every CPython since
-    # 3.2, and has no public way to stop running work.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
+    # 3.2 (None once shut down), and has no public way to stop running work.
+    return dict(getattr(pool, "_processes", None) or {})
+
+
+def _stop(pool: ProcessPoolExecutor, started: dict[int, Any]) -> None:
+    """Cancel what has not started; terminate the workers now; return once they are gone."""
+    processes = list({**started, **_processes(pool)}.values())
     pool.shutdown(wait=False, cancel_futures=True)
     # A worker's sentinel is ready once it has exited, whichever thread reaps it (the
     # executor's own thread may, as it notices the deaths).
