@@ -27,7 +27,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from multiprocessing.connection import wait as wait_ready
@@ -167,9 +167,16 @@ def _init_worker(initializer: Callable[..., Any] | None, initargs: tuple[Any, ..
     parent = os.getppid()
     _signal_on_parent_death()
     _watch_parent(parent)  # also covers a parent that died before prctl took effect
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
+    _set_mask(signal.SIG_UNBLOCK, STOP_SIGNALS)
     if initializer is not None:
         initializer(*initargs)
+
+
+def _set_mask(how: int, signals: Iterable[int]) -> set[int]:
+    """``signal.pthread_sigmask`` where there is one (POSIX); the previous mask."""
+    if not hasattr(signal, "pthread_sigmask"):
+        return set()
+    return set(signal.pthread_sigmask(how, signals))
 
 
 def _ready() -> None:
@@ -190,12 +197,12 @@ def worker_pool(
     try:
         # The workers start with the stop signals blocked and unblock them once their
         # handlers are set, so an early Ctrl-C cannot hit a worker that would still raise on it.
-        blocked = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        blocked = _set_mask(signal.SIG_BLOCK, STOP_SIGNALS)
         try:
             for _ in range(jobs):
                 pool.submit(_ready)
         finally:
-            signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+            _set_mask(signal.SIG_SETMASK, blocked)
         started.update(_processes(pool))
         yield pool
         pool.shutdown(wait=True)
