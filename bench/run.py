@@ -12,7 +12,8 @@
 2. acdsim-only workloads, engine-only: the M/M/50 in pbx timing, a tiered queue with tier
    rules and delays, ring-all, 5 queues sharing 100 agents, and 1,000,000 callers of the M/M/50
    with only the summary written (peak RSS of that process).
-3. bench_load.py: loading a scenario with 2,000 agents and 50 queues.
+3. bench_load.py: loading a scenario with 2,000 agents and 50 queues; bench_trace.py
+   (``--only load-trace``): loading a 1,000,000-row trace CSV (--quick: 100,000 rows).
 
 Then the targets of issue #6, each met or not. Nothing here is run by the test suite except
 ``--quick`` smoke runs (tests/test_bench_smoke.py), which check no timing.
@@ -185,8 +186,22 @@ def b_load(n: int, seed: int) -> Row:
     return Row("load", "bench_load.py", "load", 0, seconds, note=proc.stdout.strip())
 
 
+TRACE_ROWS = 1_000_000  # the load-trace row (--quick: 100,000)
+
+
+def b_load_trace(n: int, seed: int) -> Row:
+    """bench/bench_trace.py in a subprocess: rows/s and the peak RSS of that process."""
+    rows = TRACE_ROWS if n >= CALLERS else TRACE_ROWS // 10
+    cmd = [sys.executable, str(HERE / "bench_trace.py"), "--rows", str(rows)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    return Row("load-trace", f"load a {rows:,}-row trace", "load", 0, seconds,
+               note=proc.stdout.strip(), extra={"rows": rows})
+
+
 #: Run once whatever --repeat says (long, or timed by themselves).
-ONCE = {"acdsim-1m-summary", "load"}
+ONCE = {"acdsim-1m-summary", "load", "load-trace"}
 
 
 BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
@@ -207,6 +222,7 @@ BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
         workloads.multi_queue, "pbx"),
     "acdsim-1m-summary": b_big,
     "load": b_load,
+    "load-trace": b_load_trace,
 }
 
 
@@ -437,7 +453,8 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
         print(acdsim_table(own, md))
     for r in rows:
         if r.section == "load":
-            print(f"\n## Loading (bench_load.py)\n\n{r.note}")
+            title = f"bench_trace.py, {r.label}" if r.name == "load-trace" else "bench_load.py"
+            print(f"\n## Loading ({title})\n\n{r.note}")
     if any(r.section != "load" for r in rows):
         print("\n## Targets (issue #6)\n")
         print(_table(["target", "measured", "status"], [list(t) for t in targets(rows)], md))

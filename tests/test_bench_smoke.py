@@ -59,3 +59,8 @@ def test_whole_process_rows_report_callers_and_peak_rss(bench_run):
     assert process.callers > 800 and process.rss_mb is not None and process.rss_mb > 10
     assert big.callers > 4000 and big.rss_mb is not None  # 5x the callers of the others
     assert "loaded in" in load.note
+
+
+def test_load_trace_row(bench_run):
+    (row,) = bench_run.main(["--callers", "1000", "--only", "load-trace"])
+    assert row.name == "load-trace" and "100,000 trace rows" in row.note and "rows/s" in row.note

@@ -98,4 +98,4 @@ def test_validate_prints_warnings_for_surprising_but_valid_settings(tmp_path: Pa
     assert main(["validate", str(f)]) == 0
     out, err = capsys.readouterr()
     assert out == f"ok: {f}\n"
-    assert err.startswith(f"warning: {f}: queues[0].agents.local[0]: top-down never offers an agent at level 0, position 0")
+    assert err.startswith(f"warning: {f}:5: queues[0].agents.local[0]: top-down never offers an agent at level 0, position 0")

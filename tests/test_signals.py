@@ -7,6 +7,7 @@ real ``python -m acdsim run`` once it is under way (files appeared, workers star
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ import textwrap
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -79,6 +81,27 @@ def test_deferred_holds_a_signal_until_its_block_ends() -> None:
     assert steps == ["renamed all"]
 
 
+def test_deferred_without_stop_signals_delivers_the_held_signal_to_the_previous_handler() -> None:
+    """run_scenario called from Python: Ctrl-C is still held, then Python's KeyboardInterrupt;
+    SIGTERM goes to whatever handler was there (here one that notes it)."""
+    steps: list[object] = []
+    with pytest.raises(KeyboardInterrupt) as caught, deferred():
+        signal.raise_signal(signal.SIGINT)
+        with deferred():  # nested: joins the outer block
+            steps.append("inner")
+        steps.append("swapped")
+    assert steps == ["inner", "swapped"] and not isinstance(caught.value, Terminated)
+    previous = signal.signal(signal.SIGTERM, lambda signum, frame: steps.append(signum))
+    try:
+        with deferred():
+            signal.raise_signal(signal.SIGTERM)
+            steps.append("done")
+        assert steps[-2:] == ["done", signal.SIGTERM]
+        assert signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL  # put back, not reset
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def test_a_signal_ignored_at_start_stays_ignored() -> None:
     """nohup acdsim run ...: SIGHUP was ignored before acdsim started, and stays so."""
     previous = signal.signal(signal.SIGHUP, signal.SIG_IGN)
@@ -104,10 +127,62 @@ def _short_run(replications: int) -> Scenario:
     return with_overrides(acdsim.load_scenario(QUICKSTART), horizon=600, replications=replications)
 
 
-def test_a_signal_during_the_final_renames_waits_for_them(
+def _left(tmp_path: Path, out: Path) -> list[str]:
+    """What is in the output folder's parent besides it: the lock file, a staging sibling."""
+    return sorted(p.name for p in tmp_path.iterdir() if p != out)
+
+
+def test_a_signal_during_the_swap_waits_for_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Every file is renamed into place, then the run stops: 143, and it says so."""
+    """The run's folder is swapped in, the previous contents and the lock file removed, then
+    the run stops: 143, and it says that DIR holds this run's files."""
+    from acdsim import runner
+    from acdsim.output import folder
+
+    real = folder._exchange
+
+    def exchange(a: Path, b: Path) -> bool:
+        signal.raise_signal(signal.SIGTERM)
+        return real(a, b)
+
+    out = tmp_path / "out"
+    assert runner.run_scenario(_short_run(1), out, quiet=True) == 0
+    monkeypatch.setattr(folder, "_exchange", exchange)
+    with stop_signals():
+        assert runner.run_scenario(with_overrides(_short_run(1), seed=7), out, quiet=True) == 143
+    err = capsys.readouterr().err
+    assert err == f"interrupted after 1 of 1 replication(s) by SIGTERM; {out} holds this run's complete outputs\n"
+    assert json.loads((out / "summary.json").read_text())["seed"] == 7
+    assert _left(tmp_path, out) == []
+
+
+def test_a_signal_during_the_swap_waits_for_it_without_stop_signals(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """run_scenario called from Python (no handlers of acdsim): Ctrl-C waits for the swap too."""
+    from acdsim import runner
+    from acdsim.output import folder
+
+    real = folder._exchange
+
+    def exchange(a: Path, b: Path) -> bool:
+        signal.raise_signal(signal.SIGINT)
+        return real(a, b)
+
+    out = tmp_path / "out"
+    out.mkdir()
+    monkeypatch.setattr(folder, "_exchange", exchange)
+    assert runner.run_scenario(_short_run(1), out, quiet=True) == 130
+    assert f"by SIGINT; {out} holds this run's complete outputs" in capsys.readouterr().err
+    assert (out / "summary.json").is_file() and _left(tmp_path, out) == []
+
+
+def test_a_signal_while_the_files_are_finished_leaves_the_folder_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Inside the private staging folder the renames of the finished files need no care: an
+    interrupt there removes the whole staging folder, and DIR keeps the previous run."""
     from acdsim import runner
 
     real = runner.Outputs.commit
@@ -116,31 +191,56 @@ def test_a_signal_during_the_final_renames_waits_for_them(
         signal.raise_signal(signal.SIGTERM)
         return real(self)
 
+    out = tmp_path / "out"
+    assert runner.run_scenario(_short_run(1), out, quiet=True) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
     monkeypatch.setattr(runner.Outputs, "commit", commit)
     with stop_signals():
-        assert runner.run_scenario(_short_run(1), tmp_path, quiet=True) == 143
-    err = capsys.readouterr().err
-    assert "by SIGTERM as the run ended; calls.csv, " in err and "summary.json were written in full" in err
-    names = sorted(p.name for p in tmp_path.iterdir())
-    assert "calls.csv" in names and "summary.json" in names and not [n for n in names if n.startswith(".")]
+        assert runner.run_scenario(with_overrides(_short_run(1), seed=7), out, quiet=True) == 143
+    assert "by SIGTERM; no file of this run was written" in capsys.readouterr().err
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before and _left(tmp_path, out) == []
+
+
+def test_a_signal_while_the_staging_folder_is_made_leaves_neither_it_nor_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from acdsim import runner
+    from acdsim.output import folder
+
+    real = folder.tempfile.mkdtemp
+
+    def mkdtemp(*args: Any, **kwargs: Any) -> str:
+        made = real(*args, **kwargs)
+        signal.raise_signal(signal.SIGTERM)  # the sibling exists, self.staging not yet set
+        return made
+
+    monkeypatch.setattr(folder.tempfile, "mkdtemp", mkdtemp)
+    out = tmp_path / "out"
+    with stop_signals():
+        assert runner.run_scenario(_short_run(1), out, quiet=True) == 143
+    assert "interrupted after 0 of 1 replication(s) by SIGTERM; no file" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_a_signal_while_parts_are_merged_leaves_no_temporary_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--jobs 2: the merged files are temporary until all are complete; an interrupt removes them."""
+    """--jobs 2: the parts and the merged files are in the staging folder; an interrupt removes it."""
     from acdsim import runner
 
     real = runner._merge_parts
 
-    def merge(*args: object) -> None:
-        real(*args)  # type: ignore[arg-type]
+    def merge(*args: Any) -> None:
+        real(*args)
         signal.raise_signal(signal.SIGTERM)
 
     monkeypatch.setattr(runner, "_merge_parts", merge)
+    out = tmp_path / "out"
     with stop_signals():
-        assert runner.run_scenario(_short_run(2), tmp_path, quiet=True, jobs=2) == 143
-    assert "interrupted after 2 of 2 replication(s) by SIGTERM; no output file" in capsys.readouterr().err
+        assert runner.run_scenario(_short_run(2), out, quiet=True, jobs=2) == 143
+    assert "interrupted after 2 of 2 replication(s) by SIGTERM; no file of this run was written" in (
+        capsys.readouterr().err
+    )
     assert list(tmp_path.iterdir()) == []
 
 
@@ -153,7 +253,7 @@ def test_sigterm_while_the_scenario_loads_exits_143(
     def load(*args: object, **kwargs: object) -> None:
         signal.raise_signal(signal.SIGTERM)
 
-    monkeypatch.setattr(cli, "load_scenario", load)
+    monkeypatch.setattr(cli, "load_scenario_with_lines", load)
     assert main(["run", str(QUICKSTART), "-o", str(tmp_path / "out")]) == 143
     assert "interrupted by SIGTERM" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
@@ -236,7 +336,7 @@ def _start(tmp_path: Path, jobs: int) -> tuple[subprocess.Popen[str], Path]:
     out = tmp_path / "out"
     command = [
         sys.executable, "-m", "acdsim", "run", str(QUICKSTART), "-o", str(out), "-q",
-        "--horizon", "100000h", "--replications", "4", "--jobs", str(jobs),
+        "--horizon", "80000h", "--replications", "4", "--jobs", str(jobs),
     ]
     proc = subprocess.Popen(
         command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, start_new_session=True,
@@ -248,7 +348,8 @@ def _under_way(proc: subprocess.Popen[str], tmp_path: Path, jobs: int) -> list[i
     """Wait until the run writes files and its workers run; return the workers' pids."""
     def started() -> bool:
         assert proc.poll() is None, proc.communicate()[1]
-        files = [p for p in tmp_path.rglob("*") if p.is_file()]
+        # Output files in the run's staging folder (with --jobs: in its parts), not just the lock.
+        files = [p for p in tmp_path.glob("out.acdsim-new-*/**/*") if p.is_file()]
         return bool(files) and len(_descendants(proc.pid)) >= (jobs if jobs > 1 else 0)
 
     _wait_until(started)
@@ -276,7 +377,8 @@ def _kill_group(proc: subprocess.Popen[str]) -> None:
 
 
 def _nothing_left(tmp_path: Path, out: Path) -> None:
-    """No temporary file or folder anywhere: at most the (empty) output folder."""
+    """No temporary file or folder anywhere: beside the output folder neither the staging
+    sibling (parts included) nor the lock file; at most the (empty) output folder itself."""
     assert [p for p in tmp_path.iterdir() if p != out] == []
     assert not out.exists() or list(out.iterdir()) == []
 
@@ -287,7 +389,7 @@ def test_sigterm_stops_a_run_exits_143_and_leaves_no_part_file(tmp_path: Path) -
     _under_way(proc, tmp_path, jobs=1)
     err = _stop(proc, signal.SIGTERM)
     assert proc.returncode == 143, err
-    assert "interrupted after 0 of 4 replication(s) by SIGTERM; no output file was written" in err
+    assert f"interrupted after 0 of 4 replication(s) by SIGTERM; no file of this run was written: {out} is unchanged" in err
     assert "Traceback" not in err
     _nothing_left(tmp_path, out)
 
@@ -316,7 +418,8 @@ def test_a_signal_stops_parallel_workers_and_removes_the_parts_folder(
 
 @needs_proc
 def test_workers_die_when_the_main_process_is_killed_outright(tmp_path: Path) -> None:
-    """SIGKILL cannot be handled: the parts stay, but no worker keeps computing."""
+    """SIGKILL cannot be handled: the staging folder stays (the next run removes it), but no
+    worker keeps computing."""
     proc, _ = _start(tmp_path, jobs=2)
     workers = _under_way(proc, tmp_path, jobs=2)
     proc.kill()

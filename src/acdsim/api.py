@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ import pandas as pd
 
 from .engine.records import CallRecord, NullRecorder, OfferRecord
 from .model import Scenario
+from .output.events import EVENT_COLUMNS
 from .output.files import CALL_COLUMNS, OFFER_COLUMNS
 from .output.intervals import INTERVAL_COLUMNS
 from .output.summary import build_summary
@@ -100,12 +102,15 @@ def simulate(
     replications: int | None = None,
     timing: str | None = None,
     horizon: float | None = None,
+    allow_paths: Sequence[str | Path] = (),
 ) -> Result:
-    """Simulate ``scenario`` (a Scenario or a path) and return its records as DataFrames."""
+    """Simulate ``scenario`` (a Scenario or a path) and return its records as DataFrames.
+
+    ``allow_paths``: folders outside the scenario's own whose data files it may read."""
     if not isinstance(scenario, Scenario):
         from .loader import load_scenario
 
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(scenario, allow_paths=allow_paths)
     scenario = with_overrides(scenario, seed=seed, replications=replications, timing=timing, horizon=horizon)
     out = MemoryOutputs(scenario)
     per_rep = []
@@ -121,7 +126,9 @@ def simulate(
 
     import json
 
-    events = pd.DataFrame([json.loads(line) for line in out.events.lines])
+    events = pd.DataFrame(
+        [json.loads(line) for line in out.events.lines], columns=["replication", *EVENT_COLUMNS]
+    )
     return Result(
         scenario=scenario,
         summary=build_summary(scenario, per_rep),

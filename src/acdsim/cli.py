@@ -8,6 +8,7 @@ be added beside them (``@cli.command(...)``).
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import sys
@@ -19,8 +20,9 @@ from typing import Any
 
 import click
 
-from .errors import Problem, ScenarioError
-from .loader import load_scenario
+from .errors import Problem, ScenarioError, escape
+from .loader import load_scenario, load_scenario_with_lines, read_scenario_text
+from .output.manifest import RunRecord
 from .signals import exit_status, signal_name, stop_signals
 from .units import DURATION_HELP, parse_duration
 
@@ -83,15 +85,20 @@ def report_problems(problems: Sequence[Problem]) -> None:
         click.echo(problem.format(), err=True)
 
 
-def report_warnings(file: str, scenario: Any) -> None:
-    from .model.advice import warnings
+def report_warnings(file: str, scenario: Any, lines: dict[Any, int] | None = None) -> None:
+    """Print the advice on a valid scenario as ``warning: FILE:LINE: path: message``."""
+    from .errors import format_path
+    from .loader_messages import line_of
+    from .model.advice import warning_items
 
-    for path, message in warnings(scenario):
-        click.echo(f"warning: {file}: {path}: {message}", err=True)
+    for path, message in warning_items(scenario):
+        line = line_of(lines or {}, path)
+        where = file if line is None else f"{file}:{line}"
+        click.echo(f"warning: {where}: {format_path(path)}: {message}", err=True)
 
 
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return escape(" ".join(text.split()))  # (escape: an option name may hold control characters)
 
 
 class DurationType(click.ParamType):
@@ -110,6 +117,34 @@ class DurationType(click.ParamType):
 
 DURATION = DurationType()
 
+_CLOCK = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}(?:\.[0-9]+)?))?\s*$")
+
+
+class MomentType(click.ParamType):
+    """A simulated time: a duration after start, or a clock time HH:MM[:SS] on start's date."""
+
+    name = "time"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, float | dt.time):
+            return value
+        match = _CLOCK.match(str(value))
+        if match is None:
+            return DURATION.convert(value, param, ctx)
+        hours, minutes, seconds = int(match[1]), int(match[2]), float(match[3] or 0)
+        if hours > 23 or minutes > 59 or seconds >= 60:
+            self.fail(f"{value!r} is not a clock time (HH:MM or HH:MM:SS, 00:00 to 23:59:59)", param, ctx)
+        whole = int(seconds)
+        return dt.time(hours, minutes, whole, round((seconds - whole) * 1e6))
+
+
+allow_path_option = click.option(
+    "--allow-path", "allow_paths", multiple=True, metavar="DIR",
+    type=click.Path(exists=True, file_okay=True, dir_okay=True),
+    help="let the scenario read data files (trace, empirical) under DIR too (repeatable); "
+    "by default only files inside the scenario's own folder",
+)
+
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
@@ -121,18 +156,19 @@ def cli() -> None:
 
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, metavar="SCENARIO...")
-def validate_command(files: tuple[str, ...]) -> int:
+@allow_path_option
+def validate_command(files: tuple[str, ...], allow_paths: tuple[str, ...]) -> int:
     """Check scenario files: print 'ok: FILE' or every problem found; exit 0 only if all are ok."""
     status = EXIT_OK
     for file in files:
         try:
-            loaded = load_scenario(file)
+            loaded, lines = load_scenario_with_lines(file, allow_paths=allow_paths)
         except ScenarioError as exc:
             report_problems(exc.problems)
             status = EXIT_BAD_INPUT
         else:
             click.echo(f"ok: {file}")
-            report_warnings(file, loaded)
+            report_warnings(file, loaded, lines)
     return status
 
 
@@ -157,6 +193,23 @@ OUTPUT_CHOICES = (
 )
 
 
+def _split_outputs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
+    """``--only summary,intervals --only calls`` -> the outputs in the order given, once each."""
+    names: list[str] = []
+    for value in values:
+        for name in (part.strip() for part in value.split(",")):
+            if name not in OUTPUT_CHOICES:
+                shown = repr(name) if name else "an empty name"
+                raise click.BadParameter(
+                    f"{shown} is not one of {', '.join(OUTPUT_CHOICES)} "
+                    "(separate several with commas or repeat --only)",
+                    ctx=ctx, param=param,
+                )
+            if name not in names:
+                names.append(name)
+    return tuple(names)
+
+
 @cli.command("run")
 @click.argument("scenario", metavar="SCENARIO")
 @click.option("-o", "--out", "out_dir", metavar="DIR", help="output folder [default: out/<scenario name>]")
@@ -165,13 +218,15 @@ OUTPUT_CHOICES = (
 @click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
 @click.option("--horizon", type=DURATION, help=f"arrivals are generated in [0, horizon): {DURATION_HELP}")
 @click.option(
-    "--only", "only", multiple=True, type=click.Choice(OUTPUT_CHOICES),
-    help="write only these outputs (repeatable; summary.json is always written). "
+    "--only", "only", multiple=True, metavar="NAME[,NAME...]", callback=_split_outputs,
+    help=f"write only these outputs: {', '.join(OUTPUT_CHOICES)} (comma-separated or repeated, "
+    "e.g. '--only summary,intervals'; summary.json is always written). "
     "'--only summary' keeps memory flat however many callers",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="parallel processes for replications [default: all cores]")
 @click.option("--plots", is_flag=True, help="also write PNG plots into DIR")
-@click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar")
+@click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar, no warnings, no behaviour line")
+@allow_path_option
 def run_command(
     scenario: str,
     out_dir: str | None,
@@ -183,6 +238,7 @@ def run_command(
     jobs: int | None,
     plots: bool,
     quiet: bool,
+    allow_paths: tuple[str, ...],
 ) -> int:
     """Simulate SCENARIO and write its outputs (calls.csv, offers.csv, summary.json, ...) into DIR."""
     from .progress import ProgressBar
@@ -193,28 +249,30 @@ def run_command(
         for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))
         if value is not None
     }
-    loaded = load_scenario(scenario, overrides=overrides or None)
+    # Read once: scenario.yaml in the output folder is a copy of the text that was loaded
+    # (a pipe such as /dev/stdin cannot be read twice; the file may change during the run).
+    text = read_scenario_text(scenario)
+    loaded, lines = load_scenario_with_lines(
+        scenario, overrides=overrides or None, text=text, allow_paths=allow_paths
+    )
     if not quiet:
-        report_warnings(scenario, loaded)
+        from .model.advice import behaviour_line
+
+        report_warnings(scenario, loaded, lines)
+        click.echo(behaviour_line(loaded))
     out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
     prepare_output_dir(out)
+    options = {"out": str(out), "only": list(only), "jobs": jobs, "plots": plots, **overrides}
+    record = RunRecord(scenario_text=text, scenario_file=scenario, options=options, plots=plots)
     bar = ProgressBar(f"simulating {loaded.title}", enabled=None if not quiet else False)
     try:
         status = run_scenario(
             loaded, out, quiet=quiet, only=list(only) or None, progress=bar.update, jobs=jobs,
+            record=record,
         )
     finally:
         bar.close()
-    if status != EXIT_OK:
-        return int(status)
-    (out / "scenario.yaml").write_text(Path(scenario).read_text(encoding="utf-8"), encoding="utf-8")
-    if plots:
-        from .plots import write_plots
-
-        written = write_plots(out)
-        if not quiet:
-            click.echo("plots: " + ", ".join(p.name for p in written))
-    return EXIT_OK
+    return int(status)
 
 
 # ----------------------------------------------------------------------------------------- status
@@ -222,23 +280,38 @@ def run_command(
 
 @cli.command("status")
 @click.argument("scenario", metavar="SCENARIO")
-@click.option("--at", "at", type=DURATION, required=True, help="simulated time to look at")
+@click.option(
+    "--at", "at", type=MomentType(), required=True, metavar="TIME",
+    help=f"simulated time to look at: {DURATION_HELP} after start, or a clock time HH:MM or "
+    "HH:MM:SS on start's date (e.g. 10:30); at most the end of the run (horizon, plus drain_limit "
+    "when it drains)",
+)
 @click.option("--queue", "queue", type=int, help="only this queue (its id); prints that queue's answer")
 @click.option("--members", is_flag=True, help="the members list (GET .../queue/status/members/)")
 @click.option("--seed", type=click.IntRange(min=0), help="base random seed (overrides the file)")
 @click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
+@allow_path_option
 def status_command(
-    scenario: str, at: float, queue: int | None, members: bool, seed: int | None, timing: str | None
+    scenario: str, at: float | dt.time, queue: int | None, members: bool, seed: int | None, timing: str | None,
+    allow_paths: tuple[str, ...],
 ) -> int:
     """Print, as JSON, what GET /extension/{id}/queue/status/ (or .../status/members/) would
-    have answered at simulated time D (replication 0)."""
-    from .output.status import status_at
+    have answered at simulated time TIME (replication 0)."""
+    from .output.status import past_end_message, seconds_at_clock, status_at
 
     overrides = {k: v for k, v in (("seed", seed), ("timing", timing)) if v is not None}
-    loaded = load_scenario(scenario, overrides=overrides or None)
+    loaded = load_scenario(scenario, overrides=overrides or None, allow_paths=allow_paths)
     if queue is not None and queue not in [q.id for q in loaded.queues]:
         known = ", ".join(str(q.id) for q in loaded.queues)
         raise click.BadParameter(f"no queue {queue} in {scenario} (queues: {known})", param_hint="--queue")
+    if isinstance(at, dt.time):
+        try:
+            at = seconds_at_clock(loaded, at)
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--at") from None
+    past = past_end_message(loaded, at)
+    if past is not None:
+        raise click.BadParameter(past, param_hint="--at")
     click.echo(json.dumps(status_at(loaded, at, queue=queue, members=members), indent=2, ensure_ascii=False))
     return EXIT_OK
 
@@ -255,18 +328,18 @@ def report_command(out_dir: str) -> int:
     path = Path(out_dir)
     summary_file = path / "summary.json"
     if not summary_file.is_file():
-        raise click.BadParameter(f"{out_dir} holds no summary.json (is it the folder of an 'acdsim run'?)")
+        raise ScenarioError.single(str(summary_file), "missing (is this the folder of an 'acdsim run'?)")
     try:
         summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScenarioError.single(str(summary_file), f"not a summary written by acdsim run ({exc})") from None
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: also ints past 4,300 digits
+        raise ScenarioError.single(str(summary_file), f"not a summary written by acdsim run ({_one_line(str(exc))})") from None
     if not (isinstance(summary, dict) and isinstance(summary.get("queues"), dict) and isinstance(summary.get("agents"), dict)):
         raise ScenarioError.single(str(summary_file), "not a summary written by acdsim run (no 'queues' and 'agents' maps)")
     try:
         report = build_report(path)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         # The files of the folder are the input here: a damaged one is the user's to fix.
-        raise ScenarioError.single(str(path), f"cannot build the report from these files ({type(exc).__name__}: {exc})") from None
+        raise ScenarioError.single(str(path), f"cannot build the report from these files ({type(exc).__name__}: {_one_line(str(exc))})") from None
     click.echo(f"wrote {report}")
     return EXIT_OK
 

@@ -1,7 +1,8 @@
 """``acdsim run``: simulate every replication, stream the records into the output files.
 
-Every file is written under a temporary name and renamed when the run completes, so an
-interrupted run never leaves a file that looks complete.
+Every file is written into a private sibling of the output folder, which is swapped in as a
+whole when the run completes (:mod:`acdsim.output.folder`): an interrupted or failed run
+leaves the folder as it was, and two runs into one folder cannot mix their files.
 """
 
 from __future__ import annotations
@@ -19,16 +20,19 @@ from typing import Any
 from rich.console import Console
 
 from .engine import AgentPauseRecord, AgentStateRecord, NullRecorder, Simulation
+from .errors import ScenarioError
 from .model import Scenario
 from .output.events import AgentEventWriter
 from .output.files import AtomicCsv, AtomicText, CsvRecorder
+from .output.folder import OutputFolder
 from .output.intervals import INTERVAL_COLUMNS, IntervalRecorder
 from .output.kpis import KpiRecorder
+from .output.manifest import RunRecord
 from .output.status import StatusSampler
 from .output.summary import build_summary
 from .output.table import summary_table
 from .output.tee import Tee
-from .signals import deferred, exit_status, signal_name, worker_pool
+from .signals import exit_status, signal_name, worker_pool
 
 FILES = (
     "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
@@ -36,7 +40,7 @@ FILES = (
 )
 AGENT_COLUMNS = (
     "agent", "calls_answered", "talk_time", "offers", "no_answers", "rejects", "busies",
-    "logged_in_time", "occupancy", "wrap_up_time", "handle_occupancy",
+    "logged_in_time", "occupancy", "wrap_up_time", "handle_occupancy", "talk_occupancy",
 )
 STATUS_COLUMNS = ("time", "queue", "waiting_members", "trying_members", "answered_members")
 AGENT_STATE_COLUMNS = ("time", "agent", "status", "state")
@@ -168,7 +172,9 @@ def run_replication(
 def _replication_to_parts(scenario: Scenario, k: int, part_dir: str, wanted: list[str]) -> dict[str, Any]:
     """Worker: replication ``k`` into its own files under ``part_dir`` (merged in order later)."""
     path = Path(part_dir)
-    path.mkdir(exist_ok=True)  # not its parents: a stray worker must not re-create a removed root
+    # Not parents=True: once the run's temporary root is removed (the run was stopped), a
+    # late worker must fail rather than create it again.
+    path.mkdir(exist_ok=True)
     out = Outputs(path, scenario, wanted)
     try:
         result = run_replication(scenario, k, out)
@@ -181,20 +187,18 @@ def _replication_to_parts(scenario: Scenario, k: int, part_dir: str, wanted: lis
     return result
 
 
-def _merge_parts(parts: list[Path], out_dir: Path, finals: list[AtomicText]) -> None:
-    """Concatenate the replications' files in replication order (one header each file) into
-    temporary files, appended to ``finals`` for the caller to commit or discard."""
+def _merge_parts(parts: list[Path], out_dir: Path) -> None:
+    """Concatenate the replications' files in replication order (one header each file)."""
     names = sorted({p.name for part in parts for p in part.iterdir() if not p.name.startswith(".")})
     for name in names:
-        with deferred():  # opened and listed at once, so an interrupt cannot lose it
-            final = AtomicText(out_dir / name)
-            finals.append(final)
+        final = AtomicText(out_dir / name)
         for i, part in enumerate(parts):
             with (part / name).open(encoding="utf-8") as f:
                 for n, line in enumerate(f):
                     if n == 0 and i > 0 and name.endswith(".csv"):
                         continue  # the header, already written from the first part
                     final.handle.write(line)
+        final.commit()
 
 
 def default_jobs() -> int:
@@ -208,53 +212,68 @@ def run_scenario(
     only: Iterable[str] | None = None,
     progress: Callable[[float, int], None] | None = None,
     jobs: int | None = 1,
+    record: RunRecord | None = None,
 ) -> int:
     """Simulate every replication and write the outputs; return the exit status.
 
     With ``jobs > 1`` replications run in parallel processes; every file is the same, byte for
-    byte, as with one job (each replication has its own named random streams)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
+    byte, as with one job (each replication has its own named random streams).
+
+    The files are written into ``OutputFolder(out_dir).staging``, the run's one temporary root
+    (the ``--jobs`` parts live in it too), and swapped in as ``out_dir`` at the end; ``record``
+    (the command line's) adds ``scenario.yaml``, plots and ``manifest.json`` before the swap.
+    A failure to write (full disk, permissions) is a :class:`ScenarioError` naming ``out_dir``."""
     wanted = list(only if only is not None else FILES)
     jobs = default_jobs() if jobs is None else jobs
     reps = scenario.replications
     per_rep: list[dict[str, Any]] = []
-    written: list[Path] = []  # filled when the files are renamed into place
+    folder = OutputFolder(out_dir)
+    plots: list[Path] = []
     try:
-        if jobs > 1 and reps > 1:
-            _run_parallel(scenario, out_dir, wanted, jobs, per_rep, progress, written)
-        else:
-            _run_sequential(scenario, out_dir, wanted, per_rep, progress, written)
+        with folder:
+            staging = folder.staging
+            if jobs > 1 and reps > 1:
+                written = _run_parallel(scenario, staging, wanted, jobs, per_rep, progress)
+            else:
+                written = _run_sequential(scenario, staging, wanted, per_rep, progress)
+            if record is not None:
+                plots = record.finish(staging, scenario)
+                written += [staging / "scenario.yaml", staging / "manifest.json"]
+            summary = json.loads((staging / "summary.json").read_text(encoding="utf-8"))
+            folder.commit()
     except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP under signals.stop_signals
-        if written:  # the signal came while the files were renamed into place
-            print(f"interrupted by {signal_name(exc)} as the run ended; "
-                  f"{', '.join(p.name for p in written)} were written in full to {out_dir}", file=sys.stderr)
+        if folder.committed:  # the signal came during the swap, held until it was done
+            state = f"{out_dir} holds this run's complete outputs"
         else:
-            print(
-                f"interrupted after {len(per_rep)} of {reps} replication(s) by {signal_name(exc)}; "
-                f"no output file was written to {out_dir} (partial files removed)",
-                file=sys.stderr,
-            )
+            state = f"no file of this run was written: {out_dir} is unchanged (its temporary folder was removed)"
+        print(f"interrupted after {len(per_rep)} of {reps} replication(s) by {signal_name(exc)}; {state}",
+              file=sys.stderr)
         return exit_status(exc)
+    except OSError as exc:
+        if folder.committed:
+            raise
+        raise ScenarioError.single(
+            str(out_dir), f"cannot write the outputs ({exc.strerror or exc}); the folder is unchanged"
+        ) from None
     if not quiet:
         console = Console()
         queue_agents = {
             str(q.id): [f"{kind}/{t.agent_id}" for kind in ("local", "remote") for t in getattr(q.agents, kind)]
             for q in scenario.queues
         }
-        summary = json.loads((out_dir / "summary.json").read_text(encoding="utf-8"))
         console.print(summary_table(summary, queue_agents))
         console.print("wrote " + ", ".join(p.name for p in written) + f" to {out_dir}")
+        if plots:
+            console.print("plots: " + ", ".join(p.name for p in plots))
     return 0
 
 
 def _run_sequential(
     scenario: Scenario, out_dir: Path, wanted: list[str], per_rep: list[dict[str, Any]],
-    progress: Callable[[float, int], None] | None, written: list[Path],
-) -> None:
-    out: Outputs | None = None
+    progress: Callable[[float, int], None] | None,
+) -> list[Path]:
+    out = Outputs(out_dir, scenario, wanted)
     try:
-        with deferred():  # the files it opens are known to ``out`` before a signal can stop us
-            out = Outputs(out_dir, scenario, wanted)
         reps = scenario.replications
         for k in range(reps):
             on_time = None
@@ -265,55 +284,41 @@ def _run_sequential(
             if progress is not None:
                 progress(k + 1, reps)
         out.summary.line(json.dumps(build_summary(scenario, per_rep), indent=2, ensure_ascii=False))
-        with deferred():  # every file or none
-            written.extend(out.commit())
     except BaseException:
-        if out is not None:
-            out.discard()
+        out.discard()
         raise
+    return out.commit()
 
 
 def _run_parallel(
     scenario: Scenario, out_dir: Path, wanted: list[str], jobs: int, per_rep: list[dict[str, Any]],
-    progress: Callable[[float, int], None] | None, written: list[Path],
-) -> None:
+    progress: Callable[[float, int], None] | None,
+) -> list[Path]:
+    """The replications in ``jobs`` worker processes, each into its own part folder under
+    ``out_dir`` (the run's private staging folder), merged in replication order."""
     reps = scenario.replications
+    parts_root = Path(tempfile.mkdtemp(prefix=".acdsim-parts-", dir=out_dir))
+    parts = [parts_root / f"rep-{k:06d}" for k in range(reps)]
     results: dict[int, dict[str, Any]] = {}
-    parts_root: Path | None = None
-    finals: list[AtomicText] = []
-    try:
-        with deferred():
-            parts_root = Path(tempfile.mkdtemp(prefix=".acdsim-parts-", dir=out_dir))
-        parts = [parts_root / f"rep-{k:06d}" for k in range(reps)]
-        # Leaving this block by an exception (Ctrl-C, SIGTERM, a failed replication) cancels
-        # the queued replications and ends the running workers before the parts are removed.
-        with worker_pool(min(jobs, reps)) as pool:
-            futures = {
-                pool.submit(_replication_to_parts, scenario, k, str(parts[k]), wanted): k for k in range(reps)
-            }
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                per_rep.append(results[futures[future]])
-                if progress is not None:
-                    progress(len(results), reps)
-        ordered = [results[k] for k in range(reps)]
-        _merge_parts(parts, out_dir, finals)
-        with deferred():
-            summary = AtomicText(out_dir / "summary.json")
-            finals.append(summary)
-        summary.line(json.dumps(build_summary(scenario, ordered), indent=2, ensure_ascii=False))
-        with deferred():  # every file or none
-            for final in finals:
-                final.commit()
-            written.extend(out_dir / n for n in _output_names(wanted))
-    except BaseException:
-        for final in finals:
-            final.discard()
-        raise
-    finally:
-        if parts_root is not None:
-            with deferred():  # all of it, even when a signal comes after a successful run
-                shutil.rmtree(parts_root, ignore_errors=True)
+    # Leaving this block by an exception (Ctrl-C, SIGTERM, a failed replication) cancels the
+    # queued replications and ends the running workers before the caller removes the staging
+    # folder, parts included (OutputFolder): no worker can write into it afterwards.
+    with worker_pool(min(jobs, reps)) as pool:
+        futures = {
+            pool.submit(_replication_to_parts, scenario, k, str(parts[k]), wanted): k for k in range(reps)
+        }
+        for future in as_completed(futures):
+            results[futures[future]] = future.result()
+            per_rep.append(results[futures[future]])
+            if progress is not None:
+                progress(len(results), reps)
+    ordered = [results[k] for k in range(reps)]
+    _merge_parts(parts, out_dir)
+    summary = AtomicText(out_dir / "summary.json")
+    summary.line(json.dumps(build_summary(scenario, ordered), indent=2, ensure_ascii=False))
+    summary.commit()
+    shutil.rmtree(parts_root)  # not swapped in with the outputs
+    return [out_dir / n for n in _output_names(wanted)]
 
 
 def _output_names(wanted: list[str]) -> list[str]:

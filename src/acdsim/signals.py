@@ -5,7 +5,7 @@ A command runs inside ``stop_signals()``: SIGTERM and SIGHUP then raise ``Termin
 workers stopped) and the command exits ``128 + signal number`` (130 SIGINT, 143 SIGTERM, 129
 SIGHUP). Only the first signal interrupts; later ones are dropped while the clean-up runs
 (it is bounded: see ``worker_pool``). A signal that arrives inside ``deferred()`` (a short
-step that must not stop half-way, such as renaming the finished files into place) is raised
+step that must not stop half-way, such as swapping the finished output folder in) is raised
 when that step ends. A signal the command was started with ignored (``nohup``: SIGHUP;
 ``cmd &`` in a script: SIGINT) stays ignored.
 
@@ -113,11 +113,26 @@ def stop_signals() -> Iterator[None]:
 
 @contextmanager
 def deferred() -> Iterator[None]:
-    """Hold a stop signal until the block ends, then raise it: for short steps that must not
-    stop half-way. Without ``stop_signals()`` it does nothing."""
+    """Hold a stop signal until the block ends, then deliver it: for short steps that must not
+    stop half-way (swapping the output folder in, removing temporary files).
+
+    Under ``stop_signals()`` the held signal is raised as its interrupt when the outermost
+    block ends. Without it (``run_scenario`` called from Python), the block holds SIGINT,
+    SIGTERM and SIGHUP itself and then sends the first one that came to the handler that was
+    there before (Python's: ``KeyboardInterrupt`` for SIGINT, death for SIGTERM). Outside the
+    main thread, where Python cannot set handlers, it does nothing."""
     handler = _active
     if handler is None:
-        yield
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        held: _Handler | None = None
+        try:
+            with _holding() as held:
+                yield
+        finally:
+            if held is not None and held.pending is not None:
+                signal.raise_signal(held.pending)
         return
     handler.depth += 1
     try:
@@ -128,6 +143,27 @@ def deferred() -> Iterator[None]:
             signum, handler.pending = handler.pending, None
             handler.raised = True
             raise _interrupt(signum)
+
+
+@contextmanager
+def _holding() -> Iterator[_Handler]:
+    """``deferred()`` without ``stop_signals()``: a handler that only notes the signals, as
+    the active one for the block (so nested ``deferred()`` blocks join it)."""
+    global _active
+    held = _Handler()
+    held.depth = 1
+    previous: dict[signal.Signals, Any] = {}
+    for sig in STOP_SIGNALS:
+        old = signal.getsignal(sig)
+        if old is not signal.SIG_IGN and old is not None:  # None: set outside Python, keep it
+            previous[sig] = signal.signal(sig, held)
+    _active = held
+    try:
+        yield held
+    finally:
+        _active = None
+        for sig, old in previous.items():
+            signal.signal(sig, old)
 
 
 # ------------------------------------------------------------------------------------- workers

@@ -9,6 +9,11 @@ from typing import Any
 from ..engine.records import AgentEventRecord, NullRecorder
 from ..model import Scenario
 
+EVENT_COLUMNS = ("time", "event_type", "url", "method", "data")
+"""The keys of every line of agent_events.jsonl (after ``replication`` when there are several),
+and the columns of ``acdsim.simulate(...).agent_events`` (after ``replication``), which has
+them even when no event was sent."""
+
 
 def subscriptions(scenario: Scenario) -> dict[str, list[Any]]:
     return {a.ref: list(a.events) for a in scenario.all_agents() if a.events}

@@ -1,4 +1,7 @@
-"""Streaming CSV writers for engine records, written atomically (temp file, then rename)."""
+"""Streaming CSV writers for engine records, written atomically (temp file, then rename).
+
+Temp files are created exclusively (``open(..., "x")``: never through an existing file or
+symlink); the run writes them inside its private staging folder (:mod:`.folder`)."""
 
 from __future__ import annotations
 
@@ -32,7 +35,7 @@ class AtomicCsv:
     def __init__(self, path: Path, header: tuple[str, ...]) -> None:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.part")
-        self.handle: TextIO = self.tmp.open("w", newline="", encoding="utf-8")
+        self.handle: TextIO = self.tmp.open("x", newline="", encoding="utf-8")
         self.writer = csv.writer(self.handle, lineterminator="\n")
         self.writer.writerow(header)
 
@@ -54,7 +57,7 @@ class AtomicText:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.part")
-        self.handle: TextIO = self.tmp.open("w", encoding="utf-8", newline="\n")
+        self.handle: TextIO = self.tmp.open("x", encoding="utf-8", newline="\n")
 
     def line(self, text: str) -> None:
         self.handle.write(text)

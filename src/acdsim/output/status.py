@@ -94,15 +94,54 @@ class SnapshotRecorder(NullRecorder):
             self.board.apply(r)
 
 
+def run_end(scenario: Any) -> float:
+    """The latest simulated time of a run: the horizon, plus drain_limit when it drains."""
+    return float(scenario.horizon + (scenario.drain_limit if scenario.drain else 0.0))
+
+
+def past_end_message(scenario: Any, at: float) -> str | None:
+    """Why nothing can be looked at ``at`` seconds (None if the run reaches that time)."""
+    end = run_end(scenario)
+    if at <= end:
+        return None
+    how = (
+        f"horizon {scenario.horizon:g} s + drain_limit {scenario.drain_limit:g} s"
+        if scenario.drain else f"horizon {scenario.horizon:g} s, drain false"
+    )
+    when = _clock(scenario.start, end)
+    return f"{at:.10g} s is past the end of the run: it ends at {end:.10g} s ({how}), {when}"
+
+
+def _clock(start: dt.datetime, seconds: float) -> str:
+    return (start + dt.timedelta(seconds=seconds)).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def seconds_at_clock(scenario: Any, clock: dt.time) -> float:
+    """A wall-clock time on ``start``'s date as seconds after ``start``; ValueError if before it."""
+    start: dt.datetime = scenario.start
+    when = dt.datetime.combine(start.date(), clock, tzinfo=start.tzinfo)
+    seconds = (when - start).total_seconds()
+    if seconds < 0:
+        raise ValueError(
+            f"{clock.isoformat()} is before the start of the run ({start.strftime('%Y-%m-%d %H:%M:%S')}); "
+            "a clock time is read on start's date"
+        )
+    return seconds
+
+
 def status_at(scenario: Any, at: float, queue: int | None = None, members: bool = False) -> Any:
     """What ``GET /extension/{id}/queue/status/`` (or ``.../status/members/``) would have
     answered at simulated time ``at`` in replication 0: one object per queue, keyed by queue
-    id, or just that queue's answer with ``queue``."""
+    id, or just that queue's answer with ``queue``. ValueError if ``at`` is past the end of
+    the run (the horizon, plus drain_limit when it drains)."""
     from ..engine import Simulation
 
     queue_ids = [q.id for q in scenario.queues]
     if queue is not None and queue not in queue_ids:
         raise ValueError(f"no queue {queue} in the scenario (queues: {', '.join(map(str, queue_ids))})")
+    past = past_end_message(scenario, at)
+    if past is not None:
+        raise ValueError(past)
     snapshot = SnapshotRecorder(queue_ids, at + 1e-9)
     Simulation(scenario, snapshot, replication=0).run(until=at + 1e-6)
     board = snapshot.board
