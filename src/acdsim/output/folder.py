@@ -11,7 +11,7 @@ A run never writes into its output folder ``DIR`` directly. It
 4. on success swaps the sibling in (``renameat2(RENAME_EXCHANGE)`` on Linux, else two
    renames), then removes the previous contents.
 
-Taking the lock with creating the sibling, the swap, and the final clean-up (removing the
+Taking the lock, creating the sibling, the swap, and the final clean-up (removing the
 sibling or the previous contents, then the lock file) run inside ``signals.deferred()``: a
 SIGINT, SIGTERM or SIGHUP waits until such a step is complete, so a stopped run leaves
 neither the lock file nor a sibling behind.
