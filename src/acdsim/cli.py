@@ -23,6 +23,7 @@ import click
 from .errors import Problem, ScenarioError, escape
 from .loader import load_scenario, load_scenario_with_lines, read_scenario_text
 from .output.manifest import RunRecord
+from .signals import exit_status, signal_name, stop_signals
 from .units import DURATION_HELP, parse_duration
 
 EXIT_OK = 0
@@ -31,8 +32,20 @@ EXIT_BAD_INPUT = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    While it runs, SIGTERM and SIGHUP stop it like Ctrl-C (``acdsim.signals``): the exit
+    status is then 128 + the signal's number (130 SIGINT, 143 SIGTERM, 129 SIGHUP)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        with stop_signals():
+            return _main(args)
+    except KeyboardInterrupt as exc:  # one that came outside the command, e.g. in a report
+        click.echo(f"interrupted by {signal_name(exc)}", err=True)
+        return exit_status(exc)
+
+
+def _main(args: list[str]) -> int:
     try:
         result = cli.main(args=args, prog_name="acdsim", standalone_mode=False)
     except ScenarioError as exc:
@@ -50,9 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"error: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code if exc.exit_code != 1 else EXIT_BAD_INPUT
-    except click.Abort:
-        click.echo("aborted", err=True)
-        return 130
+    except click.Abort as exc:  # click's form of a KeyboardInterrupt (its __cause__)
+        cause = exc.__cause__ if isinstance(exc.__cause__, KeyboardInterrupt) else KeyboardInterrupt()
+        click.echo(f"interrupted by {signal_name(cause)}", err=True)
+        return exit_status(cause)
     except Exception:  # an unexpected failure: a bug, shown with its traceback
         traceback.print_exc()
         return EXIT_FAILURE
