@@ -8,8 +8,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -94,9 +95,30 @@ class Result:
     agent_states: pd.DataFrame
     agent_pauses: pd.DataFrame
 
+    def __repr__(self) -> str:
+        from .planning.overview import result_overview
+
+        return result_overview(self)
+
+    @cached_property
+    def interval_summary(self) -> pd.DataFrame:
+        """Per queue and report interval: the mean and CI95 half-width over the replications of
+        offered, answered, abandoned, service level, ASA, mean wait, abandon rate and logged-in
+        agents (the columns of intervals_summary.csv, docs/metrics.md)."""
+        from .planning.intervals import interval_summary_frame
+
+        return interval_summary_frame(self.scenario, self.intervals)
+
+
+def _source_name(source: Any) -> str:
+    if isinstance(source, Mapping):
+        return str(source.get("name") or "<data>")
+    text = str(source)
+    return "<string>" if "\n" in text else text
+
 
 def simulate(
-    scenario: Scenario | str | Path,
+    scenario: Scenario | str | Path | Mapping[str, Any],
     *,
     seed: int | None = None,
     replications: int | None = None,
@@ -105,15 +127,16 @@ def simulate(
     allow_paths: Sequence[str | Path] = (),
     max_callers: int | None = None,
 ) -> Result:
-    """Simulate ``scenario`` (a Scenario or a path) and return its records as DataFrames.
+    """Simulate ``scenario`` (a Scenario, or a path, YAML text or dict as ``load_scenario``
+    reads them) and return its records as DataFrames.
 
     ``allow_paths``: folders outside the scenario's own whose data files it may read.
     Raises ``ScenarioError`` when the run is refused before it starts (more callers than
     ``max_callers``, default 20,000,000 over all replications; a horizon out of range:
     docs/limits.md) and ``NoProgressError`` when it stops making progress."""
-    source = scenario.title if isinstance(scenario, Scenario) else str(scenario)
+    source = scenario.title if isinstance(scenario, Scenario) else _source_name(scenario)
     if not isinstance(scenario, Scenario):
-        from .loader import load_scenario
+        from .planning.scenarios import load_scenario
 
         scenario = load_scenario(scenario, allow_paths=allow_paths)
     scenario = with_overrides(scenario, seed=seed, replications=replications, timing=timing, horizon=horizon)

@@ -222,7 +222,7 @@ def schema_command() -> int:
 
 OUTPUT_CHOICES = (
     "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
-    "agent_states", "agent_pauses",
+    "agent_states", "agent_pauses", "intervals_summary",
 )
 
 

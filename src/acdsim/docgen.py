@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import types
 import typing
+from collections.abc import Mapping
 from inspect import isclass
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -391,7 +392,7 @@ def yaml_value(value: Any) -> str:
         return yaml_value(value.value)
     if isinstance(value, tuple | list):
         return "[" + ", ".join(yaml_value(v) for v in value) + "]"
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return "{" + ", ".join(f"{k}: {yaml_value(v)}" for k, v in value.items()) + "}"
     if isinstance(value, BaseModel):
         changed = {

@@ -81,8 +81,10 @@ CAPTIONS = {
     ),
     "interval_kpis": (
         "KPIs per interval",
-        "Per report interval and queue: service level, ASA (mean wait of answered callers) "
-        "and abandon rate (abandoned ÷ (offered − still in queue)).",
+        "Per report interval and queue: service level, ASA (mean wait of answered callers), "
+        "abandon rate (abandoned ÷ (offered − still in queue)) and agents logged in, as the "
+        "means over the replications with their 95 % confidence bands (intervals_summary.csv); "
+        "intervals cut by the warm-up or the horizon are hatched.",
     ),
     "agent_timeline": (
         "Agent timeline",

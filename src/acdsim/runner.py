@@ -25,18 +25,19 @@ from .model import Scenario
 from .output.events import AgentEventWriter
 from .output.files import AtomicCsv, AtomicText, CsvRecorder
 from .output.folder import OutputFolder
-from .output.intervals import INTERVAL_COLUMNS, IntervalRecorder
+from .output.intervals import INTERVAL_COLUMNS, IntervalRecorder, queue_members
 from .output.kpis import KpiRecorder
 from .output.manifest import RunRecord
 from .output.status import StatusSampler
 from .output.summary import build_summary
 from .output.table import summary_table
 from .output.tee import Tee
+from .planning.intervals import write_interval_summary
 from .signals import exit_status, signal_name, worker_pool
 
 FILES = (
     "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
-    "agent_states", "agent_pauses",
+    "agent_states", "agent_pauses", "intervals_summary",
 )
 AGENT_COLUMNS = (
     "agent", "calls_answered", "talk_time", "offers", "no_answers", "rejects", "busies",
@@ -80,6 +81,7 @@ class Outputs:
         self.agents = self._csv(out_dir, "agents", prefix + AGENT_COLUMNS)
         self.status = self._csv(out_dir, "status", prefix + STATUS_COLUMNS)
         self.intervals = self._csv(out_dir, "intervals", prefix + INTERVAL_COLUMNS)
+        self.interval_rows = "intervals_summary" in self.wanted  # written by run_scenario
         self.agent_states = self._csv(out_dir, "agent_states", prefix + AGENT_STATE_COLUMNS)
         self.agent_pauses = self._csv(out_dir, "agent_pauses", prefix + AGENT_PAUSE_COLUMNS)
         self.events: AtomicText | None = None
@@ -141,9 +143,10 @@ def run_replication(
                 lambda row: status_file.row(prefix + row),
             )
             recorders.append(sampler)
-        if out.intervals is not None:
+        if out.intervals is not None or getattr(out, "interval_rows", False):
             intervals = IntervalRecorder(
-                scenario.report.interval, scenario.report.service_level_threshold, scenario.warmup
+                scenario.report.interval, scenario.report.service_level_threshold, scenario.warmup,
+                queue_members(scenario), scenario.horizon,
             )
             recorders.append(intervals)
         if out.agent_states is not None or out.agent_pauses is not None:
@@ -159,9 +162,13 @@ def run_replication(
     result = kpis.finish(stats.end_time)
     if sampler is not None:
         sampler.finish(stats.end_time)
-    if out is not None and intervals is not None and out.intervals is not None:
-        for row in intervals.rows(queue_ids, scenario.horizon):
-            out.intervals.row(prefix + row)
+    if out is not None and intervals is not None:
+        interval_rows = intervals.rows(queue_ids, scenario.horizon)
+        if out.intervals is not None:
+            for row in interval_rows:
+                out.intervals.row(prefix + row)
+        if getattr(out, "interval_rows", False):  # for intervals_summary.csv, across replications
+            result["intervals"] = (k, interval_rows)
     if out is not None and out.agents is not None:
         for ref, figures in result["agents"].items():
             out.agents.row(prefix + (ref, *(figures[c] for c in AGENT_COLUMNS[1:])))
@@ -236,6 +243,9 @@ def run_scenario(
                 written = _run_parallel(scenario, staging, wanted, jobs, per_rep, progress)
             else:
                 written = _run_sequential(scenario, staging, wanted, per_rep, progress)
+            if "intervals_summary" in wanted:
+                path = write_interval_summary(staging, scenario, per_rep)
+                written += [] if path in written else [path]
             if record is not None:
                 plots = record.finish(staging, scenario)
                 written += [staging / "scenario.yaml", staging / "manifest.json"]

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, ValidationInfo, WithJsonSchema, model_validator
+from pydantic import BeforeValidator, PrivateAttr, ValidationInfo, WithJsonSchema, model_validator
 
 from ..units import parse_duration
 from .agents import Agents, Behavior, LocalAgent, RemoteAgent
 from .common import Duration, Seq, Strict, field
+from .frozen import FrozenDict, FrozenMap
 from .limits import INT64_MAX, LAST_DATETIME_TEXT, MAX_REPLICATIONS
 from .queue import Queue
 from .schedule import ScheduleEntry, parse_ref
@@ -72,15 +75,22 @@ class Scenario(Strict):
     report: Report = field(Report(), description="report settings (service level threshold, sampling intervals)")
     queues: Seq[Queue] = field(description="the queue extensions, at least one", min_length=1)
     agents: Agents = field(description="the agents: {local: [...], remote: [...]}; local and remote ids are separate spaces")
-    behaviors: dict[str, Behavior] = field(
+    behaviors: FrozenDict[str, Behavior] = field(
         {"default": Behavior()}, description="named behaviors (how an agent answers offered calls), referred to by an agent's behavior; 'default' always exists"
     )
     schedule: Seq[ScheduleEntry] = field((), description="status changes at given times and shifts")
 
+    _base_dir: str | None = PrivateAttr(None)
+
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Scenario:
-        if "default" not in self.behaviors:
-            object.__setattr__(self, "behaviors", {"default": Behavior(), **self.behaviors})
+        if "default" not in self.behaviors or not isinstance(self.behaviors, FrozenMap):
+            # Also freezes the default value, which pydantic hands over as the (shared) dict.
+            object.__setattr__(self, "behaviors", FrozenMap({"default": Behavior(), **self.behaviors}))
+        base = (info.context or {}).get("base_dir")
+        private = self.__pydantic_private__
+        assert private is not None
+        private["_base_dir"] = None if base is None else os.path.abspath(base)
         if (info.context or {}).get("skip_references"):
             return self
         problems = reference_problems(self.model_dump(by_alias=True))
@@ -91,6 +101,49 @@ class Scenario(Strict):
     @property
     def title(self) -> str:
         return self.name or "scenario"
+
+    @property
+    def base_dir(self) -> str | None:
+        """The folder that relative trace and empirical files resolve against (absolute)."""
+        return self._base_dir
+
+    def __repr__(self) -> str:
+        from ..planning.overview import scenario_overview
+
+        return scenario_overview(self)
+
+    __str__ = __repr__
+
+    def __eq__(self, other: object) -> bool:
+        # The folder a scenario came from is where it was read, not what it is.
+        if not isinstance(other, Scenario):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Scenario:
+        """A copy; with ``update``, a VALIDATED one (``acdsim.override`` of top-level keys).
+
+        Pydantic's own ``model_copy(update=...)`` stores the values unchecked; here a bad value
+        raises :class:`~acdsim.ScenarioError` instead of crashing the engine later.
+        """
+        if not update:
+            return super().model_copy(deep=deep)
+        from ..planning.scenarios import override
+
+        return override(self, update)
+
+    def to_dict(self, *, exclude_defaults: bool = False) -> dict[str, Any]:
+        """The scenario as plain data (what a YAML file holds): durations in seconds, trace and
+        empirical files by name. ``acdsim.load_scenario(sc.to_dict()) == sc``."""
+        from ..planning.scenarios import to_dict
+
+        return to_dict(self, exclude_defaults=exclude_defaults)
+
+    def to_yaml(self, *, exclude_defaults: bool = True) -> str:
+        """The scenario as YAML text, loadable by ``acdsim run`` (defaults left out)."""
+        from ..planning.scenarios import to_yaml
+
+        return to_yaml(self, exclude_defaults=exclude_defaults)
 
     def all_agents(self) -> tuple[LocalAgent | RemoteAgent, ...]:
         return (*self.agents.local, *self.agents.remote)

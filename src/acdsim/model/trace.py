@@ -143,7 +143,7 @@ class TraceTable:
         return core_schema.no_info_plain_validator_function(
             cls._coerce,
             serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda table: [r._asdict() for r in table]
+                lambda table: [_as_record(r)._asdict() for r in table]
             ),
         )
 

@@ -82,7 +82,8 @@ class TraceArrivals(Strict):
 
     @model_validator(mode="after")
     def _load(self, info: ValidationInfo) -> TraceArrivals:
-        if not self.rows:
+        # Rows given (even none: a trace built in memory, an override's copy) are kept.
+        if not self.rows and "rows" not in self.model_fields_set:
             object.__setattr__(self, "rows", read_trace(self.trace, info))
         return self
 

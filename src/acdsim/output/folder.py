@@ -40,10 +40,11 @@ MANIFEST = "manifest.json"
 NEW_TAG = ".acdsim-new-"
 OLD_TAG = ".acdsim-old-"
 
-# Names an acdsim run wrote before manifests existed: such a folder may be replaced too.
+# Names an acdsim run writes without a manifest (older versions; run_scenario called from
+# Python): such a folder may be replaced too.
 _LEGACY = frozenset({
     "summary.json", "calls.csv", "offers.csv", "agents.csv", "status.csv", "intervals.csv",
-    "agent_events.jsonl", "agent_states.csv", "agent_pauses.csv", "scenario.yaml",
+    "agent_events.jsonl", "agent_states.csv", "agent_pauses.csv", "intervals_summary.csv", "scenario.yaml",
     "report.html", "report.html.tmp",
 })
 

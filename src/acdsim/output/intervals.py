@@ -1,24 +1,42 @@
-"""Per-queue, per-interval KPIs (intervals.csv), by the interval in which callers joined."""
+"""Per-queue, per-interval KPIs (intervals.csv), by the interval in which callers joined.
+
+``agents_logged_in`` is the mean number of the queue's agents (its tiers) logged in over the
+part of the interval inside [warm-up, horizon) (``covered`` seconds): their logged-in time
+there, from the agents' status changes, divided by that length.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..engine.records import CallRecord, NullRecorder
+from ..engine.records import AgentStateRecord, CallRecord, NullRecorder
 
 INTERVAL_COLUMNS = (
     "interval_start", "queue", "offered", "answered", "abandoned", "timeout", "no_agent_timeout",
-    "in_queue", "service_level", "asa", "mean_wait",
+    "in_queue", "service_level", "asa", "mean_wait", "covered", "agents_logged_in",
 )
 
 
 class IntervalRecorder(NullRecorder):
-    def __init__(self, interval: float, threshold: float, warmup: float) -> None:
+    def __init__(
+        self,
+        interval: float,
+        threshold: float,
+        warmup: float,
+        members: Mapping[str, Sequence[int]] | None = None,
+        horizon: float = math.inf,
+    ) -> None:
         self.interval = interval
         self.threshold = threshold
         self.warmup = warmup
         self.cells: dict[tuple[int, int], list[float]] = {}
+        # agent ref -> the queues it serves; its logged-in seconds by (queue, interval)
+        self.members = {ref: tuple(qs) for ref, qs in (members or {}).items() if qs}
+        self.logged: dict[tuple[int, int], float] = {}
+        self.since: dict[str, float] = {}  # logged-in agents -> since when
+        self.horizon = horizon  # logged-in time past it is no interval's
 
     def call(self, r: CallRecord) -> None:
         if r.joined_at < self.warmup:
@@ -38,13 +56,45 @@ class IntervalRecorder(NullRecorder):
             if r.wait_time <= self.threshold:
                 c[6] += 1
 
+    def agent_status(self, r: AgentStateRecord) -> None:
+        queues = self.members.get(r.agent)
+        if queues is None:
+            return
+        start = self.since.pop(r.agent, None)
+        if start is not None:
+            self._add_logged(queues, start, r.time)
+        if r.status != "logged_out":
+            self.since[r.agent] = r.time
+
+    def _add_logged(self, queues: tuple[int, ...], start: float, end: float) -> None:
+        start, end = max(start, self.warmup), min(end, self.horizon)
+        if end <= start:
+            return
+        size = self.interval
+        k = int(math.floor(start / size))
+        while k * size < end:
+            part = min(end, (k + 1) * size) - max(start, k * size)
+            if part > 0:
+                for q in queues:
+                    self.logged[(q, k)] = self.logged.get((q, k), 0.0) + part
+            k += 1
+
+    def covered(self, k: int, horizon: float) -> float:
+        """Seconds of interval ``k`` inside [warm-up, horizon)."""
+        return max(0.0, min((k + 1) * self.interval, horizon) - max(k * self.interval, self.warmup))
+
     def rows(self, queue_ids: list[int], horizon: float) -> list[tuple[Any, ...]]:
         """Every interval of [warmup, horizon) for every queue, empty ones included."""
+        self.horizon = horizon
+        for ref, start in sorted(self.since.items()):  # still logged in: count them to the horizon
+            self._add_logged(self.members[ref], start, horizon)
+        self.since.clear()
         out = []
         first = int(math.floor(self.warmup / self.interval))
         last = max(first, int(math.ceil(horizon / self.interval)))
         extra = {k for (_, k) in self.cells}
         for k in sorted(set(range(first, last)) | extra):
+            covered = self.covered(k, horizon)
             for q in queue_ids:
                 c = self.cells.get((q, k), [0, 0, 0, 0, 0, 0, 0, 0.0, 0.0])
                 left = c[0] - c[5]
@@ -54,6 +104,18 @@ class IntervalRecorder(NullRecorder):
                         c[6] / left if left else None,
                         c[7] / c[1] if c[1] else None,
                         c[8] / left if left else None,
+                        covered,
+                        self.logged.get((q, k), 0.0) / covered if covered > 0 else None,
                     )
                 )
         return out
+
+
+def queue_members(scenario: Any) -> dict[str, list[int]]:
+    """Agent ref -> the ids of the queues it has a tier in (in the scenario's queue order)."""
+    out: dict[str, list[int]] = {}
+    for q in scenario.queues:
+        for kind in ("local", "remote"):
+            for tier in getattr(q.agents, kind):
+                out.setdefault(f"{kind}/{tier.agent_id}", []).append(q.id)
+    return out

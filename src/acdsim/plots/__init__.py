@@ -3,7 +3,8 @@
 Every function takes the frames as read from the CSV files of ``acdsim run`` or as held by
 ``acdsim.simulate(...)`` (a ``replication`` column may be present or not). With several
 replications, timelines show replication 0 and distributions pool every replication; the
-title says which. No pyplot state is used, so the functions are safe headless (Agg) and in
+title says which. The KPIs per interval show the means over the replications with their 95 %
+confidence bands when the run wrote intervals_summary.csv (``Result.interval_summary``). No pyplot state is used, so the functions are safe headless (Agg) and in
 threads; ``write_plots`` saves every figure of an output folder as PNG.
 
     from acdsim import plots, simulate
@@ -25,6 +26,7 @@ from typing import Any
 import pandas as pd
 from matplotlib.figure import Figure
 
+from .intervals import interval_summary_kpis, summary_or_intervals
 from .queues import LEFT_OUTCOMES as LEFT_OUTCOMES
 from .queues import MEMBER_COLUMNS as MEMBER_COLUMNS
 from .queues import OUTCOME_COLOURS as OUTCOME_COLOURS
@@ -40,6 +42,7 @@ __all__ = [
     "answered_by_level",
     "figures",
     "interval_kpis",
+    "interval_summary_kpis",
     "members_over_time",
     "wait_distribution",
     "write_plots",
@@ -81,7 +84,7 @@ PLOTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, pd.DataFrame], dict[
     ),
     "interval_kpis": (
         ("intervals",),
-        lambda t, s: interval_kpis(t["intervals"], threshold=s.get("service_level_threshold")),
+        lambda t, s: interval_kpis(summary_or_intervals(t), threshold=s.get("service_level_threshold")),
     ),
     "agent_timeline": (
         ("agent_states",),
@@ -92,7 +95,7 @@ PLOTS: dict[str, tuple[tuple[str, ...], Callable[[dict[str, pd.DataFrame], dict[
         lambda t, s: answered_by_level(t["calls"], warmup=float(s.get("warmup") or 0.0)),
     ),
 }
-_OPTIONAL = ("agent_pauses",)
+_OPTIONAL = ("agent_pauses", "intervals_summary")
 
 
 def figures(out_dir: Path) -> dict[str, Figure]:

@@ -24,6 +24,7 @@ from .common import (
     _time_axis,
     _with_rep,
 )
+from .intervals import interval_summary_kpis, is_interval_summary
 
 LEFT_OUTCOMES = ("answered", "abandoned", "timeout", "no_agent_timeout")
 OUTCOME_COLOURS = {
@@ -175,7 +176,11 @@ def wait_distribution(
 
 def interval_kpis(intervals: pd.DataFrame, *, threshold: float | None = None) -> Figure:
     """Per report interval and queue (intervals.csv): service level, ASA and abandon rate
-    (abandoned ÷ (offered − in_queue)), as steps over each interval."""
+    (abandoned ÷ (offered − in_queue)), as steps over each interval. Given the interval
+    summary (intervals_summary.csv, ``Result.interval_summary``), the means over the
+    replications with their 95 % confidence bands, and logged-in agents."""
+    if is_interval_summary(intervals):
+        return interval_summary_kpis(intervals, threshold=threshold)
     df = _numeric(_with_rep(intervals), "interval_start", "offered", "answered", "abandoned",
                   "in_queue", "service_level", "asa")
     df, note = _first_rep(df)

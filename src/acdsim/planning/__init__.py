@@ -1,0 +1,11 @@
+"""Planning at scale: scenarios built and varied from code, results summarised across runs.
+
+- :mod:`acdsim.planning.scenarios`: ``load_scenario`` (path, dict or YAML text),
+  ``override`` (a validated copy with values replaced at key paths), ``to_dict``/``to_yaml``;
+- :mod:`acdsim.planning.intervals`: the per-interval summary across replications
+  (``intervals_summary.csv``, ``Result.interval_summary``).
+"""
+
+from .scenarios import load_scenario, override, parse_path, to_dict, to_yaml
+
+__all__ = ["load_scenario", "override", "parse_path", "to_dict", "to_yaml"]
