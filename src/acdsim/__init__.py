@@ -14,10 +14,11 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
-__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "load_scenario", "simulate"]
+__all__ = ["Result", "Scenario", "ScenarioError", "__version__", "fit", "load_scenario", "simulate"]
 
 if TYPE_CHECKING:
     from .api import Result, simulate
+    from .calibration import fit
     from .errors import ScenarioError
     from .loader import load_scenario
     from .model import Scenario
@@ -29,6 +30,10 @@ def __getattr__(name: str) -> Any:
         from . import api
 
         return getattr(api, name)
+    if name == "fit":
+        from .calibration import fit
+
+        return fit
     if name == "load_scenario":
         from .loader import load_scenario
 
