@@ -4,8 +4,9 @@ Each family is written in the scenario's own parameters (mean and sd of the valu
 low/high, or mean and k), so a fit is a distribution map ready for a scenario. The fit
 maximises sum(log f(x)) over observed values plus sum(log S(c)) over censored ones
 (values known only to exceed c), as scipy's ``CensoredData`` does, on values rounded to 4
-significant digits and weighted by their count (a million values become some ten thousand
-distinct ones; the rounding error, 0.05 % relative, is far below any CI). Confidence
+on a logarithmic grid (relative step 0.1 %) and weighted by their count: a million values
+become a few thousand distinct ones, and the rounding error (at most 0.05 %, unbiased on
+average) is far below any CI. Confidence
 intervals come from the observed information (the inverse Hessian of the log-likelihood in
 log-parameters), so they stay positive.
 
@@ -25,6 +26,7 @@ from scipy import optimize, stats
 CENSORABLE = ("exponential", "lognormal", "gamma", "erlang")
 UNCENSORED = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlang")
 TINY = 1e-3  # seconds: zero durations are read as this (log-densities need x > 0)
+STEP = 1e-3  # relative rounding of values before a fit (0.05 % at most, unbiased on average)
 
 
 @dataclass
@@ -46,12 +48,11 @@ class Sample:
 
 
 def compress(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Values rounded to 4 significant digits, distinct, with their counts."""
+    """Values rounded on a logarithmic grid of relative step STEP, distinct, with their counts."""
     v = np.maximum(np.asarray(values, dtype=float), TINY)
-    q = 10.0 ** (np.floor(np.log10(v)) - 3)
-    r = np.round(v / q) * q
-    uniq, counts = np.unique(r, return_counts=True)
-    return uniq, counts.astype(float)
+    cells = np.round(np.log(v) / STEP)
+    uniq, counts = np.unique(cells, return_counts=True)
+    return np.exp(uniq * STEP), counts.astype(float)
 
 
 def sample(observed: np.ndarray, censored: np.ndarray | None = None) -> Sample:
@@ -239,8 +240,13 @@ def ks_uncensored(fit: Fit, values: np.ndarray) -> None:
     if fit.frozen is None:
         fit.ks, fit.ks_p = 0.0, 1.0
         return
-    res = stats.kstest(np.asarray(values, dtype=float), fit.frozen.cdf)
-    fit.ks, fit.ks_p = float(res.statistic), float(res.pvalue)
+    v = np.sort(np.asarray(values, dtype=float))
+    n = len(v)
+    cdf = fit.frozen.cdf(v)
+    i = np.arange(1, n + 1)
+    d = float(max(np.max(i / n - cdf), np.max(cdf - (i - 1) / n)))
+    p = stats.kstwo.sf(d, n) if n <= 10_000 else stats.kstwobign.sf(d * math.sqrt(n))
+    fit.ks, fit.ks_p = d, float(p)
 
 
 def select(fits: list[Fit]) -> Fit | None:

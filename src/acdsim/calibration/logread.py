@@ -14,9 +14,11 @@ day for a log with datetimes), a day index per call and the per-reason counts.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -179,7 +181,7 @@ def _read_csv(name: str, columns: dict[str, str], extra: tuple[str, ...] = ()) -
     try:
         frame = pd.read_csv(
             name, usecols=lambda c: str(c).strip() in wanted, dtype=str, keep_default_na=False,
-            encoding="utf-8-sig", engine="c",
+            encoding="utf-8-sig", engine="c", skipinitialspace=True,
         )
     except (OSError, ValueError, UnicodeDecodeError, pd.errors.ParserError) as exc:
         raise ScenarioError.single(name, f"not a readable CSV file ({_one_line(exc)})") from None
@@ -191,9 +193,17 @@ def _read_csv(name: str, columns: dict[str, str], extra: tuple[str, ...] = ()) -
 
 
 def _blank(col: pd.Series) -> np.ndarray:
-    if col.dtype == object or pd.api.types.is_string_dtype(col):
-        return np.asarray(col.astype(str).str.strip().isin(["", "nan", "NaN", "NaT", "None"]))
-    return np.asarray(col.isna())
+    if pd.api.types.is_numeric_dtype(col) or pd.api.types.is_datetime64_any_dtype(col):
+        return np.asarray(col.isna())
+    return np.asarray(col.isna() | col.isin(["", "nan", "NaN", "NaT", "None"]))
+
+
+def _strings(col: pd.Series) -> np.ndarray:
+    """A text column as stripped strings ("" when empty), converted once per distinct value."""
+    codes, uniques = pd.factorize(col, use_na_sentinel=True)
+    clean = [str(u).strip() for u in uniques]
+    clean = ["" if c in ("nan", "NaN", "None") else c for c in clean]
+    return np.array([*clean, ""], dtype=object)[codes]
 
 
 def _kind(col: pd.Series, time_format: str | None) -> str:
@@ -210,7 +220,7 @@ def _kind(col: pd.Series, time_format: str | None) -> str:
 
 def _format_for(col: pd.Series) -> str:
     """The datetime format that reads most of the first non-empty cells."""
-    sample = col[~_blank(col)].head(2000).astype(str).str.strip()
+    sample = col[~_blank(col)].head(2000).astype(str)
     best, best_ok = "ISO8601", -1
     for fmt in ("ISO8601", *TIME_FORMATS):
         ok = int(pd.to_datetime(sample, format=fmt, errors="coerce").notna().sum())
@@ -230,7 +240,7 @@ def _times(col: pd.Series, kind: str, fmt: str | None) -> tuple[np.ndarray, np.n
         if pd.api.types.is_datetime64_any_dtype(col):
             parsed = col
         else:
-            parsed = pd.to_datetime(col.astype(str).str.strip(), format=fmt or "ISO8601", errors="coerce")
+            parsed = pd.to_datetime(col, format=fmt or "ISO8601", errors="coerce")
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_localize(None)
         values = (parsed.astype("datetime64[ns]").to_numpy().astype("int64") / 1e9).astype(float)
@@ -308,12 +318,9 @@ def _build(name: str, frame: pd.DataFrame, columns: dict[str, str], anchor: str 
     weekday = None
     if origin is not None:
         weekday = np.array([(origin + dt.timedelta(days=float(d))).weekday() for _, d in uniques])
-    queue = (frame[columns["queue"]].astype(str).str.strip().to_numpy()[keep] if "queue" in columns
+    queue = (_strings(frame[columns["queue"]])[keep] if "queue" in columns
              else np.full(int(keep.sum()), "", dtype=object))
-    agent = None
-    if "agent" in columns:
-        agent = frame[columns["agent"]].astype(str).str.strip().to_numpy()[keep]
-        agent = np.where(np.isin(agent, ["", "nan", "None"]), "", agent)
+    agent = _strings(frame[columns["agent"]])[keep] if "agent" in columns else None
     return CallLog(
         name, joined[keep], answered[keep], left[keep], outcome[keep], codes.astype(np.int64),
         tod[keep], queue, agent, None if wrap is None else wrap[keep], origin, len(uniques), weekday, n,
@@ -323,7 +330,7 @@ def _build(name: str, frame: pd.DataFrame, columns: dict[str, str], anchor: str 
 
 def _anchor_origin(stamps: pd.Series, joined: np.ndarray, bad: np.ndarray) -> tuple[dt.datetime | None, float]:
     """acdsim's calls.csv: ``start`` = joined_datetime - joined_at; the origin is its midnight."""
-    parsed = pd.to_datetime(stamps.astype(str).str.strip(), format="ISO8601", errors="coerce")
+    parsed = stamps if pd.api.types.is_datetime64_any_dtype(stamps) else pd.to_datetime(stamps, format="ISO8601", errors="coerce")
     ok = parsed.notna().to_numpy() & ~bad & np.isfinite(joined)
     if not ok.any():
         return None, 0.0
@@ -339,8 +346,9 @@ def _outcomes(frame: pd.DataFrame, columns: dict[str, str], answered: np.ndarray
     if "outcome" not in columns:
         # Without an outcome: answered if answered, still waiting if it never left, else abandoned.
         return np.where(np.isfinite(answered), "answered", np.where(np.isfinite(left), "abandoned", "in_queue")).astype(object)
-    words = frame[columns["outcome"]].astype(str).str.strip().str.lower().str.replace(r"[\s-]+", "_", regex=True)
-    return words.map(OUTCOME_WORDS).fillna("").to_numpy(dtype=object)
+    codes, uniques = pd.factorize(frame[columns["outcome"]], use_na_sentinel=True)
+    words = [OUTCOME_WORDS.get(re.sub(r"[\s-]+", "_", str(u).strip().lower()), "") for u in uniques]
+    return np.array([*words, ""], dtype=object)[codes]
 
 
 def _count(rejected: dict[str, int], reason: str, mask: np.ndarray) -> None:
