@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
+from scipy import optimize, special, stats
 
 CENSORABLE = ("exponential", "lognormal", "gamma", "erlang")
 UNCENSORED = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlang")
@@ -37,6 +37,8 @@ class Sample:
     w: np.ndarray
     c: np.ndarray
     cw: np.ndarray
+    lo: float = math.nan  # the smallest and largest observed values, unrounded
+    hi: float = math.nan
 
     @property
     def n_observed(self) -> int:
@@ -61,7 +63,8 @@ def sample(observed: np.ndarray, censored: np.ndarray | None = None) -> Sample:
         c, cw = compress(censored)
     else:
         c, cw = np.empty(0), np.empty(0)
-    return Sample(x, w, c, cw)
+    lo, hi = (float(np.min(observed)), float(np.max(observed))) if len(observed) else (math.nan, math.nan)
+    return Sample(x, w, c, cw, lo, hi)
 
 
 @dataclass
@@ -116,14 +119,39 @@ def frozen(family: str, p: dict[str, float]) -> Any:
     raise ValueError(family)
 
 
-def _loglik(dist: Any, s: Sample) -> float:
-    total = float(np.dot(s.w, dist.logpdf(s.x))) if len(s.x) else 0.0
-    if len(s.c):
-        total += float(np.dot(s.cw, dist.logsf(s.c)))
+def _shape(family: str, p: dict[str, float]) -> tuple[float, float]:
+    """(shape, scale) of the gamma-like families, (sigma, mu) of the lognormal."""
+    if family == "lognormal":
+        s2 = math.log1p((p["sd"] / p["mean"]) ** 2)
+        return math.sqrt(s2), math.log(p["mean"]) - s2 / 2
+    if family == "gamma":
+        return (p["mean"] / p["sd"]) ** 2, p["sd"] ** 2 / p["mean"]
+    if family == "erlang":
+        return p["k"], p["mean"] / p["k"]
+    return 1.0, p["mean"]  # exponential
+
+
+def _loglik_fast(family: str, p: dict[str, float], s: Sample) -> float:
+    """The censored log-likelihood written with special functions (no scipy object per call:
+    an optimiser evaluates it hundreds of times)."""
+    a, b = _shape(family, p)
+    x, c = s.x, s.c
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        if family == "lognormal":
+            lx = np.log(x)
+            logpdf = -lx - math.log(a) - 0.5 * math.log(2 * math.pi) - 0.5 * ((lx - b) / a) ** 2
+            logsf = special.log_ndtr(-(np.log(c) - b) / a)
+        elif family == "exponential":
+            logpdf = -math.log(b) - x / b
+            logsf = -c / b
+        else:
+            logpdf = (a - 1) * np.log(x) - x / b - special.gammaln(a) - a * math.log(b)
+            logsf = np.log(special.gammaincc(a, c / b))
+        total = float(np.dot(s.w, logpdf)) + (float(np.dot(s.cw, logsf)) if len(c) else 0.0)
     return total if math.isfinite(total) else -math.inf
 
 
-def _mle(names: tuple[str, ...], start: list[float], build: Callable[[dict[str, float]], Any],
+def _mle(names: tuple[str, ...], start: list[float], family: str,
          s: Sample, z: float, fixed: dict[str, float] | None = None) -> tuple[dict[str, float], dict[str, tuple[float, float]], float]:
     """Maximise the log-likelihood over log-parameters; CIs from the observed information."""
     fixed = fixed or {}
@@ -131,7 +159,7 @@ def _mle(names: tuple[str, ...], start: list[float], build: Callable[[dict[str, 
     def nll(theta: np.ndarray) -> float:
         p = {**fixed, **{k: math.exp(v) for k, v in zip(names, theta, strict=True)}}
         try:
-            value = -_loglik(build(p), s)
+            value = -_loglik_fast(family, p, s)
         except (ValueError, OverflowError, ZeroDivisionError):
             return 1e300
         return value if math.isfinite(value) else 1e300
@@ -192,21 +220,26 @@ def fit_family(family: str, s: Sample, z: float = 1.96) -> Fit | None:
     if family == "uniform":
         if censored or len(s.x) < 2:
             return None
-        lo, hi = float(s.x.min()), float(s.x.max())
+        lo, hi = s.lo, s.hi
         n = s.n_observed
-        # The MLE (min, max) is biased inwards by (hi - lo) / (n + 1): the CI reaches that far out.
-        pad = (hi - lo) * (-math.log(0.05)) / n
+        # The MLE (min, max) lies inside (low, high): P(low < min - pad) = (1 - pad/range)^n,
+        # so the one-sided CI reaches pad = range * -ln(1 - level) / n outwards, plus the
+        # millisecond of a CSV's times.
+        level = 2 * stats.norm.cdf(z) - 1
+        pad = (hi - lo) * -math.log(1 - level) / n + 1e-3
         p = {"low": lo, "high": hi}
         dist = frozen("uniform", p)
-        return Fit("uniform", p, {"low": (max(lo - pad, 0.0), lo), "high": (hi, hi + pad)},
-                   _loglik(dist, s), 2, dist)
+        # The log-likelihood from the raw extremes (rounded values may fall just outside them).
+        loglik = -n * math.log(hi - lo) if hi > lo else -math.inf
+        return Fit("uniform", p, {"low": (max(lo - pad, 0.0), lo + 1e-3), "high": (hi - 1e-3, hi + pad)},
+                   loglik, 2, dist)
     if sd <= 0 or len(s.x) < 2:
         return None
     if family == "exponential":
-        p, ci, ll = _mle(("mean",), [mean], lambda q: frozen("exponential", q), s, z)
+        p, ci, ll = _mle(("mean",), [mean], "exponential", s, z)
         return Fit(family, p, ci, ll, 1, frozen(family, p))
     if family in ("lognormal", "gamma"):
-        p, ci, ll = _mle(("mean", "sd"), [mean, sd], lambda q: frozen(family, q), s, z)
+        p, ci, ll = _mle(("mean", "sd"), [mean, sd], family, s, z)
         return Fit(family, p, ci, ll, 2, frozen(family, p))
     if family == "erlang":
         gamma_fit = fit_family("gamma", s, z)
@@ -217,7 +250,7 @@ def fit_family(family: str, s: Sample, z: float = 1.96) -> Fit | None:
         for k in sorted({max(1, math.floor(shape)), max(1, math.ceil(shape))}):
             if k == 1:
                 continue  # erlang k=1 is the exponential, fitted on its own
-            p, ci, ll = _mle(("mean",), [gamma_fit.params["mean"]], lambda q: frozen("erlang", q), s, z,
+            p, ci, ll = _mle(("mean",), [gamma_fit.params["mean"]], "erlang", s, z,
                              fixed={"k": float(k)})
             p["k"] = float(k)
             ci["k"] = (float(k), float(k))
