@@ -213,9 +213,9 @@ def fit_family(family: str, s: Sample, z: float = 1.96) -> Fit | None:
         mean = float((np.dot(s.w, s.x) + np.dot(s.cw, s.c)) / s.w.sum())
         sd = mean
     if family == "constant":
-        if censored or len(s.x) != 1:
+        if censored or s.lo != s.hi:
             return None
-        v = float(s.x[0])
+        v = s.lo
         return Fit("constant", {"value": v}, {"value": (v, v)}, 0.0, 1)
     if family == "uniform":
         if censored or len(s.x) < 2:
