@@ -96,6 +96,15 @@ def _fmt(x: Any) -> str:
     return "-" if x is None or (isinstance(x, float) and not math.isfinite(x)) else f"{x:,.1f}"
 
 
+def dist_text(dist: dict[str, Any] | None) -> str:
+    """``{dist: gamma, mean: 120, sd: 80}`` -> ``gamma mean=120 sd=80``."""
+    if not dist:
+        return "-"
+    if dist["dist"] == "empirical":
+        return f"empirical ({len(dist.get('values') or [])} quantiles)"
+    return " ".join([dist["dist"], *(f"{k}={v:g}" for k, v in dist.items() if k != "dist")])
+
+
 def summary_text(r: Any) -> str:
     rep = r.report
     rows = rep["rows"]
@@ -107,10 +116,10 @@ def summary_text(r: Any) -> str:
                  + (f", dispersion index {rep['arrivals']['dispersion']['mean_index']:.2f}"
                     if "dispersion" in rep["arrivals"] and rep["arrivals"]["dispersion"]["mean_index"] is not None else ""))
     t = r.talk
-    lines.append(f"talk time: {t.dist} (mean {_fmt(t.mean)} s, 95% CI {_fmt(t.mean_ci[0])}-{_fmt(t.mean_ci[1])}, n={t.n:,}"
+    lines.append(f"talk time: {dist_text(t.dist)} (mean {_fmt(t.mean)} s, 95% CI {_fmt(t.mean_ci[0])}-{_fmt(t.mean_ci[1])}, n={t.n:,}"
                  + (f", KS {t.best.ks:.3f} p={t.best.ks_p:.3g})" if t.best is not None and t.best.ks is not None else ")"))
     q = r.patience
-    lines.append(f"patience: {q.dist or 'infinite (no abandoned caller)'} (mean {_fmt(q.mean)} s, 95% CI "
+    lines.append(f"patience: {dist_text(q.dist) if q.dist else 'infinite (too few abandoned callers)'} (mean {_fmt(q.mean)} s, 95% CI "
                  f"{_fmt(q.mean_ci[0])}-{_fmt(q.mean_ci[1])}; {q.n:,} abandoned, {q.n_censored:,} censored; "
                  f"naive mean of abandoned waits {_fmt(q.naive_mean)} s)")
     n = rep["agents"]["scenario_per_interval"]

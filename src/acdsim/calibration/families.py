@@ -260,13 +260,6 @@ def fit_family(family: str, s: Sample, z: float = 1.96) -> Fit | None:
     raise ValueError(f"unknown family {family!r}")
 
 
-def add_sd(fit: Fit) -> dict[str, float]:
-    """Mean and sd implied by any fit (for reports)."""
-    if fit.frozen is None:
-        return {"mean": fit.mean(), "sd": 0.0}
-    return {"mean": float(fit.frozen.mean()), "sd": float(fit.frozen.std())}
-
-
 def ks_uncensored(fit: Fit, values: np.ndarray) -> None:
     """The KS statistic and p-value of the fit against the raw values (p is optimistic:
     the parameters were estimated from the same values)."""

@@ -12,7 +12,6 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from .arrivals import garwood, slot_of
 from .logread import CallLog
@@ -72,7 +71,3 @@ def agree(a: float, a_ci: list[float], b: float, b_ci: list[float]) -> bool | No
     ha = (a_ci[1] - a_ci[0]) / 2 if all(math.isfinite(x) for x in a_ci) else 0.0
     hb = (b_ci[1] - b_ci[0]) / 2 if all(math.isfinite(x) for x in b_ci) else 0.0
     return abs(a - b) <= math.hypot(ha, hb) + 1e-12
-
-
-def chi2_p(x: float, dof: int) -> float:
-    return float(stats.chi2.sf(x, dof))

@@ -240,7 +240,10 @@ def _times(col: pd.Series, kind: str, fmt: str | None) -> tuple[np.ndarray, np.n
         if pd.api.types.is_datetime64_any_dtype(col):
             parsed = col
         else:
-            parsed = pd.to_datetime(col, format=fmt or "ISO8601", errors="coerce")
+            try:
+                parsed = pd.to_datetime(col, format=fmt or "ISO8601", errors="coerce")
+            except (ValueError, TypeError):  # mixed UTC offsets: read as UTC
+                parsed = pd.to_datetime(col, format=fmt or "ISO8601", errors="coerce", utc=True)
         if getattr(parsed.dt, "tz", None) is not None:
             parsed = parsed.dt.tz_localize(None)
         values = (parsed.astype("datetime64[ns]").to_numpy().astype("int64") / 1e9).astype(float)
@@ -303,6 +306,9 @@ def _build(name: str, frame: pd.DataFrame, columns: dict[str, str], anchor: str 
         shift = (origin - dt.datetime(1970, 1, 1)).total_seconds()
     elif anchor is not None:
         origin, shift = _anchor_origin(frame[anchor], joined, bad_any)
+    elif (~bad_any).any() and np.nanmin(joined[~bad_any]) < 0:
+        # Seconds before 0: count from the start of the first (24 h) day instead.
+        shift = float(np.floor(np.nanmin(joined[~bad_any]) / DAY) * DAY)
     joined, answered, left = joined - shift, answered - shift, left - shift
 
     keep = ~bad_any

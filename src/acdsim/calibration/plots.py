@@ -1,9 +1,10 @@
-"""Figures of a fit (PNG, headless) and fit.html that gathers them with the main numbers:
+"""Figures of a fit (PNG, headless) and fit.html that embeds them with the main numbers:
 arrivals per interval with their CIs, talk-time histogram with the fitted density and a
 QQ-plot, the Kaplan-Meier patience curve against the fitted survival."""
 
 from __future__ import annotations
 
+import base64
 import html
 import json
 from pathlib import Path
@@ -116,7 +117,11 @@ def write_html(r: FitResult, out: Path, pngs: list[Path]) -> Path:
         "<tr><td colspan=2>none</td></tr>"
     talk = rep["talk_time"]
     pat = rep["patience"]
-    images = "".join(f'<p><img src="{esc(p.name)}" alt="{esc(p.stem)}"></p>' for p in pngs)
+    # Embedded, so fit.html is one self-contained file like acdsim report's report.html.
+    images = "".join(
+        f'<p><img src="data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()}" alt="{esc(p.stem)}"></p>'
+        for p in pngs
+    )
     body = f"""<!doctype html><html><head><meta charset="utf-8"><title>acdsim fit: {esc(str(r.scenario.get('name')))}</title>
 <style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td,th{{border:1px solid #ccc;padding:2px 6px}}
 table{{border-collapse:collapse}}pre{{background:#f6f6f6;padding:1em;overflow:auto}}</style></head><body>
