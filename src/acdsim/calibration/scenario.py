@@ -102,6 +102,8 @@ def _clean(x: Any) -> Any:
         return [_clean(v) for v in x]
     if isinstance(x, np.ndarray):
         return [_clean(v) for v in x.tolist()]
+    if isinstance(x, np.bool_):
+        return bool(x)
     if isinstance(x, np.integer):
         return int(x)
     if isinstance(x, float | np.floating):
