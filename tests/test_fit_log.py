@@ -134,6 +134,8 @@ def test_several_queues_need_queue(tmp_path: Path, capsys):
     assert "choose one with --queue" in capsys.readouterr().err
     assert main(["fit", str(path), "--queue", "209", "-o", str(tmp_path / "o"), "--no-plots"]) == 0
     assert load_scenario(tmp_path / "o" / "fitted.yaml").queues[0].id == 209
+    assert "other queues: 2 rows" in capsys.readouterr().out
+    assert json.loads((tmp_path / "o" / "fit.json").read_text())["rows"]["other_queues"] == 2
 
 
 def test_by_weekday_writes_one_forecast_per_weekday(tmp_path: Path, capsys):

@@ -109,6 +109,8 @@ def summary_text(r: Any) -> str:
     rep = r.report
     rows = rep["rows"]
     lines = [f"{rows['used']:,} of {rows['read']:,} rows used (queue {r.queue or '-'}, {rep['days']} day(s))"]
+    if rows["other_queues"]:
+        lines.append(f"  other queues: {rows['other_queues']:,} rows")
     for reason, k in rows["rejected"].items():
         lines.append(f"  left out: {k:,} {reason}")
     p = r.profile

@@ -46,6 +46,7 @@ class FitResult:
     forecast: pd.DataFrame = field(default_factory=pd.DataFrame)
     report: dict[str, Any] = field(default_factory=dict)
     observed: list[dict[str, Any]] = field(default_factory=list)
+    other_queues: int = 0  # usable rows of the log's other queues (with ``queue``)
 
     def write(self, out_dir: str | Path, *, plots: bool = True) -> list[Path]:
         """Write fitted.yaml, forecast.csv (and per weekday), fit.json, and the plots + fit.html."""
@@ -82,6 +83,7 @@ def fit(
     if not 0 < level < 1:
         raise ScenarioError.single("level", f"must be between 0 and 1, got {level!r}")
     log = read_log(source, mapping, time_format=time_format)
+    usable = len(log.joined)
     log, queue_id = _one_queue(log, queue, where)
     if by == "weekday" and log.weekday_of_day is None:
         raise ScenarioError.single(where, "--by weekday needs datetimes in the log (its times are seconds)")
@@ -102,7 +104,8 @@ def fit(
         mean_counts = ag.erlang_staffing(profile, talk.mean, pat, sl, threshold)
         source_note = "no agent column: Erlang A staffing to the log's service level per interval"
     result = FitResult(log, queue_id, interval, threshold, level, profile, weekdays, talk, patience,
-                       aht, wrap, mean_counts, source_note, observed=observed)
+                       aht, wrap, mean_counts, source_note, observed=observed,
+                       other_queues=usable - len(log.joined))
     from .scenario import build_forecast, build_report, build_scenario
 
     result.scenario = build_scenario(result, name or _title(where))
