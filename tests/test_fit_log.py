@@ -191,3 +191,12 @@ def test_seconds_log_without_outcome_or_agents_is_staffed_by_erlang(tmp_path: Pa
     assert all(k >= 1 for k in result.report["agents"]["scenario_per_interval"])
     assert result.scenario["horizon"] == 4 * 3600
     assert "start" not in result.scenario
+
+
+def test_a_log_without_one_usable_row_is_an_error_with_the_reasons(tmp_path: Path, capsys):
+    path = tmp_path / "bad.csv"
+    path.write_text("joined,answered,left,outcome\n10,,5,abandoned\n20,,30,voicemail\n")
+    assert main(["fit", str(path), "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no usable row" in err
+    assert "left before joined: 1" in err and "unknown outcome: 1" in err
