@@ -13,7 +13,8 @@
    rules and delays, ring-all, 5 queues sharing 100 agents, and 1,000,000 callers of the M/M/50
    with only the summary written (peak RSS of that process).
 3. bench_load.py: loading a scenario with 2,000 agents and 50 queues; bench_trace.py
-   (``--only load-trace``): loading a 1,000,000-row trace CSV (--quick: 100,000 rows).
+   (``--only load-trace``): loading a 1,000,000-row trace CSV (--quick: 100,000 rows);
+   (``--only fit-1m``): ``acdsim fit`` of a 1,000,000-call log (--quick: 100,000 calls).
 
 Then the targets of issue #6, each met or not. Nothing here is run by the test suite except
 ``--quick`` smoke runs (tests/test_bench_smoke.py), which check no timing.
@@ -200,8 +201,23 @@ def b_load_trace(n: int, seed: int) -> Row:
                note=proc.stdout.strip(), extra={"rows": rows})
 
 
+FIT_ROWS = 1_000_000  # the fit-1m row (--quick: 100,000; fewer callers: 10 rows per caller)
+
+
+def b_fit(n: int, seed: int) -> Row:
+    """bench/bench_fit.py in a subprocess: ``acdsim fit`` of a synthetic call log, wall time and
+    the peak RSS of the fitting process (issue #17: 1,000,000 calls in < 30 s and < 1 GB)."""
+    rows = FIT_ROWS if n >= CALLERS else min(FIT_ROWS // 10, n * 10)
+    cmd = [sys.executable, str(HERE / "bench_fit.py"), "--rows", str(rows)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    return Row("fit-1m", f"acdsim fit of a {rows:,}-call log", "load", 0, seconds,
+               note=proc.stdout.strip(), extra={"rows": rows})
+
+
 #: Run once whatever --repeat says (long, or timed by themselves).
-ONCE = {"acdsim-1m-summary", "load", "load-trace"}
+ONCE = {"acdsim-1m-summary", "load", "load-trace", "fit-1m"}
 
 
 BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
@@ -223,6 +239,7 @@ BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
     "acdsim-1m-summary": b_big,
     "load": b_load,
     "load-trace": b_load_trace,
+    "fit-1m": b_fit,
 }
 
 
@@ -453,7 +470,8 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
         print(acdsim_table(own, md))
     for r in rows:
         if r.section == "load":
-            title = f"bench_trace.py, {r.label}" if r.name == "load-trace" else "bench_load.py"
+            title = {"load-trace": f"bench_trace.py, {r.label}", "fit-1m": f"bench_fit.py, {r.label}"}.get(
+                r.name, "bench_load.py")
             print(f"\n## Loading ({title})\n\n{r.note}")
     if any(r.section != "load" for r in rows):
         print("\n## Targets (issue #6)\n")

@@ -64,3 +64,8 @@ def test_whole_process_rows_report_callers_and_peak_rss(bench_run):
 def test_load_trace_row(bench_run):
     (row,) = bench_run.main(["--callers", "1000", "--only", "load-trace"])
     assert row.name == "load-trace" and "100,000 trace rows" in row.note and "rows/s" in row.note
+
+
+def test_fit_row(bench_run):
+    (row,) = bench_run.main(["--callers", "500", "--only", "fit-1m"])
+    assert row.name == "fit-1m" and row.extra["rows"] == 5000 and "peak RSS" in row.note

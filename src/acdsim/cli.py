@@ -394,6 +394,9 @@ def _register_erlang() -> None:
     from .cli_erlang import erlang_cmd
 
     cli.add_command(erlang_cmd, "erlang")
+    from .cli_fit import fit_cmd
+
+    cli.add_command(fit_cmd, "fit")
 
 
 _register_erlang()
