@@ -12,7 +12,9 @@
 2. acdsim-only workloads, engine-only: the M/M/50 in pbx timing, a tiered queue with tier
    rules and delays, ring-all, 5 queues sharing 100 agents, and 1,000,000 callers of the M/M/50
    with only the summary written (peak RSS of that process).
-3. bench_load.py: loading a scenario with 2,000 agents and 50 queues.
+3. bench_load.py: loading a scenario with 2,000 agents and 50 queues; bench_trace.py
+   (``--only load-trace``): loading a 1,000,000-row trace CSV (--quick: 100,000 rows);
+   (``--only fit-1m``): ``acdsim fit`` of a 1,000,000-call log (--quick: 100,000 calls).
 4. Sweeps: ``acdsim sweep`` of 4 points x 2 replications with --jobs 1, --jobs 2 and on a
    Dask LocalCluster, against the same runs as separate ``acdsim run --only summary``.
 
@@ -271,8 +273,37 @@ def b_sweep_runs(n: int, seed: int) -> Row:
                "sweep", callers, seconds, cpu, timing="continuous", extra={"runs": len(values) * SWEEP_REPS})
 
 
+TRACE_ROWS = 1_000_000  # the load-trace row (--quick: 100,000)
+
+
+def b_load_trace(n: int, seed: int) -> Row:
+    """bench/bench_trace.py in a subprocess: rows/s and the peak RSS of that process."""
+    rows = TRACE_ROWS if n >= CALLERS else TRACE_ROWS // 10
+    cmd = [sys.executable, str(HERE / "bench_trace.py"), "--rows", str(rows)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    return Row("load-trace", f"load a {rows:,}-row trace", "load", 0, seconds,
+               note=proc.stdout.strip(), extra={"rows": rows})
+
+
+FIT_ROWS = 1_000_000  # the fit-1m row (--quick: 100,000; fewer callers: 10 rows per caller)
+
+
+def b_fit(n: int, seed: int) -> Row:
+    """bench/bench_fit.py in a subprocess: ``acdsim fit`` of a synthetic call log, wall time and
+    the peak RSS of the fitting process (issue #17: 1,000,000 calls in < 30 s and < 1 GB)."""
+    rows = FIT_ROWS if n >= CALLERS else min(FIT_ROWS // 10, n * 10)
+    cmd = [sys.executable, str(HERE / "bench_fit.py"), "--rows", str(rows)]
+    start = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
+    seconds = time.perf_counter() - start
+    return Row("fit-1m", f"acdsim fit of a {rows:,}-call log", "load", 0, seconds,
+               note=proc.stdout.strip(), extra={"rows": rows})
+
+
 #: Run once whatever --repeat says (long, or timed by themselves).
-ONCE = {"acdsim-1m-summary", "load"}
+ONCE = {"acdsim-1m-summary", "load", "load-trace", "fit-1m"}
 
 
 BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
@@ -297,6 +328,8 @@ BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
     "sweep-jobs1": _sweep("sweep-jobs1", "acdsim sweep --jobs 1"),
     "sweep-jobs2": _sweep("sweep-jobs2", "acdsim sweep --jobs 2", jobs=2),
     "sweep-dask": _sweep("sweep-dask", "acdsim sweep --scheduler (LocalCluster, 2 workers)", _dask_cluster),
+    "load-trace": b_load_trace,
+    "fit-1m": b_fit,
 }
 
 
@@ -554,7 +587,9 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
               " workers; the LocalCluster is started before the timing.")
     for r in rows:
         if r.section == "load":
-            print(f"\n## Loading (bench_load.py)\n\n{r.note}")
+            title = {"load-trace": f"bench_trace.py, {r.label}", "fit-1m": f"bench_fit.py, {r.label}"}.get(
+                r.name, "bench_load.py")
+            print(f"\n## Loading ({title})\n\n{r.note}")
     if any(r.section not in ("load", "sweep") for r in rows):
         print("\n## Targets (issue #6)\n")
         print(_table(["target", "measured", "status"], [list(t) for t in targets(rows)], md))

@@ -70,3 +70,13 @@ def test_sweep_rows_run(bench_run, capsys):
     assert rows[0].callers == rows[1].callers > 0
     assert all(r.extra["runs"] == 8 for r in rows)
     assert "## Sweeps" in out and "seconds ÷ separate runs" in out
+
+
+def test_load_trace_row(bench_run):
+    (row,) = bench_run.main(["--callers", "1000", "--only", "load-trace"])
+    assert row.name == "load-trace" and "100,000 trace rows" in row.note and "rows/s" in row.note
+
+
+def test_fit_row(bench_run):
+    (row,) = bench_run.main(["--callers", "500", "--only", "fit-1m"])
+    assert row.name == "fit-1m" and row.extra["rows"] == 5000 and "peak RSS" in row.note

@@ -170,7 +170,7 @@ def simulate_mmnm(lam, mu, theta, agents, t, calls, seed):
 
 
 def test_reference_erlang_c():
-    r = mmc(calls_per_hour=900, aht=180, agents=50, sl_threshold=20)
+    r = mmc(calls_per_hour=900, aht=180, agents=50, threshold=20)
     assert isinstance(r, MMcResult)
     assert r.load_erlangs == pytest.approx(45.0)
     assert r.p_wait == pytest.approx(0.363864, rel=1e-5)
@@ -182,7 +182,7 @@ def test_reference_erlang_c():
 
 
 def test_reference_erlang_a():
-    r = erlang_a(calls_per_hour=900, aht=180, agents=50, patience=120, sl_threshold=20)
+    r = erlang_a(calls_per_hour=900, aht=180, agents=50, patience=120, threshold=20)
     assert isinstance(r, MMcMResult)
     assert r.p_wait == pytest.approx(0.226285, abs=5e-7)
     assert r.p_abandon == pytest.approx(0.024030, abs=5e-7)
@@ -397,7 +397,7 @@ def test_erlang_a_validation():
         {"agents": 0},
         {"calls_per_hour": 0},
         {"aht": -1},
-        {"sl_threshold": -5},
+        {"threshold": -5},
     ):
         args = {"calls_per_hour": 900, "aht": 180, "agents": 50, "patience": 120} | kwargs
         with pytest.raises(ValueError):

@@ -123,7 +123,7 @@ def test_an_interrupted_run_leaves_the_previous_outputs_untouched(
     assert quick(out, "--seed", "7") == 130
     assert snapshot(out) == before and siblings(out) == []
     err = capsys.readouterr().err
-    assert err == (f"interrupted after 0 of 1 replication(s); no file of this run was written: {out} is "
+    assert err == (f"interrupted after 0 of 1 replication(s) by SIGINT; no file of this run was written: {out} is "
                    "unchanged (its temporary folder was removed)\n")
 
 

@@ -108,7 +108,10 @@ def test_mutations_never_crash(mutations: list[tuple[Any, str, Any]], capsys: py
         out, err = capsys.readouterr()
     assert status in (0, 2), err
     if status == 0:
-        assert out == f"ok: {file}\n" and err == ""
+        # A valid file may earn warnings (a mutation can leave a queue without agents, which
+        # docs/limits.md warns about), one line each, and nothing else.
+        assert out == f"ok: {file}\n"
+        assert all(line.startswith(f"warning: {file}: ") for line in err.splitlines()), err
         return
     assert out == ""
     lines = err.splitlines()

@@ -243,3 +243,29 @@ def test_metamorphic_longer_wrap_up_higher_handle_occupancy():
     assert wrap["handle"] > none["handle"], f"expected higher handle occupancy with wrap-up: 0 s {none['handle']:.4f}, 60 s {wrap['handle']:.4f}"
     assert wrap["mean_wait"] > none["mean_wait"], f"expected longer waits with wrap-up: 0 s {none['mean_wait']:.2f}, 60 s {wrap['mean_wait']:.2f}"
     assert wrap["occupancy"] < none["occupancy"], f"expected lower talking occupancy with wrap-up: 0 s {none['occupancy']:.4f}, 60 s {wrap['occupancy']:.4f}"
+
+
+def test_talk_and_handle_occupancy_are_named_in_summary_table_and_report(quickstart_out: Path, tmp_path: Path):
+    """`occupancy` stays (talk / logged-in); `talk_occupancy` repeats it under a clear name,
+    `handle_occupancy` adds wrap-up; the run table and the report show both by name."""
+    from rich.console import Console
+
+    from acdsim.output.table import summary_table
+    from acdsim.report import build_report
+
+    summary = json.loads((quickstart_out / "summary.json").read_text())
+    for a in summary["agents"].values():
+        assert a["talk_occupancy"] == a["occupancy"] == a["talk_time"] / a["logged_in_time"]
+        assert a["handle_occupancy"] == (a["talk_time"] + a["wrap_up_time"]) / a["logged_in_time"]
+    assert "talk_occupancy" in header(quickstart_out / "agents.csv")
+    console = Console(record=True, width=200)
+    console.print(summary_table(summary))
+    text = console.export_text()
+    assert "talk occupancy" in text and "handle occupancy" in text
+    (tmp_path / "summary.json").write_text(json.dumps(summary))
+    page = build_report(tmp_path).read_text()
+    assert "<th>talk occupancy</th>" in page and "<th>handle occupancy</th>" in page
+    assert page.count("<th>talk occupancy</th>") == 1  # occupancy and talk_occupancy shown once
+    tables = page[page.index('<table class="kpi'):page.rindex("</table>")]
+    for raw in ("wrap_up_time", "handle_occupancy", "logged_in_time", "e+0"):
+        assert raw not in tables, raw

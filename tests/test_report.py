@@ -88,8 +88,8 @@ def test_report_of_quickstart(quick_dir: Path) -> None:
     for metric in ("offered", "answered", "abandoned"):
         assert str(q[metric]) in cells, metric
     assert f"{q['service_level'] * 100:.1f} %" in cells
-    assert f"{q['asa']:.1f}" in cells
-    assert f"{q['wait_p90']:.1f}" in cells
+    assert f"{q['asa']:.1f} s" in cells
+    assert f"{q['wait_p90']:.1f} s" in cells
     for ref, figures in summary["agents"].items():
         assert f"<th>{ref}</th>" in page
         assert str(figures["calls_answered"]) in cells
@@ -142,6 +142,6 @@ def test_format_value() -> None:
     assert format_value("offered", 12) == "12"
     assert format_value("offered", 12.5) == "12.50"
     assert format_value("service_level", 0.3381) == "33.8 %"
-    assert format_value("asa", 80.488) == "80.5"
+    assert format_value("asa", 80.488) == "80.5 s"
     assert format_value("asa", None) == "—"
     assert format_value("answered_by_level", {"1": 141, "2": 107}) == "L1: 141, L2: 107"

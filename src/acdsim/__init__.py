@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 __all__ = [
-    "Result", "Scenario", "ScenarioError", "__version__", "erlang", "load_scenario", "override",
-    "plots", "simulate",
+    "NoProgressError", "Result", "Scenario", "ScenarioError", "__version__", "erlang", "fit",
+    "load_scenario", "override", "plots", "simulate",
 ]
 
 if TYPE_CHECKING:
     from . import erlang, plots
     from .api import Result, simulate
+    from .calibration import fit
+    from .engine.guards import NoProgressError
     from .errors import ScenarioError
     from .model import Scenario
     from .planning.scenarios import load_scenario, override
@@ -38,7 +40,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Result": (".api", "Result"),
     "load_scenario": (".planning.scenarios", "load_scenario"),
     "override": (".planning.scenarios", "override"),
+    "fit": (".calibration", "fit"),
     "ScenarioError": (".errors", "ScenarioError"),
+    "NoProgressError": (".engine.guards", "NoProgressError"),
     "Scenario": (".model", "Scenario"),
     "erlang": (".erlang", None),
     "plots": (".plots", None),

@@ -8,7 +8,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
 from pathlib import Path
@@ -140,6 +140,13 @@ class Result:
         return interval_summary_frame(self.scenario, self.intervals)
 
 
+def _source_name(source: Any) -> str:
+    if isinstance(source, Mapping):
+        return str(source.get("name") or "<data>")
+    text = str(source)
+    return "<string>" if "\n" in text else text
+
+
 def simulate(
     scenario: Scenario | str | Path | Mapping[str, Any],
     *,
@@ -150,6 +157,8 @@ def simulate(
     only: Iterable[str] | None = None,
     jobs: int | None = 1,
     scheduler: Any = None,
+    allow_paths: Sequence[str | Path] = (),
+    max_callers: int | None = None,
 ) -> Result:
     """Simulate ``scenario`` (a Scenario, or a path, YAML text or dict as ``load_scenario``
     reads them) and return its records as DataFrames.
@@ -157,12 +166,19 @@ def simulate(
     ``only`` keeps just these tables (names as ``acdsim run --only``; the others are empty
     frames with their columns): ``only=["summary"]`` keeps memory flat. Replications run in
     ``jobs`` local processes (None: all cores) or on a Dask ``scheduler`` (an address or a
-    Client); the result is the same wherever they run."""
+    Client); the result is the same wherever they run.
+
+    ``allow_paths``: folders outside the scenario's own whose data files it may read.
+    Raises ``ScenarioError`` when the run is refused before it starts (more callers than
+    ``max_callers``, default 20,000,000 over all replications; a horizon out of range:
+    docs/limits.md) and ``NoProgressError`` when it stops making progress."""
+    source = scenario.title if isinstance(scenario, Scenario) else _source_name(scenario)
     if not isinstance(scenario, Scenario):
         from .planning.scenarios import load_scenario
 
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(scenario, allow_paths=allow_paths)
     scenario = with_overrides(scenario, seed=seed, replications=replications, timing=timing, horizon=horizon)
+    refuse_oversized(source, scenario, max_callers)
     wanted = _wanted(only)
     from .planning.parallel import run_tasks
     from .runner import default_jobs
@@ -213,6 +229,16 @@ def _wanted(only: Iterable[str] | None) -> tuple[str, ...]:
     if unknown:
         raise ValueError(f"only: {', '.join(map(repr, unknown))} not among {', '.join(FILES)}")
     return tuple(n for n in FILES if n in names or n == "summary")
+
+
+def refuse_oversized(source: str, scenario: Scenario, max_callers: int | None) -> None:
+    """ScenarioError naming ``source`` if the run is refused for its size (model/workload.py)."""
+    from .errors import Problem, ScenarioError
+    from .model.workload import bounds
+
+    errors = bounds(scenario, max_callers).errors
+    if errors:
+        raise ScenarioError([Problem(source, None, path, message) for path, message in errors])
 
 
 def with_overrides(scenario: Scenario, **updates: Any) -> Scenario:

@@ -20,9 +20,10 @@ from typing import Any
 
 import click
 
-from .errors import Problem, ScenarioError
+from .errors import Problem, ScenarioError, escape
 from .loader import load_scenario, load_scenario_with_lines, read_scenario_text
 from .output.manifest import RunRecord
+from .signals import exit_status, signal_name, stop_signals
 from .units import DURATION_HELP, parse_duration
 
 EXIT_OK = 0
@@ -31,8 +32,20 @@ EXIT_BAD_INPUT = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status."""
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit status.
+
+    While it runs, SIGTERM and SIGHUP stop it like Ctrl-C (``acdsim.signals``): the exit
+    status is then 128 + the signal's number (130 SIGINT, 143 SIGTERM, 129 SIGHUP)."""
     args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        with stop_signals():
+            return _main(args)
+    except KeyboardInterrupt as exc:  # one that came outside the command, e.g. in a report
+        click.echo(f"interrupted by {signal_name(exc)}", err=True)
+        return exit_status(exc)
+
+
+def _main(args: list[str]) -> int:
     try:
         result = cli.main(args=args, prog_name="acdsim", standalone_mode=False)
     except ScenarioError as exc:
@@ -50,9 +63,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except click.ClickException as exc:
         click.echo(f"error: {_one_line(exc.format_message())}", err=True)
         return exc.exit_code if exc.exit_code != 1 else EXIT_BAD_INPUT
-    except click.Abort:
-        click.echo("aborted", err=True)
-        return 130
+    except click.Abort as exc:  # click's form of a KeyboardInterrupt (its __cause__)
+        cause = exc.__cause__ if isinstance(exc.__cause__, KeyboardInterrupt) else KeyboardInterrupt()
+        click.echo(f"interrupted by {signal_name(cause)}", err=True)
+        return exit_status(cause)
     except Exception:  # an unexpected failure: a bug, shown with its traceback
         traceback.print_exc()
         return EXIT_FAILURE
@@ -83,8 +97,38 @@ def report_warnings(file: str, scenario: Any, lines: dict[Any, int] | None = Non
         click.echo(f"warning: {where}: {format_path(path)}: {message}", err=True)
 
 
+def check_bounds(file: str, scenario: Any, max_callers: int | None, only: Sequence[str] = ()) -> Any:
+    """The size of the run (model/workload.py, docs/limits.md): ScenarioError for a run
+    refused (too many callers or rows, a horizon out of range), else its notes and warnings.
+    ``only``: the outputs asked for (none: all)."""
+    from .model.workload import bounds
+
+    found = bounds(scenario, max_callers, list(only) or None)
+    if found.errors:
+        raise ScenarioError([Problem(file, None, path, message) for path, message in found.errors])
+    return found
+
+
+def report_bounds(file: str, found: Any) -> None:
+    """The warnings and notes of ``check_bounds`` on stderr."""
+    from .errors import format_path
+
+    for kind, items in (("warning", found.warnings), ("note", found.notes)):
+        for path, message in items:
+            where = f"{file}: {format_path(path)}" if path else file
+            click.echo(f"{kind}: {where}: {message}", err=True)
+
+
+def no_progress(file: str, exc: Exception) -> ScenarioError:
+    """The engine's NoProgressError as the error line of FILE (exit status 2)."""
+    return ScenarioError.single(file, f"the run makes no progress: {exc}")
+
+
+MAX_CALLERS_HELP = "refuse to run more than N callers in all (estimated before the run) [default: 20,000,000]"
+
+
 def _one_line(text: str) -> str:
-    return " ".join(text.split())
+    return escape(" ".join(text.split()))  # (escape: an option name may hold control characters)
 
 
 class DurationType(click.ParamType):
@@ -124,6 +168,14 @@ class MomentType(click.ParamType):
         return dt.time(hours, minutes, whole, round((seconds - whole) * 1e6))
 
 
+allow_path_option = click.option(
+    "--allow-path", "allow_paths", multiple=True, metavar="DIR",
+    type=click.Path(exists=True, file_okay=True, dir_okay=True),
+    help="let the scenario read data files (trace, empirical) under DIR too (repeatable); "
+    "by default only files inside the scenario's own folder",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """acdsim: discrete-event simulator of call-center queues as a cloud PBX runs them."""
@@ -134,18 +186,22 @@ def cli() -> None:
 
 @cli.command("validate")
 @click.argument("files", nargs=-1, required=True, metavar="SCENARIO...")
-def validate_command(files: tuple[str, ...]) -> int:
+@allow_path_option
+@click.option("--max-callers", type=click.IntRange(min=1), metavar="N", help=MAX_CALLERS_HELP)
+def validate_command(files: tuple[str, ...], allow_paths: tuple[str, ...], max_callers: int | None) -> int:
     """Check scenario files: print 'ok: FILE' or every problem found; exit 0 only if all are ok."""
     status = EXIT_OK
     for file in files:
         try:
-            loaded, lines = load_scenario_with_lines(file)
+            loaded, lines = load_scenario_with_lines(file, allow_paths=allow_paths)
+            found = check_bounds(file, loaded, max_callers)
         except ScenarioError as exc:
             report_problems(exc.problems)
             status = EXIT_BAD_INPUT
         else:
             click.echo(f"ok: {file}")
             report_warnings(file, loaded, lines)
+            report_bounds(file, found)
     return status
 
 
@@ -207,6 +263,8 @@ def _split_outputs(ctx: click.Context, param: click.Parameter, values: tuple[str
 )
 @click.option("--plots", is_flag=True, help="also write PNG plots into DIR")
 @click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar, no warnings, no behaviour line")
+@allow_path_option
+@click.option("--max-callers", type=click.IntRange(min=1), metavar="N", help=MAX_CALLERS_HELP)
 def run_command(
     scenario: str,
     out_dir: str | None,
@@ -219,8 +277,11 @@ def run_command(
     scheduler: str | None,
     plots: bool,
     quiet: bool,
+    allow_paths: tuple[str, ...],
+    max_callers: int | None,
 ) -> int:
     """Simulate SCENARIO and write its outputs (calls.csv, offers.csv, summary.json, ...) into DIR."""
+    from .engine.guards import NoProgressError
     from .progress import ProgressBar
     from .runner import run_scenario
 
@@ -231,13 +292,18 @@ def run_command(
         for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))
         if value is not None
     }
-    # Read once: scenario.yaml in the output folder is a copy of the bytes that were loaded.
+    # Read once: scenario.yaml in the output folder is a copy of the text that was loaded
+    # (a pipe such as /dev/stdin cannot be read twice; the file may change during the run).
     text = read_scenario_text(scenario)
-    loaded, lines = load_scenario_with_lines(scenario, overrides=overrides or None, text=text)
+    loaded, lines = load_scenario_with_lines(
+        scenario, overrides=overrides or None, text=text, allow_paths=allow_paths
+    )
+    found = check_bounds(scenario, loaded, max_callers, only)
     if not quiet:
         from .model.advice import behaviour_line
 
         report_warnings(scenario, loaded, lines)
+        report_bounds(scenario, found)
         click.echo(behaviour_line(loaded))
     out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
     prepare_output_dir(out)
@@ -251,6 +317,8 @@ def run_command(
             loaded, out, quiet=quiet, only=list(only) or None, progress=bar.update, jobs=jobs,
             record=record, scheduler=scheduler,
         )
+    except NoProgressError as exc:
+        raise no_progress(scenario, exc) from None
     finally:
         bar.close()
     return int(status)
@@ -271,15 +339,17 @@ def run_command(
 @click.option("--members", is_flag=True, help="the members list (GET .../queue/status/members/)")
 @click.option("--seed", type=click.IntRange(min=0), help="base random seed (overrides the file)")
 @click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
+@allow_path_option
 def status_command(
-    scenario: str, at: float | dt.time, queue: int | None, members: bool, seed: int | None, timing: str | None
+    scenario: str, at: float | dt.time, queue: int | None, members: bool, seed: int | None, timing: str | None,
+    allow_paths: tuple[str, ...],
 ) -> int:
     """Print, as JSON, what GET /extension/{id}/queue/status/ (or .../status/members/) would
     have answered at simulated time TIME (replication 0)."""
     from .output.status import past_end_message, seconds_at_clock, status_at
 
     overrides = {k: v for k, v in (("seed", seed), ("timing", timing)) if v is not None}
-    loaded = load_scenario(scenario, overrides=overrides or None)
+    loaded = load_scenario(scenario, overrides=overrides or None, allow_paths=allow_paths)
     if queue is not None and queue not in [q.id for q in loaded.queues]:
         known = ", ".join(str(q.id) for q in loaded.queues)
         raise click.BadParameter(f"no queue {queue} in {scenario} (queues: {known})", param_hint="--queue")
@@ -291,7 +361,13 @@ def status_command(
     past = past_end_message(loaded, at)
     if past is not None:
         raise click.BadParameter(past, param_hint="--at")
-    click.echo(json.dumps(status_at(loaded, at, queue=queue, members=members), indent=2, ensure_ascii=False))
+    from .engine.guards import NoProgressError
+
+    try:
+        answer = status_at(loaded, at, queue=queue, members=members)
+    except NoProgressError as exc:
+        raise no_progress(scenario, exc) from None
+    click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -307,18 +383,18 @@ def report_command(out_dir: str) -> int:
     path = Path(out_dir)
     summary_file = path / "summary.json"
     if not summary_file.is_file():
-        raise click.BadParameter(f"{out_dir} holds no summary.json (is it the folder of an 'acdsim run'?)")
+        raise ScenarioError.single(str(summary_file), "missing (is this the folder of an 'acdsim run'?)")
     try:
         summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ScenarioError.single(str(summary_file), f"not a summary written by acdsim run ({exc})") from None
+    except (OSError, ValueError, RecursionError) as exc:  # ValueError: also ints past 4,300 digits
+        raise ScenarioError.single(str(summary_file), f"not a summary written by acdsim run ({_one_line(str(exc))})") from None
     if not (isinstance(summary, dict) and isinstance(summary.get("queues"), dict) and isinstance(summary.get("agents"), dict)):
         raise ScenarioError.single(str(summary_file), "not a summary written by acdsim run (no 'queues' and 'agents' maps)")
     try:
         report = build_report(path)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         # The files of the folder are the input here: a damaged one is the user's to fix.
-        raise ScenarioError.single(str(path), f"cannot build the report from these files ({type(exc).__name__}: {exc})") from None
+        raise ScenarioError.single(str(path), f"cannot build the report from these files ({type(exc).__name__}: {_one_line(str(exc))})") from None
     click.echo(f"wrote {report}")
     return EXIT_OK
 
@@ -327,6 +403,9 @@ def _register_erlang() -> None:
     from .cli_erlang import erlang_cmd
 
     cli.add_command(erlang_cmd, "erlang")
+    from .cli_fit import fit_cmd
+
+    cli.add_command(fit_cmd, "fit")
 
 
 _register_erlang()

@@ -47,6 +47,7 @@ from .model import (
     Uniform,
 )
 from .model.distributions import as_constant
+from .model.limits import LIMITS_DOC
 from .schema import HIDDEN_FIELDS
 from .units import parse_duration
 
@@ -95,8 +96,13 @@ SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
         TraceArrivals,
         "Recorded arrivals: `arrivals: {trace: calls.csv}`. The CSV file has a header row with "
         "`time` (seconds since t = 0, sorted) and optionally `number`, `talk_time`, `patience`. "
+        "The `time` column may instead hold ISO datetimes (`2026-01-01 08:00:05` or "
+        "`2026-01-01T08:00:05`), taken relative to the scenario's `start`; a row before `start` "
+        "is an error. "
         "An empty cell takes the value from the queue's distribution (and an empty `patience` "
-        "with no `patience` distribution means infinite).",
+        "with no `patience` distribution means infinite). A row may have fewer cells than the "
+        "header (the missing ones are empty), not more; blank lines are skipped. The file must "
+        "be a regular UTF-8 file inside the scenario's folder (see docs/files.md).",
     ),
     ("retry", "`callers.retry`", Retry, "An abandoned caller calls again with the same number."),
     (
@@ -173,7 +179,9 @@ queue API, so JSON bodies sent to the PBX can be pasted in; simulation-only inpu
 
 - **Durations** are seconds: a number (`30`, `2.5`) or a string with a unit: `ms`, `s`, `m`
   or `min`, `h`, `d` (`"90s"`, `"15m"`, `"8h"`), or several units in decreasing order
-  (`"1h30m"`, `"2m30s"`).
+  (`"1h30m"`, `"2m30s"`); at most 10 years (see [Limits](#limits)). `8:00` is refused,
+  unquoted or quoted: YAML 1.1 reads it as the base-60 number 480, and as a duration it is
+  ambiguous. Write `"8h"` or `"8m"` (a clock time is `start: "2026-01-05 08:00:00"`).
 - **Distributions** (talk time, patience, ...) are a number (a constant) or a map with
   `dist` and its parameters; see [Distributions](#distributions).
 - **Strict**: unknown keys, wrong types, out-of-range values, dangling references and
@@ -198,8 +206,9 @@ Besides the keys of each object, `acdsim validate` checks:
 - every schedule `agent` / `agents` entry is `local/<id>` or `remote/<id>` and names a
   defined agent;
 - every agent's `behavior` names a key of `behaviors` (or `default`);
-- trace and empirical CSV files exist, have the needed columns and hold numbers >= 0
-  (trace times sorted).
+- trace and empirical CSV files exist, are regular files inside the scenario's folder (or
+  under an `--allow-path`), have the needed columns and hold numbers >= 0 (trace times
+  sorted).
 """
 
 
@@ -210,7 +219,8 @@ def render() -> str:
     for anchor, title, _, _ in SECTIONS:
         out.append(f"- [{title}](#{anchor})")
     out.append("- [Distributions](#distributions)")
-    out.append("- [Checks across the file](#checks-across-the-file)\n")
+    out.append("- [Checks across the file](#checks-across-the-file)")
+    out.append("- [Limits](#limits)\n")
     for anchor, title, model, intro in SECTIONS:
         out.append(f'<a id="{anchor}"></a>\n\n## {title}\n')
         out.append(intro + "\n")
@@ -235,6 +245,7 @@ def render() -> str:
         out.append(f"### `dist: {kind}`\n")
         out.append(_table(model))
     out.append(CHECKS)
+    out.append(LIMITS_DOC)
     return "\n".join(out).rstrip() + "\n"
 
 

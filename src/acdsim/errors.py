@@ -11,6 +11,14 @@ PathT = tuple[str | int, ...]
 _PLAIN_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
 
 
+def escape(text: str) -> str:
+    """``text`` on one line: control and other non-printable characters written as repr()
+    writes them (``\\n``, ``\\x1b``, ``\\u2028``), so a quoted value cannot forge a line."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
+
+
 def format_path(path: Sequence[str | int]) -> str:
     """``('queues', 0, 'callers', 'talk_time')`` -> ``queues[0].callers.talk_time``."""
     out = ""
@@ -34,10 +42,11 @@ class Problem:
     message: str
 
     def format(self) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        file = escape(self.file)
+        where = file if self.line is None else f"{file}:{self.line}"
         if self.path:
-            return f"error: {where}: {format_path(self.path)}: {self.message}"
-        return f"error: {where}: {self.message}"
+            return f"error: {where}: {escape(format_path(self.path))}: {escape(self.message)}"
+        return f"error: {where}: {escape(self.message)}"
 
     def __str__(self) -> str:
         return self.format()

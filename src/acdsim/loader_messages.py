@@ -12,6 +12,7 @@ import datetime as dt
 import difflib
 import types
 import typing
+from collections.abc import Sequence
 from inspect import isclass
 from typing import Any, Literal, Union, get_args, get_origin
 
@@ -20,6 +21,7 @@ from pydantic import BaseModel, Tag
 from .errors import PathT, Problem
 from .model import LocalAgent, RemoteAgent, Scenario
 from .model.traffic import ProfileArrivals, RateArrivals, TraceArrivals
+from .units import shown
 
 Lines = dict[PathT, int]
 
@@ -39,12 +41,18 @@ _MISSING = object()
 
 
 def translate_errors(
-    errors: list[Any], data: Any, lines: Lines, filename: str
+    errors: list[Any], data: Any, lines: Lines, filename: str, unreadable: Sequence[PathT] = ()
 ) -> list[Problem]:
-    """Pydantic errors -> problems with real data paths, lines and user messages."""
+    """Pydantic errors -> problems with real data paths, lines and user messages.
+
+    Errors about a value at or under an ``unreadable`` path (one the YAML walk already
+    reported) are left out: they would only repeat that problem. An unknown key is kept.
+    """
     located = []
     for error in errors:
         path, value, owner, final = _follow(tuple(error["loc"]), data)
+        if error["type"] != "extra_forbidden" and any(path[: len(u)] == u for u in unreadable):
+            continue
         if error["loc"] and error["loc"][-1] == "[key]" and path:
             value = path[-1]  # the mapping key itself is wrong
         located.append((error, path, value, owner, final))
@@ -170,7 +178,7 @@ def describe(value: Any) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 60 else repr(value[:57] + "...")
     if isinstance(value, int | float):
-        return repr(value)
+        return shown(value)
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, list | tuple):

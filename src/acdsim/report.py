@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .errors import Problem, ScenarioError
 
 __all__ = ["build_report", "format_value"]
 
@@ -29,10 +30,10 @@ COUNTS = {
     "offered", "answered", "abandoned", "timeout", "no_agent_timeout", "in_queue_at_end",
     "calls_answered", "offers", "no_answers", "rejects", "busies",
 }
-RATIOS = {"service_level", "abandon_rate", "occupancy"}
+RATIOS = {"service_level", "abandon_rate", "occupancy", "talk_occupancy", "handle_occupancy"}
 SECONDS = {
     "asa", "mean_wait", "wait_p50", "wait_p90", "wait_p95", "max_wait", "mean_talk_time",
-    "talk_time", "logged_in_time",
+    "talk_time", "logged_in_time", "wrap_up_time",
 }
 LABELS = {
     "offered": "offered",
@@ -42,24 +43,29 @@ LABELS = {
     "no_agent_timeout": "no-agent timeout",
     "in_queue_at_end": "in queue at end",
     "service_level": "service level",
-    "asa": "ASA (s)",
-    "mean_wait": "mean wait (s)",
-    "wait_p50": "wait p50 (s)",
-    "wait_p90": "wait p90 (s)",
-    "wait_p95": "wait p95 (s)",
-    "max_wait": "max wait (s)",
+    "asa": "ASA",
+    "mean_wait": "mean wait",
+    "wait_p50": "wait p50",
+    "wait_p90": "wait p90",
+    "wait_p95": "wait p95",
+    "max_wait": "max wait",
     "abandon_rate": "abandon rate",
-    "mean_talk_time": "mean talk time (s)",
+    "mean_talk_time": "mean talk time",
     "answered_by_level": "answered by level",
     "calls_answered": "calls answered",
-    "talk_time": "talk time (s)",
+    "talk_time": "talk time",
+    "wrap_up_time": "wrap-up time",
     "offers": "offers",
     "no_answers": "no answers",
     "rejects": "rejects",
     "busies": "busies",
-    "logged_in_time": "logged-in time (s)",
-    "occupancy": "occupancy",
+    "logged_in_time": "logged-in time",
+    # summary.json's `occupancy` is talk / logged-in; `talk_occupancy` is the same figure
+    "occupancy": "talk occupancy",
+    "handle_occupancy": "handle occupancy",
 }
+# shown once: `talk_occupancy` repeats `occupancy` (kept under its old name by the contract)
+SAME_AS = {"talk_occupancy": "occupancy"}
 CAPTIONS = {
     "members_over_time": (
         "Queue members over time",
@@ -112,27 +118,57 @@ nav a { margin-right: 1rem; }
 """
 
 
+def _scientific(value: int | float) -> str:
+    """``1.0e+400`` also for integers too large for a float."""
+    if isinstance(value, float):
+        return f"{value:.1e}"
+    digits = str(abs(value))
+    sign = "-" if value < 0 else ""
+    return f"{sign}{digits[0]}.{digits[1] if len(digits) > 1 else 0}e+{len(digits) - 1:02d}"
+
+
+def format_seconds(value: float) -> str:
+    """``80.5 s``, ``1,570 s`` is shown as ``26 min 10 s``, ``3 h 05 min`` past an hour."""
+    if value < 600:
+        return f"{value:,.1f} s"
+    total = round(value)
+    if total < 3600:
+        minutes, seconds = divmod(total, 60)
+        return f"{minutes} min {seconds} s" if seconds else f"{minutes} min"
+    hours, rest = divmod(total, 3600)
+    return f"{hours:,} h {rest // 60:02d} min"
+
+
 def format_value(metric: str, value: Any) -> str:
-    """How the report shows one KPI value (also used for the ends of its ci95)."""
+    """How the report shows one KPI value (also used for the ends of its ci95): thousands
+    separators, percents as ``85.3 %``, seconds as ``80.5 s`` or ``26 min 10 s``. Never
+    raises: a value of an unexpected type is shown as it is."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
     if isinstance(value, dict):
         return ", ".join(f"L{k}: {format_value('offered', v)}" for k, v in value.items()) or "—"
     if isinstance(value, bool) or not isinstance(value, int | float):
-        return str(value)
+        return str(value)[:200]
+    if isinstance(value, float) and math.isinf(value):
+        return "∞" if value > 0 else "−∞"
+    unit = " s" if metric in SECONDS else ""
+    if abs(value) >= 1e15:  # past the integers a float holds: no separators, no units change
+        return _scientific(value) + unit
     if metric in RATIOS:
         return f"{value * 100:.1f} %"
     if metric in SECONDS:
-        return f"{value:.1f}"
+        return format_seconds(float(value))
     if float(value).is_integer():
-        return str(int(value))
-    return f"{value:.2f}" if metric in COUNTS else f"{value:.3g}"
+        return f"{int(value):,}"
+    if metric in COUNTS:
+        return f"{value:,.2f}"
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.3g}"
 
 
 def _cell(metric: str, value: Any, ci: dict[str, Any]) -> str:
     raw = "" if isinstance(value, dict) or value is None else f' title="{escape(repr(value))}"'
     text = escape(format_value(metric, value))
-    interval = ci.get(metric)
+    interval = ci.get(metric) if isinstance(ci, dict) else None
     if isinstance(interval, list | tuple) and len(interval) == 2:
         lo, hi = (format_value(metric, v) for v in interval)
         text += f'<span class="ci">95 % CI {escape(lo)} – {escape(hi)}</span>'
@@ -146,8 +182,13 @@ def _metrics(items: dict[str, dict[str, Any]]) -> list[str]:
         for k in figures:
             if k != "ci95" and k not in seen:
                 seen.append(k)
+    seen = [k for k in seen if not (k in SAME_AS and SAME_AS[k] in seen)]
     known = [k for k in LABELS if k in seen]
     return known + [k for k in seen if k not in LABELS]
+
+
+def _label(metric: str) -> str:
+    return LABELS.get(metric, metric.replace("_", " "))
 
 
 def _queue_table(queues: dict[str, dict[str, Any]]) -> str:
@@ -158,7 +199,7 @@ def _queue_table(queues: dict[str, dict[str, Any]]) -> str:
     rows = []
     for m in _metrics(queues):
         cells = "".join(_cell(m, queues[q].get(m), queues[q].get("ci95") or {}) for q in names)
-        rows.append(f"<tr><th>{escape(LABELS.get(m, m))}</th>{cells}</tr>")
+        rows.append(f"<tr><th>{escape(_label(m))}</th>{cells}</tr>")
     return (f'<table class="kpi queues"><thead><tr><th>metric</th>{head}</tr></thead>'
             f"<tbody>{''.join(rows)}</tbody></table>")
 
@@ -167,7 +208,7 @@ def _agent_table(agents: dict[str, dict[str, Any]]) -> str:
     if not agents:
         return "<p>No agent.</p>"
     metrics = _metrics(agents)
-    head = "".join(f"<th>{escape(LABELS.get(m, m))}</th>" for m in metrics)
+    head = "".join(f"<th>{escape(_label(m))}</th>" for m in metrics)
     rows = []
     for ref, figures in agents.items():
         ci = figures.get("ci95") or {}
@@ -184,24 +225,114 @@ def _run_table(summary: dict[str, Any]) -> str:
         ("seed", "seed", "text"),
         ("replications", "replications", "text"),
         ("timing", "timing", "text"),
-        ("horizon", "horizon (s)", "seconds"),
-        ("warmup", "warmup (s)", "seconds"),
-        ("service_level_threshold", "service-level threshold (s)", "seconds"),
+        ("horizon", "horizon", "seconds"),
+        ("warmup", "warmup", "seconds"),
+        ("service_level_threshold", "service-level threshold", "seconds"),
     ):
         if key in summary:
             value = summary[key]
-            text = format_value("asa", value) if kind == "seconds" else str(value)
+            text = format_value("asa", value) if kind == "seconds" else str(value)[:200]
             rows.append(f"<tr><th>{escape(label)}</th><td>{escape(text)}</td></tr>")
     return f'<table class="run"><tbody>{"".join(rows)}</tbody></table>' if rows else ""
 
 
-def _images(out_dir: Path) -> list[str]:
-    from .plots import figures, save_png
+# What a damaged input file makes pandas or a figure raise; anything else is a bug.
+DAMAGE_ERRORS: tuple[type[Exception], ...] = (
+    ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError,
+    ZeroDivisionError, OSError,
+)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _damaged(path: Path, what: str, exc: BaseException | None = None) -> ScenarioError:
+    reason = f" ({type(exc).__name__}: {_one_line(str(exc))})" if exc is not None else ""
+    return ScenarioError.single(str(path), _one_line(what, 300) + reason)
+
+
+def _read_table(path: Path) -> Any:
+    import pandas as pd
+
+    if not path.is_file():
+        return None
+    try:
+        if b"\0" in path.read_bytes()[:65536]:
+            raise _damaged(path, "not a CSV table written by acdsim run (binary data)")
+        return pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    except DAMAGE_ERRORS as exc:  # pandas' ParserError is a ValueError
+        raise _damaged(path, "not a CSV table written by acdsim run", exc) from None
+
+
+def _figures(out_dir: Path, summary: dict[str, Any]) -> dict[str, Any]:
+    """``acdsim.plots.figures`` with every failure blamed on the file it comes from."""
+    from .plots import PLOTS
+
+    needed = sorted({n for inputs, _ in PLOTS.values() for n in inputs} | {"agent_pauses"})
+    tables = {n: t for n in needed if (t := _read_table(out_dir / f"{n}.csv")) is not None}
+    result = {}
+    for name, (inputs, build) in PLOTS.items():
+        if not all(i in tables for i in inputs):
+            continue
+        try:
+            result[name] = build(tables, summary)
+        except DAMAGE_ERRORS as exc:
+            files = ", ".join(f"{i}.csv" for i in inputs)
+            raise _damaged(
+                out_dir / f"{inputs[0]}.csv", f"cannot draw {name} from {files}", exc
+            ) from None
+    return result
+
+
+def _check_summary(summary: Any, path: Path) -> dict[str, Any]:
+    """The parts of summary.json that the report and the plots rely on; every problem at once."""
+    if not isinstance(summary, dict):
+        raise _damaged(path, f"expected a map, got {type(summary).__name__}")
+    problems: list[Problem] = []
+    for section in ("queues", "agents"):
+        items = summary.get(section)
+        if items is None:
+            continue
+        if not isinstance(items, dict):
+            problems.append(Problem(str(path), None, (section,), "expected a map"))
+            continue
+        for key, figures in items.items():
+            if not isinstance(figures, dict):
+                problems.append(
+                    Problem(str(path), None, (section, key), "expected a map of KPI figures")
+                )
+    for key in ("warmup", "service_level_threshold"):  # the plots read them as floats
+        value = summary.get(key)
+        if value is None:
+            continue
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        if not ok or not (0 <= value < 1e15):  # a float reads these; 10**400 would not fit
+            problems.append(
+                Problem(str(path), None, (key,), f"expected seconds >= 0, got {_one_line(repr(value), 40)}")
+            )
+    if problems:
+        raise ScenarioError(problems)
+    return summary
+
+
+def _images(out_dir: Path, summary: dict[str, Any]) -> list[str]:
+    from .plots import PLOTS, save_png
 
     parts = []
-    for name, fig in figures(out_dir).items():
+    for name, fig in _figures(out_dir, summary).items():
         buffer = io.BytesIO()
-        save_png(fig, buffer)
+        try:  # drawing happens here: odd values in a file can still fail now
+            save_png(fig, buffer)
+        except DAMAGE_ERRORS as exc:
+            inputs = PLOTS[name][0]
+            files = ", ".join(f"{i}.csv" for i in inputs)
+            raise _damaged(
+                out_dir / f"{inputs[0]}.csv", f"cannot draw {name} from {files}", exc
+            ) from None
         data = base64.b64encode(buffer.getvalue()).decode("ascii")
         title, caption = CAPTIONS.get(name, (name, ""))
         parts.append(
@@ -223,15 +354,22 @@ def build_report(out_dir: Path, scenario_text: str | None = None) -> Path:
     summary_path = out_dir / "summary.json"
     summary: dict[str, Any] = {}
     if summary_path.is_file():
-        summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        try:
+            summary = json.loads(summary_path.read_text(encoding="utf-8"))
+        except (ValueError, RecursionError, OSError) as exc:
+            raise _damaged(summary_path, "not a summary written by acdsim run", exc) from None
+        summary = _check_summary(summary, summary_path)
     if scenario_text is None and (out_dir / "scenario.yaml").is_file():
-        scenario_text = (out_dir / "scenario.yaml").read_text(encoding="utf-8")
+        try:
+            scenario_text = (out_dir / "scenario.yaml").read_text(encoding="utf-8")
+        except (OSError, ValueError) as exc:
+            raise _damaged(out_dir / "scenario.yaml", "not a scenario file", exc) from None
 
     title = f"acdsim report — {summary.get('scenario') or out_dir.name}"
     reps = summary.get("replications") or 1
     note = (f"Figures are means over {reps} replications, with 95 % confidence intervals "
             "(Student t) below them." if isinstance(reps, int) and reps > 1 else "")
-    images = _images(out_dir)
+    images = _images(out_dir, summary)
     nav = ['<a href="#kpis">KPIs</a>', '<a href="#agents">agents</a>']
     if images:
         nav.append('<a href="#plots">plots</a>')

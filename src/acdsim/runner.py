@@ -13,7 +13,7 @@ import shutil
 import sys
 import tempfile
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import as_completed
 from pathlib import Path
 from typing import Any
 
@@ -33,6 +33,7 @@ from .output.summary import build_summary
 from .output.table import summary_table
 from .output.tee import Tee
 from .planning.intervals import write_interval_summary
+from .signals import exit_status, signal_name, worker_pool
 
 FILES = (
     "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
@@ -40,7 +41,7 @@ FILES = (
 )
 AGENT_COLUMNS = (
     "agent", "calls_answered", "talk_time", "offers", "no_answers", "rejects", "busies",
-    "logged_in_time", "occupancy", "wrap_up_time", "handle_occupancy",
+    "logged_in_time", "occupancy", "wrap_up_time", "handle_occupancy", "talk_occupancy",
 )
 STATUS_COLUMNS = ("time", "queue", "waiting_members", "trying_members", "answered_members")
 AGENT_STATE_COLUMNS = ("time", "agent", "status", "state")
@@ -257,13 +258,14 @@ def run_scenario(
                 written += [staging / "scenario.yaml", staging / "manifest.json"]
             summary = json.loads((staging / "summary.json").read_text(encoding="utf-8"))
             folder.commit()
-    except KeyboardInterrupt:
-        if folder.committed:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP under signals.stop_signals
+        if folder.committed:  # the signal came during the swap, held until it was done
             state = f"{out_dir} holds this run's complete outputs"
         else:
             state = f"no file of this run was written: {out_dir} is unchanged (its temporary folder was removed)"
-        print(f"interrupted after {len(per_rep)} of {reps} replication(s); {state}", file=sys.stderr)
-        return 130
+        print(f"interrupted after {len(per_rep)} of {reps} replication(s) by {signal_name(exc)}; {state}",
+              file=sys.stderr)
+        return exit_status(exc)
     except OSError as exc:
         if folder.committed:
             raise
@@ -309,12 +311,16 @@ def _run_parallel(
     scenario: Scenario, out_dir: Path, wanted: list[str], jobs: int, per_rep: list[dict[str, Any]],
     progress: Callable[[float, int], None] | None,
 ) -> list[Path]:
+    """The replications in ``jobs`` worker processes, each into its own part folder under
+    ``out_dir`` (the run's private staging folder), merged in replication order."""
     reps = scenario.replications
     parts_root = Path(tempfile.mkdtemp(prefix=".acdsim-parts-", dir=out_dir))
     parts = [parts_root / f"rep-{k:06d}" for k in range(reps)]
     results: dict[int, dict[str, Any]] = {}
-    pool = ProcessPoolExecutor(max_workers=min(jobs, reps))
-    try:
+    # Leaving this block by an exception (Ctrl-C, SIGTERM, a failed replication) cancels the
+    # queued replications and ends the running workers before the caller removes the staging
+    # folder, parts included (OutputFolder): no worker can write into it afterwards.
+    with worker_pool(min(jobs, reps)) as pool:
         futures = {
             pool.submit(_replication_to_parts, scenario, k, str(parts[k]), wanted): k for k in range(reps)
         }
@@ -323,17 +329,12 @@ def _run_parallel(
             per_rep.append(results[futures[future]])
             if progress is not None:
                 progress(len(results), reps)
-        pool.shutdown()
-        ordered = [results[k] for k in range(reps)]
-        _merge_parts(parts, out_dir)
-        summary = AtomicText(out_dir / "summary.json")
-        summary.line(json.dumps(build_summary(scenario, ordered), indent=2, ensure_ascii=False))
-        summary.commit()
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        raise
-    finally:
-        shutil.rmtree(parts_root, ignore_errors=True)
+    ordered = [results[k] for k in range(reps)]
+    _merge_parts(parts, out_dir)
+    summary = AtomicText(out_dir / "summary.json")
+    summary.line(json.dumps(build_summary(scenario, ordered), indent=2, ensure_ascii=False))
+    summary.commit()
+    shutil.rmtree(parts_root)  # not swapped in with the outputs
     return [out_dir / n for n in _output_names(wanted)]
 
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from .model import Scenario
 from .model.scenario import DEFAULT_START
-from .units import DURATION_HELP, DURATION_PATTERN
+from .units import DURATION_HELP, DURATION_PATTERN, MAX_DURATION
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 TITLE = "acdsim scenario (format version 1)"
@@ -28,7 +28,7 @@ DISTRIBUTION_DEFS = ("Constant", "Exponential", "Uniform", "LogNormal", "Gamma",
 def duration_schema() -> dict[str, Any]:
     return {
         "anyOf": [
-            {"type": "number", "minimum": 0},
+            {"type": "number", "minimum": 0, "maximum": MAX_DURATION},
             {"type": "string", "pattern": DURATION_PATTERN},
         ],
         "description": DURATION_HELP,

@@ -65,10 +65,10 @@ def scenario_for(p: Point, timing: str = "continuous") -> Scenario:
 def theory(p: Point) -> dict[str, float]:
     """Exact values: mean wait of all callers, service level over offered callers, abandon rate."""
     if p.patience is None:
-        c = erlang.mmc(calls_per_hour=p.calls_per_hour, aht=p.aht, agents=p.agents, sl_threshold=p.threshold)
+        c = erlang.mmc(calls_per_hour=p.calls_per_hour, aht=p.aht, agents=p.agents, threshold=p.threshold)
         return {"mean_wait": c.asa, "service_level": c.service_level, "p_wait": c.p_wait}
     a = erlang.erlang_a(
-        calls_per_hour=p.calls_per_hour, aht=p.aht, agents=p.agents, patience=p.patience, sl_threshold=p.threshold
+        calls_per_hour=p.calls_per_hour, aht=p.aht, agents=p.agents, patience=p.patience, threshold=p.threshold
     )
     return {"mean_wait": a.mean_wait, "service_level": a.service_level_offered, "abandon_rate": a.p_abandon}
 

@@ -4,6 +4,7 @@ It takes validated scenario objects and emits immutable records to a recorder; i
 imports pandas, matplotlib or yaml.
 """
 
+from .guards import NoProgressError
 from .records import (
     AgentEventRecord,
     AgentPauseRecord,
@@ -20,6 +21,6 @@ from .strategies import STRATEGIES, Strategy
 
 __all__ = [
     "STRATEGIES", "AgentEventRecord", "AgentPauseRecord", "AgentStateRecord", "CallRecord",
-    "ListRecorder", "MemberStateRecord", "NullRecorder", "OfferRecord", "Recorder", "RunStats",
+    "ListRecorder", "MemberStateRecord", "NoProgressError", "NullRecorder", "OfferRecord", "Recorder", "RunStats",
     "Simulation", "Strategy",
 ]

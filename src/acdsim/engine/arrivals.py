@@ -12,7 +12,7 @@ from itertools import chain
 
 import numpy as np
 
-from ..model import ProfileArrivals, RateArrivals, TraceArrivals, TraceRow
+from ..model import ProfileArrivals, RateArrivals, TraceArrivals, TraceRecord
 
 
 def poisson_times(
@@ -54,6 +54,6 @@ def _poisson_blocks(
             gaps = np.empty(0)
 
 
-def trace_rows(arrivals: TraceArrivals, horizon: float) -> Iterator[TraceRow]:
+def trace_rows(arrivals: TraceArrivals, horizon: float) -> Iterator[TraceRecord]:
     """The rows of a trace that arrive before the horizon."""
     return (row for row in arrivals.rows if row.time < horizon)

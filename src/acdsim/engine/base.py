@@ -55,6 +55,9 @@ class EngineBase:
     progress: Callable[[float], None] | None  # called with the simulated time
     agents: dict[str, Agent]
     queues: dict[int, QueueState]
+    failures: int  # failed offers so far (the no-progress guard, guards.py)
+    failure_mark: float  # simulated time of the guard's last check
+    failure_budget: float  # failed offers allowed per simulated second
 
     if TYPE_CHECKING:
         # Defined by Simulation or by another mixin; declared here for the type checker only.

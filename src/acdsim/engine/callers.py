@@ -10,7 +10,7 @@ import bisect
 from collections.abc import Iterator
 from operator import attrgetter
 
-from ..model import ProfileArrivals, RateArrivals, TraceArrivals, TraceRow
+from ..model import ProfileArrivals, RateArrivals, TraceArrivals, TraceRecord
 from .arrivals import poisson_times, trace_rows
 from .base import EngineBase
 from .records import FLUSH_EVERY, new_call_record
@@ -53,14 +53,14 @@ class CallerMixin(EngineBase):
         if wants_pass:
             self.pass_last()
 
-    def _next_row(self, q: QueueState, rows: Iterator[TraceRow]) -> None:
+    def _next_row(self, q: QueueState, rows: Iterator[TraceRecord]) -> None:
         row = next(rows, None)
         if row is None:
             self._arrivals_done()
         else:
             self.schedule(row.time - self.env.t, self._arrive_row, q, rows, row)
 
-    def _arrive_row(self, q: QueueState, rows: Iterator[TraceRow], row: TraceRow) -> None:
+    def _arrive_row(self, q: QueueState, rows: Iterator[TraceRecord], row: TraceRecord) -> None:
         """A trace row's arrival; schedules the next row."""
         number = row.number
         if not number:
@@ -71,7 +71,7 @@ class CallerMixin(EngineBase):
         if wants_pass:
             self.pass_last()
 
-    def _join(self, q: QueueState, number: str, row: TraceRow | None, retry_index: int) -> bool:
+    def _join(self, q: QueueState, number: str, row: TraceRecord | None, retry_index: int) -> bool:
         """The caller joins the queue; True when a pass should follow (the caller asks)."""
         now = self.env.t
         seq = self.call_seq = self.call_seq + 1

@@ -7,6 +7,7 @@ Reference §3.4-§3.7 (agent lifecycle, outcome classes, max-no-answer, wrap-up 
 from __future__ import annotations
 
 from .base import EngineBase
+from .guards import CHECK_EVERY, CHECK_MASK, NoProgressError, no_progress_message
 from .records import AgentPauseRecord, new_offer_record
 from .state import (
     ACTIVE,
@@ -131,6 +132,10 @@ class OutcomeMixin(EngineBase):
         tier_result = READY
         pause = _DELAY.get(result)
         if pause is not None:
+            # Only failures are counted: an answered call never comes here.
+            self.failures = failures = self.failures + 1
+            if not failures & CHECK_MASK:
+                self._check_progress()
             delay = getattr(a, pause)
             if result == "no_answer":
                 tier_result = NO_ANSWER
@@ -168,6 +173,20 @@ class OutcomeMixin(EngineBase):
                 a.ready_time = self.clock.retry_gap(now)
                 self.request_pass(a.ready_time)
             self.request_pass()
+
+    def _check_progress(self) -> None:
+        """Every CHECK_EVERY failed offers: flush the recorder (its offer records would pile
+        up between callers) and stop a run whose offers fail faster than the budget."""
+        now = self.env.t
+        if self.recorder_flush is not None:
+            self.recorder_flush()
+        elapsed = now - self.failure_mark
+        self.failure_mark = now
+        if elapsed * self.failure_budget < CHECK_EVERY:
+            message = no_progress_message(CHECK_EVERY, elapsed, now, self.members, list(self.agents.values()))
+            if self.scenario.replications > 1:
+                message = f"replication {self.replication}: {message}"
+            raise NoProgressError(message)
 
     def _release_standby(self, a: Agent, offered: Row) -> None:
         """An agent on several queues: its other tiers leave Standby when the offer ends (the

@@ -18,6 +18,7 @@ from ..model import Scenario, Shift, StatusChange
 from .callers import CallerMixin
 from .clock import PbxClock, clock_for
 from .dispatch import DispatchMixin, PassCache
+from .guards import failure_budget
 from .kernel import Kernel
 from .ordered import OrderedMixin
 from .outcomes import OutcomeMixin
@@ -101,6 +102,10 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         self.queues: dict[int, QueueState] = {}
         self.lone_queue: QueueState | None = None
         self._build()
+        # The no-progress guard (guards.py): failed offers, and the time of the last check.
+        self.failures = 0
+        self.failure_mark = 0.0
+        self.failure_budget = failure_budget(len(self.agents))
 
     # -- set-up -------------------------------------------------------------------------------
     def _build(self) -> None:
@@ -198,7 +203,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         self.schedule(self.horizon, self._check_done)
         self.schedule(end, self._stop)
         if self.progress is not None:
-            self.schedule(self.horizon / 100, self._report_progress)
+            self.schedule(self.horizon / 100, self._report_progress, 1)
         # The engine makes no reference cycles per caller (test_engine_makes_no_cycles): the
         # cyclic collector would only rescan live objects, so it rests during the run.
         collecting = gc.isenabled()
@@ -212,11 +217,14 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         self._flush()
         return RunStats(self.replication, sc.seed, self.env.t, self.passes, self.call_seq)
 
-    def _report_progress(self) -> None:
+    def _report_progress(self, k: int) -> None:
+        """The ``k``-th of 100 reports, at ``k`` hundredths of the horizon. Counted, not
+        compared with the horizon: a horizon so small that a hundredth of it is 0 (5e-324)
+        or so large that ``t + horizon / 100`` rounds to ``t`` would never get there."""
         assert self.progress is not None
         self.progress(self.env.t)
-        if self.env.t < self.horizon:
-            self.schedule(self.horizon / 100, self._report_progress)
+        if k < 100:
+            self.schedule(self.horizon / 100 * (k + 1) - self.env.t, self._report_progress, k + 1)
 
     def _stop(self) -> None:
         if not self.stopping:

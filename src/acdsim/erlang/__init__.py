@@ -14,22 +14,28 @@ and for loads near or above the number of agents.  See ``docs/erlang.md`` for th
 formulas and the definitions of the service-level / ASA variants.
 
 This package gathers the public names; the formulas live in ``classic`` (Erlang B/C,
-M/M/N), ``abandonment`` (Erlang A) and ``staffing`` (searches and tables).
+M/M/N), ``abandonment`` (Erlang A), ``asymptotic`` (Halfin-Whitt
+Erlang C past 10,000 Erlangs) and ``staffing`` (searches and tables).
 """
 
 from .abandonment import MMcMResult, erlang_a
+from .asymptotic import ASYMPTOTIC_LOAD, is_asymptotic
 from .classic import MMcResult, erlang_b, erlang_c, log_erlang_b, mmc
 from .common import SECONDS_PER_HOUR
 from .common import SLBasis as SLBasis
 from .staffing import (
+    MAX_LOAD,
     agents_for_asa,
     agents_for_service_level,
     default_agent_range,
     min_stable_agents,
+    offered_load,
     staffing_table,
 )
 
 __all__ = [
+    "ASYMPTOTIC_LOAD",
+    "MAX_LOAD",
     "SECONDS_PER_HOUR",
     "MMcMResult",
     "MMcResult",
@@ -39,8 +45,10 @@ __all__ = [
     "erlang_a",
     "erlang_b",
     "erlang_c",
+    "is_asymptotic",
     "log_erlang_b",
     "min_stable_agents",
     "mmc",
+    "offered_load",
     "staffing_table",
 ]

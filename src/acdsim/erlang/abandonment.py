@@ -23,6 +23,7 @@ from .common import (
     _log_expm1,
     _logaddexp,
     _logsumexp,
+    _threshold_alias,
 )
 
 # The Erlang A tail is truncated once its terms fall this many nats (natural-log
@@ -258,17 +259,21 @@ def erlang_a(
     aht: float,
     agents: int,
     patience: float,
-    sl_threshold: float = 20,
+    threshold: float = 20,
+    *,
+    sl_threshold: float | None = None,
 ) -> MMcMResult:
     """Erlang A figures for an M/M/N+M queue (exponential patience, mean ``patience`` s).
 
     Works for any load, including ``load >= agents``.  See :class:`MMcMResult` for
-    the meaning of each field.
+    the meaning of each field.  ``sl_threshold`` is the deprecated old name of
+    ``threshold``.
     """
+    threshold = _threshold_alias(threshold, sl_threshold, "erlang_a")
     cph = _check_float("calls_per_hour", calls_per_hour, positive=True)
     aht_s = _check_float("aht", aht, positive=True)
     n = _check_int("agents", agents, 1)
     pat = _check_float("patience", patience, positive=True)
-    t = _check_float("sl_threshold", sl_threshold, positive=False)
+    t = _check_float("threshold", threshold, positive=False)
     load = cph / SECONDS_PER_HOUR * aht_s
     return _erlang_a_from_log_b(cph, aht_s, n, pat, t, log_erlang_b(n, load))

@@ -11,9 +11,19 @@ from typing import Any
 
 import numpy as np
 
-from .common import SECONDS_PER_HOUR, _check_float, _check_int, _log_expm1, _logsumexp
+from .common import (
+    SECONDS_PER_HOUR,
+    _check_float,
+    _check_int,
+    _log_expm1,
+    _logsumexp,
+    _threshold_alias,
+)
 
 # --------------------------------------------------------------------------- Erlang B / C
+
+#: Largest agent count the exact (O(N) memory) Erlang B sum is evaluated for.
+MAX_EXACT_SERVERS = 10_000_000
 
 
 def log_erlang_b(servers: int, load_erlangs: float) -> float:
@@ -25,6 +35,11 @@ def log_erlang_b(servers: int, load_erlangs: float) -> float:
     """
     n = _check_int("servers", servers, 0)
     a = _check_float("load_erlangs", load_erlangs, positive=False)
+    if n > MAX_EXACT_SERVERS:
+        # O(N) memory: past this the staffing functions switch to Halfin-Whitt (asymptotic)
+        raise ValueError(
+            f"servers must be <= {MAX_EXACT_SERVERS:,} for the exact formula, got {n:,}"
+        )
     if n == 0:
         return 0.0
     if a == 0.0:
@@ -140,14 +155,24 @@ def _mmc_from_log_b(
     )
 
 
-def mmc(calls_per_hour: float, aht: float, agents: int, sl_threshold: float = 20) -> MMcResult:
+def mmc(
+    calls_per_hour: float,
+    aht: float,
+    agents: int,
+    threshold: float = 20,
+    *,
+    sl_threshold: float | None = None,
+) -> MMcResult:
     """Erlang C figures for an M/M/N queue (no abandonment).
 
-    ``calls_per_hour`` > 0, ``aht`` > 0 seconds, ``agents`` >= 1, ``sl_threshold`` >= 0 s.
+    ``calls_per_hour`` > 0, ``aht`` > 0 seconds, ``agents`` >= 1, ``threshold`` >= 0 s
+    (``sl_threshold`` is its deprecated old name; the result keeps the field
+    ``sl_threshold``).
     """
+    threshold = _threshold_alias(threshold, sl_threshold, "mmc")
     cph = _check_float("calls_per_hour", calls_per_hour, positive=True)
     aht_s = _check_float("aht", aht, positive=True)
     n = _check_int("agents", agents, 1)
-    t = _check_float("sl_threshold", sl_threshold, positive=False)
+    t = _check_float("threshold", threshold, positive=False)
     lam = cph / SECONDS_PER_HOUR
     return _mmc_from_log_b(lam, aht_s, n, t, log_erlang_b(n, lam * aht_s), cph)

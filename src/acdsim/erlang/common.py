@@ -6,6 +6,7 @@ arithmetic (log-sum-exp, ``log(exp(x) - 1)``) that keeps the formulas free of ov
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Literal
 
 import numpy as np
@@ -64,3 +65,16 @@ def _logaddexp(x: float, y: float) -> float:
 def _check_basis(basis: str) -> None:
     if basis not in _SL_BASES:
         raise ValueError(f"sl_basis must be one of {_SL_BASES}, got {basis!r}")
+
+
+def _threshold_alias(threshold: float, sl_threshold: float | None, func: str) -> float:
+    """The service-level threshold argument is ``threshold`` everywhere; ``sl_threshold``
+    (the old name of ``mmc`` and ``erlang_a``) still works, with a DeprecationWarning."""
+    if sl_threshold is None:
+        return threshold
+    warnings.warn(
+        f"{func}(sl_threshold=...) is deprecated, use threshold=...",
+        DeprecationWarning,
+        stacklevel=3,
+    )
+    return sl_threshold

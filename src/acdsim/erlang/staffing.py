@@ -10,15 +10,39 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from .abandonment import _erlang_a_from_log_b, erlang_a
-from .classic import _mmc_from_log_b, log_erlang_b, mmc
+from .asymptotic import check_erlang_a_size, is_asymptotic, mmc_halfin_whitt
+from .classic import MMcResult, _mmc_from_log_b, log_erlang_b
 from .common import SECONDS_PER_HOUR, SLBasis, _check_basis, _check_float, _check_int
+
+#: Largest offered load (Erlangs) accepted at all: past it the agent counts are so large
+#: that a float no longer tells N from N + 1 apart well enough for square-root staffing.
+MAX_LOAD = 1e12
+
+
+def offered_load(calls_per_hour: float, aht: float) -> float:
+    """``calls_per_hour * aht / 3600`` Erlangs; ``ValueError`` past :data:`MAX_LOAD`."""
+    load = calls_per_hour / SECONDS_PER_HOUR * aht
+    if not load <= MAX_LOAD:
+        raise ValueError(
+            f"the offered load calls_per_hour x aht / 3600 = {load:.3g} Erlangs is beyond "
+            f"{MAX_LOAD:.0e} Erlangs (check the units: calls per hour, seconds)"
+        )
+    return load
+
+
+def _mmc_at(lam: float, aht: float, n: int, t: float, cph: float) -> MMcResult:
+    """Erlang C figures: exact up to ``ASYMPTOTIC_LOAD``, Halfin-Whitt beyond."""
+    load = lam * aht
+    if is_asymptotic(load):
+        return mmc_halfin_whitt(lam, aht, n, t, cph)
+    return _mmc_from_log_b(lam, aht, n, t, log_erlang_b(n, load), cph)
 
 
 def min_stable_agents(calls_per_hour: float, aht: float) -> int:
     """Smallest number of agents for which Erlang C is stable (agents > load)."""
     cph = _check_float("calls_per_hour", calls_per_hour, positive=True)
     aht_s = _check_float("aht", aht, positive=True)
-    return math.floor(cph * aht_s / SECONDS_PER_HOUR) + 1
+    return math.floor(offered_load(cph, aht_s)) + 1
 
 
 def _smallest_meeting(ok: Callable[[int], bool], lo: int, max_agents: int, what: str) -> int:
@@ -72,7 +96,7 @@ def agents_for_service_level(
     t = _check_float("threshold", threshold, positive=False)
     _check_basis(sl_basis)
     lam = cph / SECONDS_PER_HOUR
-    load = lam * aht_s
+    load = offered_load(cph, aht_s)
     cap = (
         _default_max_agents(load) if max_agents is None else _check_int("max_agents", max_agents, 1)
     )
@@ -80,12 +104,12 @@ def agents_for_service_level(
     if patience is None:
 
         def ok(n: int) -> bool:
-            res = _mmc_from_log_b(lam, aht_s, n, t, log_erlang_b(n, load), cph)
-            return res.service_level >= tgt
+            return _mmc_at(lam, aht_s, n, t, cph).service_level >= tgt
 
         lo = min_stable_agents(cph, aht_s)
     else:
         pat = _check_float("patience", patience, positive=True)
+        check_erlang_a_size(load)
 
         def ok(n: int) -> bool:
             res = _erlang_a_from_log_b(cph, aht_s, n, pat, t, log_erlang_b(n, load))
@@ -113,7 +137,7 @@ def agents_for_asa(
     aht_s = _check_float("aht", aht, positive=True)
     tgt = _check_float("target_asa", target_asa, positive=False)
     lam = cph / SECONDS_PER_HOUR
-    load = lam * aht_s
+    load = offered_load(cph, aht_s)
     cap = (
         _default_max_agents(load) if max_agents is None else _check_int("max_agents", max_agents, 1)
     )
@@ -121,11 +145,12 @@ def agents_for_asa(
     if patience is None:
 
         def ok(n: int) -> bool:
-            return _mmc_from_log_b(lam, aht_s, n, 0.0, log_erlang_b(n, load), cph).asa <= tgt
+            return _mmc_at(lam, aht_s, n, 0.0, cph).asa <= tgt
 
         lo = min_stable_agents(cph, aht_s)
     else:
         pat = _check_float("patience", patience, positive=True)
+        check_erlang_a_size(load)
 
         def ok(n: int) -> bool:
             res = _erlang_a_from_log_b(cph, aht_s, n, pat, 0.0, log_erlang_b(n, load))
@@ -145,11 +170,15 @@ def default_agent_range(
     sl_basis: SLBasis = "offered",
     margin: int = 3,
 ) -> range:
-    """From ``margin`` below the minimum stable staffing to ``margin`` above the answer."""
+    """From ``margin`` below the minimum stable staffing to ``margin`` above the answer
+    (past ``ASYMPTOTIC_LOAD``: from ``10 * margin`` below the answer)."""
     answer = agents_for_service_level(
         calls_per_hour, aht, target, threshold, patience, sl_basis=sl_basis
     )
     first = max(1, min(min_stable_agents(calls_per_hour, aht), answer) - margin)
+    if is_asymptotic(offered_load(calls_per_hour, aht)):
+        # the gap from the stable minimum grows like sqrt(load): thousands of rows
+        first = max(first, answer - 10 * margin)
     return range(first, answer + margin + 1)
 
 
@@ -177,12 +206,15 @@ def staffing_table(
     aht_s = _check_float("aht", aht, positive=True)
     t = _check_float("threshold", threshold, positive=False)
     _check_basis(sl_basis)
+    load = offered_load(cph, aht_s)
+    if patience is not None:
+        check_erlang_a_size(load)
     if agents is None:
         agents = default_agent_range(cph, aht_s, target, t, patience, sl_basis=sl_basis)
     rows: list[dict[str, Any]] = []
     for n in agents:
         if patience is None:
-            c = mmc(cph, aht_s, n, t)
+            c = _mmc_at(cph / SECONDS_PER_HOUR, aht_s, _check_int("agents", n, 1), t, cph)
             rows.append(
                 {
                     "agents": c.agents,

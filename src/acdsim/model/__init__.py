@@ -15,6 +15,7 @@ from .distributions import (
 from .queue import STRATEGIES, Queue, QueueAgents, Tier
 from .scenario import Report, Scenario, reference_problems
 from .schedule import Shift, StatusChange
+from .trace import TraceRecord, TraceTable
 from .traffic import (
     Callers,
     ProfileArrivals,
@@ -29,6 +30,7 @@ __all__ = [
     "AGENT_STATUSES", "DIST_KINDS", "STRATEGIES", "AgentEvent", "Agents", "Behavior", "Callers",
     "Constant", "Empirical", "Erlang", "Exponential", "Gamma", "LocalAgent", "LogNormal",
     "ProfileArrivals", "ProfileStep", "Queue", "QueueAgents", "RateArrivals", "RemoteAgent",
-    "Report", "Retry", "Scenario", "Shift", "StatusChange", "Tier", "TraceArrivals", "TraceRow",
+    "Report", "Retry", "Scenario", "Shift", "StatusChange", "Tier", "TraceArrivals", "TraceRecord", "TraceRow",
+    "TraceTable",
     "Uniform", "reference_problems",
 ]

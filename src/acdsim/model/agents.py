@@ -8,6 +8,7 @@ from pydantic import model_validator
 
 from .common import AgentStatus, Duration, Probability, Seq, Strict, field
 from .distributions import Constant, Distribution
+from .limits import INT64_MAX, INT64_MIN, MAX_COUNT, MAX_FACTOR
 
 
 class AgentEvent(Strict):
@@ -16,11 +17,11 @@ class AgentEvent(Strict):
     url: str = field(description="URL the request is sent to when the event occurs")
     event_type: Literal["agent-login", "agent-logout"] = field(description="agent-login: the status became available (or available_on_demand) from logged_out; agent-logout: it became logged_out")
     method: Literal["GET", "POST"] = field(description="HTTP method of the request")
-    id: int | None = field(None, description="subscription id as the API returns it (echoed)")
+    id: int | None = field(None, description="subscription id as the API returns it (echoed)", ge=INT64_MIN, le=INT64_MAX)
 
 
 class _AgentBase(Strict):
-    id: int = field(description="agent id, unique within its kind")
+    id: int = field(description="agent id, unique within its kind", ge=INT64_MIN, le=INT64_MAX)
     name: str | None = field(None, description="agent name (echoed)")
     status: AgentStatus = field("available", description="the agent's status at t = 0")
     call_timeout: Duration = field(
@@ -31,7 +32,7 @@ class _AgentBase(Strict):
     reject_delay_time: Duration = field(0.0, description="pause after the agent rejected the call", unit="s")
     wrap_up_time: Duration = field(0.0, description="pause after a completed call", unit="s")
     max_no_answer: int = field(
-        0, description="consecutive no-answers that switch the status to the queue's agent_no_answer_status (0 = never)", ge=0
+        0, description="consecutive no-answers that switch the status to the queue's agent_no_answer_status (0 = never)", ge=0, le=MAX_COUNT
     )
     extra_params: str | None = field(None, description="extra parameters of the API (echoed only)")
     behavior: str = field("default", description="name of a behavior in behaviors (how this agent answers offered calls)")
@@ -39,7 +40,7 @@ class _AgentBase(Strict):
 
 
 class LocalAgent(_AgentBase):
-    extension_id: int | None = field(None, description="the agent's extension id")
+    extension_id: int | None = field(None, description="the agent's extension id", ge=INT64_MIN, le=INT64_MAX)
     extension_name: str | None = field(
         None, description="e.g. \"000*094@ringme.ru\"; used in agent events"
     )
@@ -76,7 +77,7 @@ class Behavior(Strict):
     p_reject: Probability = field(0.0, description="probability that the agent rejects the call (after reject_after)")
     reject_after: Distribution = field(Constant(value=2.0), description="ringing time before a reject", unit="s")
     p_busy: Probability = field(0.0, description="probability that the line is busy (the offer fails at once)")
-    talk_time_factor: float = field(1.0, description="this agent's talk times are the queue's talk_time multiplied by this factor", gt=0)
+    talk_time_factor: float = field(1.0, description="this agent's talk times are the queue's talk_time multiplied by this factor", gt=0, le=MAX_FACTOR)
 
     @model_validator(mode="after")
     def _sum(self) -> Behavior:

@@ -6,11 +6,11 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
-from ..units import DURATION_HELP, DURATION_PATTERN, parse_duration
+from ..units import DURATION_HELP, DURATION_PATTERN, MAX_DURATION, parse_duration
 
 DURATION_SCHEMA: dict[str, Any] = {
     "anyOf": [
-        {"type": "number", "minimum": 0},
+        {"type": "number", "minimum": 0, "maximum": MAX_DURATION},
         {"type": "string", "pattern": DURATION_PATTERN},
     ],
     "description": DURATION_HELP,
@@ -21,7 +21,7 @@ Duration = Annotated[
     BeforeValidator(parse_duration),
     WithJsonSchema(DURATION_SCHEMA),
 ]
-"""Seconds (float). Accepts numbers and strings such as "90s", "15m", "8h"."""
+"""Seconds (float), at most MAX_DURATION. Accepts numbers and strings such as "90s", "15m", "8h"."""
 
 T = TypeVar("T")
 

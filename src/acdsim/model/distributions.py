@@ -8,14 +8,25 @@ from __future__ import annotations
 
 import csv
 import math
-from pathlib import Path
 from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Discriminator, Tag, ValidationInfo, model_validator
 
 from .common import Duration, Seq, Strict, field
+from .datafiles import base_dir, column_list, csv_problem, data_file, excerpt, text_lines  # noqa: F401 (base_dir: re-exported)
+from .limits import MAX_COUNT, MAX_CV
 
 DIST_KINDS = ("constant", "exponential", "uniform", "lognormal", "gamma", "erlang", "empirical")
+
+
+
+def _check_cv(kind: str, mean: float, sd: float, lowest: float) -> None:
+    if sd > MAX_CV * mean or sd < lowest * mean:
+        low = f"{lowest:g} x mean" if lowest else "0"
+        raise ValueError(
+            f"{kind} sd must be between {low} and {MAX_CV:g} x mean (so that it can be "
+            f"sampled), got sd = {sd:g} for mean = {mean:g}"
+        )
 
 
 class Constant(Strict):
@@ -53,19 +64,31 @@ class LogNormal(Strict):
 
     dist: Literal["lognormal"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
-    sd: Duration = field(description="standard deviation of the values", unit="s")
+    sd: Duration = field(description="standard deviation of the values, at most 1000 x mean", unit="s")
+
+    @model_validator(mode="after")
+    def _samplable(self) -> LogNormal:
+        _check_cv("lognormal", self.mean, self.sd, 0.0)
+        return self
 
 
 class Gamma(Strict):
     dist: Literal["gamma"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
-    sd: Duration = field(description="standard deviation of the values", unit="s", gt=0)
+    sd: Duration = field(
+        description="standard deviation of the values, between mean / 1000 and 1000 x mean", unit="s", gt=0
+    )
+
+    @model_validator(mode="after")
+    def _samplable(self) -> Gamma:
+        _check_cv("gamma", self.mean, self.sd, 1 / MAX_CV)
+        return self
 
 
 class Erlang(Strict):
     dist: Literal["erlang"] = field(description="the distribution kind")
     mean: Duration = field(description="mean of the values", unit="s", gt=0)
-    k: int = field(description="shape (number of exponential phases)", ge=1)
+    k: int = field(description="shape (number of exponential phases)", ge=1, le=MAX_COUNT)
 
 
 class Empirical(Strict):
@@ -73,7 +96,7 @@ class Empirical(Strict):
 
     dist: Literal["empirical"] = field(description="the distribution kind")
     values: Seq[Duration] | None = field(None, description="values to resample", unit="s")
-    file: str | None = field(None, description="CSV file, relative to the scenario file")
+    file: str | None = field(None, description="CSV file, relative to the scenario file (inside its folder unless allowed with --allow-path)")
     column: str | None = field(None, description="column of `file` holding the values")
 
     @model_validator(mode="after")
@@ -99,45 +122,39 @@ class Empirical(Strict):
         return math.fsum(self.values) / len(self.values)
 
 
-def base_dir(info: ValidationInfo | None) -> Path:
-    context = (info.context if info is not None else None) or {}
-    return Path(context.get("base_dir", "."))
-
-
 def _read_column(name: str, column: str, info: ValidationInfo) -> tuple[float, ...]:
-    path = base_dir(info) / name
-    if not path.is_file():
-        raise ValueError(f"file not found: {path}")
+    real, shown = data_file(name, info, "file")
+    reader = csv.reader(text_lines(real, shown, label=f"reading {name}"), strict=True)
+    line = 1
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            if reader.fieldnames is None or column not in reader.fieldnames:
-                found = ", ".join(reader.fieldnames or [])
-                raise ValueError(f"{path} has no column {column!r} (columns: {found or 'none'})")
-            out = []
-            for lineno, row in enumerate(reader, start=2):
-                cell = (row.get(column) or "").strip()
-                if not cell:
-                    continue
-                out.append(csv_number(f"{path}:{lineno}", cell, "values"))
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not UTF-8 text") from None
+        header = [h.strip() for h in next(reader, [])]
+        if column not in header:
+            found = column_list(header)
+            if found is None:
+                raise ValueError(f"{shown} has no column {excerpt(column)} (its first line is not a CSV header)")
+            raise ValueError(f"{shown} has no column {excerpt(column)} (columns: {found})")
+        index = header.index(column)
+        out = []
+        for cells in reader:
+            line = reader.line_num
+            cell = cells[index].strip() if index < len(cells) else ""
+            if not cell:
+                continue
+            out.append(csv_number(f"{shown}:{line}", cell, column))
     except csv.Error as exc:
-        raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
-    except OSError as exc:
-        raise ValueError(f"cannot read {path} ({exc.strerror or exc})") from None
+        raise ValueError(f"{shown}:{reader.line_num}: not a readable CSV file ({csv_problem(exc)})") from None
     return tuple(out)
 
 
 def csv_number(where: str, cell: str, what: str) -> float:
-    """A finite, non-negative number from a CSV cell, or a ValueError naming file and line."""
+    """A finite, non-negative number from a CSV cell, or a ValueError naming file, line and
+    column; the cell is quoted as a short escaped excerpt only."""
     try:
         value = float(cell)
     except ValueError:
-        label = "" if what == "values" else f"{what} "
-        raise ValueError(f"{where}: {label}{cell!r} is not a number") from None
+        raise ValueError(f"{where}: {what}: {excerpt(cell)} is not a number") from None
     if not math.isfinite(value) or value < 0:
-        raise ValueError(f"{where}: {what} must be finite and >= 0, got {cell}")
+        raise ValueError(f"{where}: {what}: must be finite and >= 0, got {excerpt(cell)}")
     return value
 
 

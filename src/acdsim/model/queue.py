@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from .common import AgentStatus, Duration, Seq, Strict, field
+from .limits import INT64_MAX, INT64_MIN, MAX_COUNT
 from .traffic import Callers
 
 STRATEGIES: tuple[str, ...] = (
@@ -36,9 +37,9 @@ MAX_QUEUE_SECONDS = 86400.0  # the module limits its integer queue parameters to
 class Tier(Strict):
     """Body of POST /extension/{id}/queue/agents/local/ (or /remote/)."""
 
-    agent_id: int = field(description="id of an agent in agents.local (for a local tier) or agents.remote (for a remote tier)")
-    level: int = field(0, description="tier level; lower levels are called first", ge=0)
-    position: int = field(0, description="position within the level", ge=0)
+    agent_id: int = field(description="id of an agent in agents.local (for a local tier) or agents.remote (for a remote tier)", ge=INT64_MIN, le=INT64_MAX)
+    level: int = field(0, description="tier level; lower levels are called first", ge=0, le=INT64_MAX)
+    position: int = field(0, description="position within the level", ge=0, le=INT64_MAX)
 
 
 class QueueAgents(Strict):
@@ -47,7 +48,7 @@ class QueueAgents(Strict):
 
 
 class Queue(Strict):
-    id: int = field(description="the queue's extension id (e.g. 208)")
+    id: int = field(description="the queue's extension id (e.g. 208)", ge=INT64_MIN, le=INT64_MAX)
     name: str | None = field(None, description="extension name (e.g. \"000*370\"); default: the id as a string")
     label: str = field("", description="the extension's label (echoed in reports)")
     strategy: Strategy = field("longest-idle-agent", description="how the queue picks the agent(s) to offer a caller to (the queue module's strategies)")
@@ -99,9 +100,9 @@ class Queue(Strict):
     agent_no_answer_status: AgentStatus = field(
         "on_break", description="status an agent is set to when it reaches max_no_answer consecutive no-answers"
     )
-    announce_frequency: int = field(0, description="announcement period (audio only; echoed)", unit="s", ge=0)
-    announce_sound: int | None = field(None, description="announcement sound id (audio only; echoed)")
-    sound: int | None = field(None, description="queue music sound id (audio only; echoed)")
+    announce_frequency: int = field(0, description="announcement period (audio only; echoed)", unit="s", ge=0, le=MAX_COUNT)
+    announce_sound: int | None = field(None, description="announcement sound id (audio only; echoed)", ge=INT64_MIN, le=INT64_MAX)
+    sound: int | None = field(None, description="queue music sound id (audio only; echoed)", ge=INT64_MIN, le=INT64_MAX)
     sound_type: str | None = field(None, description="e.g. music (audio only; echoed)")
     record_enabled: bool = field(False, description="call recording (no effect on routing; echoed)")
     agents: QueueAgents = field(QueueAgents(), description="agents in this queue (tiers): {local: [...], remote: [...]}")

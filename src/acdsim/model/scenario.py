@@ -9,11 +9,14 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, PrivateAttr, ValidationInfo, WithJsonSchema, model_validator
 
+from ..units import parse_duration
 from .agents import Agents, Behavior, LocalAgent, RemoteAgent
 from .common import Duration, Seq, Strict, field
 from .frozen import FrozenDict, FrozenMap
+from .limits import INT64_MAX, LAST_DATETIME_TEXT, MAX_REPLICATIONS
 from .queue import Queue
-from .schedule import AGENT_REF, ScheduleEntry
+from .schedule import ScheduleEntry, parse_ref
+from .traffic import profile_order_problem
 
 DEFAULT_START = dt.datetime(2026, 1, 1, 0, 0, 0)
 
@@ -53,7 +56,7 @@ class Report(Strict):
 class Scenario(Strict):
     acdsim: Literal[1] = field(1, description="format version of the scenario file; must be 1")
     name: str | None = field(None, description="title used in reports and in the default output folder out/<name>; default: the file name without extension")
-    seed: int = field(0, description="base random seed; the same seed gives byte-identical outputs (each replication and each random stream gets its own seed derived from it)", ge=0)
+    seed: int = field(0, description="base random seed; the same seed gives byte-identical outputs (each replication and each random stream gets its own seed derived from it)", ge=0, le=INT64_MAX)
     start: Start = field(DEFAULT_START, description="wall-clock time of simulated t = 0, \"YYYY-MM-DD HH:MM:SS\" (used for joined_datetime and other datetime columns)")
     horizon: Duration = field(description="length of the simulated traffic: arrivals are generated in [0, horizon)", unit="s", gt=0)
     drain: bool = field(
@@ -65,7 +68,7 @@ class Scenario(Strict):
     warmup: Duration = field(
         0.0, description="callers who join before this time are simulated but left out of the statistics", unit="s"
     )
-    replications: int = field(1, description="number of independent runs with derived seeds; with more than one, summary numbers are means with a 95% confidence interval", ge=1)
+    replications: int = field(1, description="number of independent runs with derived seeds; with more than one, summary numbers are means with a 95% confidence interval", ge=1, le=MAX_REPLICATIONS)
     timing: Literal["pbx", "continuous"] = field(
         "pbx", description="pbx: the queue module's clock (whole seconds, a dispatch pass every 0.1 s, timeouts checked every 0.5 s); continuous: an idealised ACD where every change dispatches at once and timers are exact"
     )
@@ -148,6 +151,31 @@ class Scenario(Strict):
 
 Path_ = tuple[str | int, ...]
 
+LAST_DATETIME = dt.datetime.fromisoformat(LAST_DATETIME_TEXT)
+"""The last wall-clock time the datetime columns can write."""
+
+
+def _date_problems(data: dict[str, Any]) -> list[tuple[Path_, str]]:
+    """``start`` plus the simulated time (horizon, and drain_limit when draining) must stay
+    within the year 9999, the last a datetime column can write."""
+    try:
+        start = _parse_start(data.get("start", DEFAULT_START)).replace(tzinfo=None)
+        horizon = parse_duration(data["horizon"])
+        drain = data.get("drain", True)
+        limit = parse_duration(data.get("drain_limit", 86400.0)) if drain is not False else 0.0
+    except (KeyError, ValueError, TypeError, OverflowError):
+        return []  # their own errors are reported
+    span = dt.timedelta(seconds=horizon + limit)
+    if start <= LAST_DATETIME - span:
+        return []
+    latest = (LAST_DATETIME - span).strftime("%Y-%m-%d %H:%M:%S")
+    what = "horizon + drain_limit" if limit else "horizon"
+    return [(
+        ("start",),
+        f"start + {what} ({horizon + limit:g} s) ends after {LAST_DATETIME:%Y-%m-%d %H:%M:%S}, "
+        f"the last datetime the outputs can write: start at {latest} at the latest",
+    )]
+
 
 def reference_problems(data: Any) -> list[tuple[Path_, str]]:
     """Cross-object checks on raw (or dumped) scenario data; tolerant of malformed parts.
@@ -157,6 +185,7 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
     problems: list[tuple[Path_, str]] = []
     if not isinstance(data, dict):
         return problems
+    problems.extend(_date_problems(data))
     ids: dict[str, set[int]] = {"local": set(), "remote": set()}
     behaviors_raw = data.get("behaviors")
     behaviors = set(behaviors_raw) if isinstance(behaviors_raw, dict) else set()
@@ -195,6 +224,12 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
         for qi, queue in enumerate(queues):
             if not isinstance(queue, dict):
                 continue
+            callers = queue.get("callers")
+            arrivals = callers.get("arrivals") if isinstance(callers, dict) else None
+            if isinstance(arrivals, dict) and "calls_per_hour" not in arrivals:
+                message = profile_order_problem(arrivals.get("profile"))
+                if message:
+                    problems.append((("queues", qi, "callers", "arrivals", "profile"), message))
             qid = queue.get("id")
             if isinstance(qid, int) and not isinstance(qid, bool):
                 if qid in seen_queues:
@@ -235,7 +270,7 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                     else []
                 )
             for path, ref in refs:
-                match = AGENT_REF.match(ref) if isinstance(ref, str) else None
-                if match and readable[match.group(1)] and int(match.group(2)) not in ids[match.group(1)]:
-                    problems.append((path, f"agent {ref} is not defined in agents.{match.group(1)}"))
+                parsed = parse_ref(ref)  # a malformed one has its own problem
+                if parsed and readable[parsed[0]] and parsed[1] not in ids[parsed[0]]:
+                    problems.append((path, f"agent {ref} is not defined in agents.{parsed[0]}"))
     return problems

@@ -7,14 +7,43 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Discriminator, Field, Tag, field_validator, model_validator
 
+from ..units import shown
 from .common import AgentStatus, Duration, Seq, Strict, field
+from .limits import INT64_MAX, INT64_MIN
 
-AGENT_REF = re.compile(r"^(local|remote)/([0-9]+)$")
+AGENT_REF = re.compile(r"^(local|remote)/(-?[0-9]{1,25})$")
+
+
+def ref_id(match: re.Match[str]) -> int:
+    """The agent id of a matched reference (at most 25 digits, so int() is cheap)."""
+    return int(match.group(2))
+
+
+def parse_ref(value: object) -> tuple[str, int] | None:
+    """``(kind, id)`` of a valid agent reference (see :func:`check_ref`), else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        check_ref(value)
+    except ValueError:
+        return None
+    match = AGENT_REF.match(value)
+    assert match is not None
+    return match.group(1), ref_id(match)
 
 
 def check_ref(value: str) -> str:
-    if not AGENT_REF.match(value):
-        raise ValueError(f"{value!r} is not an agent reference (expected local/<id> or remote/<id>)")
+    """An agent reference written exactly as the engine names the agent (``local/1``, no
+    leading zeros), so that ``local/01`` cannot pass the checks and then name no agent."""
+    match = AGENT_REF.match(value)
+    if not match:
+        raise ValueError(f"{shown(value)} is not an agent reference (expected local/<id> or remote/<id>)")
+    number = ref_id(match)
+    if not INT64_MIN <= number <= INT64_MAX:
+        raise ValueError(f"{shown(value)}: the agent id is out of range (ids are 64-bit integers)")
+    canonical = f"{match.group(1)}/{number}"
+    if canonical != value:
+        raise ValueError(f"{shown(value)} is not written as acdsim names the agent: write {canonical!r}")
     return value
 
 

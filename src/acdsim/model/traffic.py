@@ -2,22 +2,31 @@
 
 from __future__ import annotations
 
-import csv
 from typing import Annotated, Any
 
-from pydantic import Discriminator, Tag, ValidationInfo, field_validator, model_validator
+from pydantic import (
+    Discriminator,
+    Tag,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
+from ..units import MAX_DURATION
 from .common import Duration, Probability, Seq, Strict, field
-from .distributions import Distribution, base_dir, csv_number
+from .distributions import Distribution
+from .limits import MAX_RATE
+from .trace import TRACE_COLUMNS, TraceTable, read_trace  # noqa: F401 (TRACE_COLUMNS: re-exported)
 
 
 class RateArrivals(Strict):
-    calls_per_hour: float = field(description="Poisson arrival rate", unit="calls/hour", ge=0)
+    calls_per_hour: float = field(description="Poisson arrival rate", unit="calls/hour", ge=0, le=MAX_RATE)
 
 
 class ProfileStep(Strict):
     at: Duration = field(description="time from which this rate holds (until the next row)", unit="s")
-    calls_per_hour: float = field(description="Poisson rate from `at` on", unit="calls/hour", ge=0)
+    calls_per_hour: float = field(description="Poisson rate from `at` on", unit="calls/hour", ge=0, le=MAX_RATE)
 
 
 class ProfileArrivals(Strict):
@@ -28,78 +37,55 @@ class ProfileArrivals(Strict):
     @field_validator("profile")
     @classmethod
     def _sorted(cls, steps: tuple[ProfileStep, ...]) -> tuple[ProfileStep, ...]:
-        for before, after in zip(steps, steps[1:], strict=False):
-            if after.at <= before.at:
-                raise ValueError(
-                    f"'at' values must increase strictly ({after.at:g} follows {before.at:g})"
-                )
+        message = _order_problem(steps)
+        if message:
+            raise ValueError(message)
         return steps
 
 
+def _order_problem(steps: tuple[ProfileStep, ...]) -> str | None:
+    for before, after in zip(steps, steps[1:], strict=False):
+        if after.at <= before.at:
+            return f"'at' values must increase strictly ({after.at:g} follows {before.at:g})"
+    return None
+
+
+def profile_order_problem(rows: Any) -> str | None:
+    """The ordering problem of a raw profile some of whose rows are invalid, among its valid
+    rows (when every row is valid, ProfileArrivals reports it itself): pydantic runs no field
+    validator on a list with an invalid item, and every problem is reported at once."""
+    if not isinstance(rows, list | tuple):
+        return None
+    valid = []
+    for row in rows:
+        try:
+            valid.append(ProfileStep.model_validate(row))
+        except ValidationError:
+            continue
+    if len(valid) == len(rows):
+        return None
+    return _order_problem(tuple(valid))
+
+
 class TraceRow(Strict):
+    """One row of a trace given in Python (the loader keeps a file's rows in a TraceTable)."""
+
     time: float
     number: str | None = None
     talk_time: float | None = None
     patience: float | None = None
 
 
-TRACE_COLUMNS = ("time", "number", "talk_time", "patience")
-
-
 class TraceArrivals(Strict):
-    trace: str = field(description="CSV file, relative to the scenario file, with a header: time (s, sorted) and optionally number, talk_time, patience; an empty cell takes the queue's distribution")
-    rows: Seq[TraceRow] = field((), description="(filled by the loader from `trace`)")
+    trace: str = field(description="CSV file, relative to the scenario file (inside its folder unless allowed with --allow-path), with a header: time (sorted; seconds from `start`, or ISO datetimes such as 2026-01-01 08:00:05 taken relative to `start`) and optionally number, talk_time, patience; an empty cell takes the queue's distribution")
+    rows: TraceTable = field((), description="(filled by the loader from `trace`)")
 
     @model_validator(mode="after")
     def _load(self, info: ValidationInfo) -> TraceArrivals:
         # Rows given (even none: a trace built in memory, an override's copy) are kept.
         if not self.rows and "rows" not in self.model_fields_set:
-            object.__setattr__(self, "rows", _read_trace(self.trace, info))
+            object.__setattr__(self, "rows", read_trace(self.trace, info))
         return self
-
-
-def _read_trace(name: str, info: ValidationInfo) -> tuple[TraceRow, ...]:
-    path = base_dir(info) / name
-    if not path.is_file():
-        raise ValueError(f"trace file not found: {path}")
-    rows: list[TraceRow] = []
-    try:
-        with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            header = [h.strip() for h in (reader.fieldnames or [])]
-            if "time" not in header:
-                raise ValueError(f"{path}: the header needs a 'time' column (found: {', '.join(header) or 'none'})")
-            unknown = [h for h in header if h not in TRACE_COLUMNS]
-            if unknown:
-                raise ValueError(
-                    f"{path}: unknown column(s) {', '.join(unknown)} (allowed: {', '.join(TRACE_COLUMNS)})"
-                )
-            previous = 0.0
-            for lineno, raw in enumerate(reader, start=2):
-                cells = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
-                values: dict[str, Any] = {}
-                for column in ("time", "talk_time", "patience"):
-                    cell = cells.get(column, "")
-                    if not cell:
-                        if column == "time":
-                            raise ValueError(f"{path}:{lineno}: 'time' is empty")
-                        continue
-                    values[column] = csv_number(f"{path}:{lineno}", cell, column)
-                if values["time"] < previous:
-                    raise ValueError(
-                        f"{path}:{lineno}: times must be sorted ({values['time']:g} after {previous:g})"
-                    )
-                previous = values["time"]
-                if cells.get("number"):
-                    values["number"] = cells["number"]
-                rows.append(TraceRow(**values))
-    except UnicodeDecodeError:
-        raise ValueError(f"{path} is not UTF-8 text") from None
-    except csv.Error as exc:
-        raise ValueError(f"{path}: not a readable CSV file ({exc})") from None
-    except OSError as exc:
-        raise ValueError(f"cannot read {path} ({exc.strerror or exc})") from None
-    return tuple(rows)
 
 
 def _arrivals_tag(value: Any) -> str:
@@ -154,7 +140,7 @@ class Callers(Strict):
     retry: Retry | None = field(
         None, description="{probability, delay}: an abandoned caller calls again with the same number; null = never"
     )
-    base_score: float = field(0.0, description="extra seconds of score given to these callers (the module's cc_base_score)", unit="s")
+    base_score: float = field(0.0, description="extra seconds of score given to these callers (the module's cc_base_score)", unit="s", ge=-MAX_DURATION, le=MAX_DURATION)
     pre_queue_time: Distribution | None = field(
         None, description="time spent before the queue (IVR, ...), used by time_base_score: system; null = none", unit="s"
     )

@@ -9,7 +9,12 @@ A run never writes into its output folder ``DIR`` directly. It
 3. writes every file into a fresh private sibling ``<name>.acdsim-new-XXXXXXXX`` (``mkdtemp``:
    mode 0700, random name, so no file is ever opened through somebody else's symlink);
 4. on success swaps the sibling in (``renameat2(RENAME_EXCHANGE)`` on Linux, else two
-   renames) with SIGINT/SIGTERM held back, then removes the previous contents.
+   renames), then removes the previous contents.
+
+Taking the lock, creating the sibling, the swap, and the final clean-up (removing the
+sibling or the previous contents, then the lock file) run inside ``signals.deferred()``: a
+SIGINT, SIGTERM or SIGHUP waits until such a step is complete, so a stopped run leaves
+neither the lock file nor a sibling behind.
 
 So ``DIR`` holds either the previous run's files or this run's, never a mixture. The sibling
 is the run's one *temporary root*: everything temporary (``--jobs`` parts included) lives in
@@ -24,23 +29,22 @@ import errno
 import fcntl
 import os
 import shutil
-import signal
 import tempfile
-import threading
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from ..errors import ScenarioError
+from ..signals import deferred
 
 MANIFEST = "manifest.json"
 NEW_TAG = ".acdsim-new-"
 OLD_TAG = ".acdsim-old-"
 
-# Names an acdsim run wrote before manifests existed: such a folder may be replaced too.
+# Names an acdsim run writes without a manifest (older versions; run_scenario called from
+# Python): such a folder may be replaced too.
 _LEGACY = frozenset({
     "summary.json", "calls.csv", "offers.csv", "agents.csv", "status.csv", "intervals.csv",
-    "agent_events.jsonl", "agent_states.csv", "agent_pauses.csv", "scenario.yaml",
+    "agent_events.jsonl", "agent_states.csv", "agent_pauses.csv", "intervals_summary.csv", "scenario.yaml",
     "report.html", "report.html.tmp",
 })
 
@@ -136,27 +140,31 @@ class OutputFolder:
             target.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise ScenarioError.single(self.shown, f"cannot create the output folder ({exc.strerror or exc})") from None
-        self.lock.acquire()
+        with deferred():  # the lock file is known to self.lock once it exists
+            self.lock.acquire()
         try:
             self._check_target()
             self._remove_leftovers()
-            self.staging = Path(tempfile.mkdtemp(prefix=target.name + NEW_TAG, dir=target.parent))
-        except OSError as exc:
-            self.lock.release()
-            raise ScenarioError.single(self.shown, f"cannot prepare the output folder ({exc.strerror or exc})") from None
-        except BaseException:
-            self.lock.release()
+            with deferred():  # the sibling is known to self.staging once it exists
+                self.staging = Path(tempfile.mkdtemp(prefix=target.name + NEW_TAG, dir=target.parent))
+        except BaseException as exc:
+            self.__exit__(None, None, None)  # the sibling, if made (a signal held in its step)
+            if isinstance(exc, OSError):
+                raise ScenarioError.single(
+                    self.shown, f"cannot prepare the output folder ({exc.strerror or exc})"
+                ) from None
             raise
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        try:
-            if self.old is not None:
-                shutil.rmtree(self.old, ignore_errors=True)
-            elif not self.committed and self.staging != self.target:
-                shutil.rmtree(self.staging, ignore_errors=True)
-        finally:
-            self.lock.release()
+        with deferred():  # all of it, also when a signal comes after a successful run
+            try:
+                if self.old is not None:
+                    shutil.rmtree(self.old, ignore_errors=True)
+                elif not self.committed and self.staging != self.target:
+                    shutil.rmtree(self.staging, ignore_errors=True)
+            finally:
+                self.lock.release()
 
     def _check_target(self) -> None:
         t = self.target
@@ -179,7 +187,7 @@ class OutputFolder:
         """Swap the staging folder in as ``DIR``; the previous contents are removed on exit."""
         target, staging = self.target, self.staging
         os.chmod(staging, _folder_mode(target))
-        with _signals_held():
+        with deferred():  # a stop signal waits until both folders are in place
             if target.is_dir():
                 if _exchange(staging, target):
                     self.old = staging
@@ -205,31 +213,6 @@ def _folder_mode(target: Path) -> int:
         mask = os.umask(0o022)
         os.umask(mask)
         return 0o777 & ~mask
-
-
-class _signals_held:
-    """SIGINT and SIGTERM wait while the folders are swapped: they are noted and raised again,
-    to whatever handler was installed, right after. (Handlers rather than a signal mask: a
-    process-directed signal would reach a thread that does not block it.)"""
-
-    SIGNALS = (signal.SIGINT, signal.SIGTERM)
-
-    def __enter__(self) -> None:
-        self.pending: list[int] = []
-        self.previous: dict[int, Any] = {}
-        if threading.current_thread() is not threading.main_thread():
-            return
-        for sig in self.SIGNALS:
-            self.previous[sig] = signal.signal(sig, self._note)
-
-    def _note(self, signum: int, frame: object) -> None:
-        self.pending.append(signum)
-
-    def __exit__(self, *exc: object) -> None:
-        for sig, handler in self.previous.items():
-            signal.signal(sig, handler)
-        for sig in self.pending:
-            signal.raise_signal(sig)
 
 
 _RENAME_EXCHANGE = 2

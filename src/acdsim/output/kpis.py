@@ -89,9 +89,12 @@ class AgentKpis:
             "rejects": self.rejects,
             "busies": self.busies,
             "logged_in_time": self.logged_in,
+            # `occupancy` is talk occupancy (SCENARIO_FORMAT §11), kept under its first name;
+            # `talk_occupancy` says which one it is, beside `handle_occupancy`
             "occupancy": _ratio(self.talk_time, self.logged_in),
             "wrap_up_time": self.wrap_up,
             "handle_occupancy": _ratio(self.talk_time + self.wrap_up, self.logged_in),
+            "talk_occupancy": _ratio(self.talk_time, self.logged_in),
         }
 
 

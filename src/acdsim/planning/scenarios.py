@@ -16,7 +16,7 @@ from __future__ import annotations
 import ast
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +40,7 @@ def load_scenario(
     overrides: Mapping[str, Any] | None = None,
     *,
     base_dir: str | os.PathLike[str] | None = None,
+    allow_paths: Sequence[str | os.PathLike[str]] = (),
 ) -> Scenario:
     """A validated scenario from a file path, a mapping, or YAML/JSON text.
 
@@ -52,22 +53,24 @@ def load_scenario(
     ``base_dir`` is where relative trace/empirical files of text or a mapping are looked up
     (default: the current folder; for a file, always the file's folder). ``overrides``
     replace top-level keys before validation, as ``--seed 3`` does (problems with them say
-    so); for any key path use :func:`override` on the loaded scenario.
+    so); for any key path use :func:`override` on the loaded scenario. ``allow_paths``: folders
+    (or files) outside the scenario's folder whose data files it may read (``--allow-path``).
     """
     from .. import loader
 
     base = Path(base_dir) if base_dir is not None else Path(".")
+    allow = [str(p) for p in allow_paths]
     if isinstance(source, Scenario):
         return override(source, overrides) if overrides else source
     if isinstance(source, Mapping):
         data = _plain(source)
-        return loader.load_scenario_data(data, base_dir=base, overrides=overrides)
+        return loader.load_scenario_data(data, base_dir=base, overrides=overrides, allow_paths=allow)
     if isinstance(source, os.PathLike):
-        return loader.load_scenario(Path(source), overrides)
+        return loader.load_scenario(Path(source), overrides, allow_paths=allow)
     if isinstance(source, str):
         if is_scenario_text(source):
-            return loader.load_scenario_text(source, base_dir=base, overrides=overrides)
-        return loader.load_scenario(source, overrides)
+            return loader.load_scenario_text(source, base_dir=base, overrides=overrides, allow_paths=allow)
+        return loader.load_scenario(source, overrides, allow_paths=allow)
     raise TypeError(
         f"load_scenario takes a path, a mapping or YAML text, not {type(source).__name__}"
     )
