@@ -17,6 +17,7 @@ import pytest
 
 import acdsim
 from acdsim.cli import main
+from acdsim.errors import ScenarioError
 from acdsim.loader import load_scenario
 from acdsim.planning.points import SetError, parse_path, parse_range, parse_set
 from acdsim.planning.sweep import sweep
@@ -304,12 +305,15 @@ def worker(*args):
 parallel.local_kpis = local
 parallel.run_kpis = worker
 from acdsim.cli import main
+from acdsim.errors import ScenarioError
 sys.exit(main(sys.argv[1:]))
 """
 
 
-@pytest.mark.parametrize("jobs", ["1", "2"])
-def test_ctrl_c_leaves_nothing(tmp_path: Path, jobs: str) -> None:
+@pytest.mark.parametrize(("jobs", "signum", "status"), [
+    ("1", signal.SIGINT, 130), ("2", signal.SIGINT, 130), ("2", signal.SIGTERM, 143),
+])
+def test_ctrl_c_leaves_nothing(tmp_path: Path, jobs: str, signum: int, status: int) -> None:
     out = tmp_path / "sweep"
     # Only the parent gets the SIGINT (a terminal would send it to the whole group; the
     # parent's handling is what matters): its workers must be ended by it.
@@ -321,10 +325,10 @@ def test_ctrl_c_leaves_nothing(tmp_path: Path, jobs: str) -> None:
     assert proc.stdout is not None
     assert proc.stdout.readline().startswith("ready")  # two workers may print on one line
     assert any(p.name.startswith("sweep.acdsim-new-") for p in tmp_path.iterdir())
-    proc.send_signal(signal.SIGINT)
+    proc.send_signal(signum)
     _, err = proc.communicate(timeout=60)
-    assert proc.returncode == 130, err
-    assert "no file was written" in err
+    assert proc.returncode == status, err
+    assert f"by {signal.Signals(signum).name}; no file was written" in err
     assert "Traceback" not in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["quick-0.yaml"]
 
@@ -333,3 +337,78 @@ def test_the_public_api_lists_sweep() -> None:
     assert "sweep" in dir(acdsim)
     assert acdsim.sweep is sweep
     assert load_scenario(QUICKSTART).replications == 1
+
+
+# ------------------------------------------------------------------------------ work bounds
+
+SMALL = """\
+acdsim: 1
+name: small
+horizon: 3600
+timing: continuous
+queues:
+  - id: 1
+    strategy: longest-idle-agent
+    agents:
+      local: [{agent_id: 1, level: 1, position: 1}, {agent_id: 2, level: 1, position: 1}]
+    callers:
+      arrivals: {calls_per_hour: 60}
+      talk_time: 60
+agents:
+  local:
+    - {id: 1, call_timeout: TIMEOUT, behavior: BEHAVIOR}
+    - {id: 2, call_timeout: TIMEOUT, behavior: BEHAVIOR}
+behaviors:
+  never: {p_no_answer: 1}
+"""
+STRATEGIES = "queues[0].strategy=longest-idle-agent,round-robin"
+
+
+def small_scenario(tmp_path: Path, timeout: str = "30", behavior: str = "default") -> Path:
+    path = tmp_path / "small.yaml"
+    path.write_text(SMALL.replace("TIMEOUT", timeout).replace("BEHAVIOR", behavior), encoding="utf-8")
+    return path
+
+
+def test_a_sweep_is_refused_when_its_points_together_exceed_max_callers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # 60 callers an hour: 120 a point over 2 replications, under the limit; 240 in all, over.
+    file = small_scenario(tmp_path)
+    out = tmp_path / "sweep"
+    assert sweep_cli(file, out, "--set", STRATEGIES, "--replications", "2", "--max-callers", "200") == 2
+    assert capsys.readouterr().err.splitlines() == [
+        f"error: {file}: the sweep would simulate about 240 callers over its 2 points, 4 runs, more "
+        "than the limit of 200; raise it with --max-callers (max_callers= in acdsim.sweep), sweep "
+        "fewer points or replications, or shorten the horizon"
+    ]
+    assert not out.exists()
+    assert sweep_cli(file, out, "--set", STRATEGIES, "--replications", "2", "--max-callers", "240") == 0
+
+
+def test_python_sweep_refuses_above_max_callers(tmp_path: Path) -> None:
+    with pytest.raises(ScenarioError, match="about 240 callers over its 2 points, 4 runs"):
+        sweep(small_scenario(tmp_path), {"queues[0].strategy": ["longest-idle-agent", "round-robin"]},
+              replications=2, max_callers=200)
+
+
+def test_a_warning_of_one_point_names_that_point(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # 600 calls an hour of 60 s: 10 erlangs for 2 agents and no patience: the queue grows.
+    file = small_scenario(tmp_path)
+    out = tmp_path / "out"
+    assert main(["sweep", str(file), "-o", str(out), "--set", "queues[0].callers.arrivals.calls_per_hour=60,600"]) == 0
+    (warning,) = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert warning.startswith(f"warning: {file}: queues[0]: queue 1 is offered 10 erlangs")
+    assert warning.endswith("grows without bound (with queues[0].callers.arrivals.calls_per_hour=600)")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_sweep_without_progress_is_exit_2_with_one_error_line_and_no_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    file = small_scenario(tmp_path, timeout="1e-9", behavior="never")
+    out = tmp_path / "sweep"
+    assert sweep_cli(file, out, "--set", STRATEGIES, "--jobs", jobs) == 2
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith(f"error: {file}: the run makes no progress: caller ")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small.yaml"]

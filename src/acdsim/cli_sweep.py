@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from .errors import ScenarioError
+from .errors import Problem, ScenarioError
+from .signals import exit_status, signal_name
 
 
 def _sets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, list[Any]]:
@@ -48,19 +49,32 @@ def _sets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -
     help="run on a Dask cluster at this scheduler address (e.g. tcp://10.0.0.5:8786; needs acdsim[dask])",
 )
 @click.option("-o", "--out", "out_dir", required=True, metavar="DIR", help="output folder (replaced as a whole)")
-@click.option("-q", "--quiet", is_flag=True, help="no progress bar and no table")
+@click.option("-q", "--quiet", is_flag=True, help="no progress bar, no table, no warnings")
+@click.option(
+    "--allow-path", "allow_paths", multiple=True, metavar="DIR",
+    type=click.Path(exists=True, file_okay=True, dir_okay=True),
+    help="let the scenario read data files (trace, empirical) under DIR too (repeatable), as acdsim run",
+)
+@click.option(
+    "--max-callers", type=click.IntRange(min=1), metavar="N",
+    help="refuse to run more than N callers in all, every point and replication together "
+    "(estimated before the run) [default: 20,000,000]",
+)
 def sweep_cmd(
     scenario: str, axes: dict[str, list[Any]], replications: int | None, seed: int | None,
     baseline: tuple[str, ...], jobs: int | None, scheduler: str | None, out_dir: str, quiet: bool,
+    allow_paths: tuple[str, ...], max_callers: int | None,
 ) -> int:
     """Run SCENARIO at every point of the --set grid, with common random numbers; write
     sweep.csv (per point, replication and queue) and sweep_summary.csv (means, CI95 and,
     with --baseline, paired differences) into DIR."""
+    from .cli import no_progress, report_bounds
+    from .engine.guards import NoProgressError
     from .loader import load_scenario_with_lines, read_scenario_text
     from .output.folder import OutputFolder
     from .planning.files import write_sweep
     from .planning.points import SetError, build_points
-    from .planning.sweep import parse_baseline, run_points
+    from .planning.sweep import parse_baseline, run_points, sweep_bounds
     from .progress import ProgressBar
 
     if jobs is not None and scheduler is not None:
@@ -71,16 +85,23 @@ def sweep_cmd(
         raise click.BadParameter(str(exc), param_hint="--baseline") from None
     top = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
     text = read_scenario_text(scenario)
-    base, _ = load_scenario_with_lines(scenario, overrides=top or None, text=text)
+    base, _ = load_scenario_with_lines(scenario, overrides=top or None, text=text, allow_paths=allow_paths)
     try:
         points = build_points(base, axes, label=scenario)
     except SetError as exc:
         raise click.BadParameter(str(exc), param_hint="--set") from None
+    found = sweep_bounds(points, max_callers)  # model/workload.py, docs/limits.md
+    if found.errors:
+        raise ScenarioError([Problem(scenario, None, path, message) for path, message in found.errors])
+    if not quiet:
+        report_bounds(scenario, found)
     out = Path(out_dir)
     options = {
         "out": out_dir, "set": {k: list(v) for k, v in axes.items()}, "baseline": base_line,
         "jobs": jobs, "scheduler": scheduler, **top,
     }
+    if max_callers is not None:
+        options["max_callers"] = max_callers
     runs = len(points) * base.replications
     bar = ProgressBar(f"sweeping {base.title}: {len(points)} points x {base.replications} replications",
                       enabled=None if not quiet else False)
@@ -100,12 +121,14 @@ def sweep_cmd(
             )
             written = write_sweep(result, folder, text, scenario, options)
             folder.commit()
-    except KeyboardInterrupt as exc:  # Ctrl-C (or SIGTERM/SIGHUP under acdsim.signals)
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP under signals.stop_signals
         bar.close()
         state = (f"{out} holds this sweep's complete outputs" if folder.committed
                  else f"no file was written: {out} is unchanged (its temporary folder was removed)")
-        click.echo(f"interrupted after {done} of {runs} runs; {state}", err=True)
-        return _interrupt_status(exc)
+        click.echo(f"interrupted after {done} of {runs} runs by {signal_name(exc)}; {state}", err=True)
+        return exit_status(exc)
+    except NoProgressError as exc:  # in any run, here or in a worker: no file is written
+        raise no_progress(scenario, exc) from None
     except OSError as exc:
         if folder.committed:
             raise
@@ -119,15 +142,6 @@ def sweep_cmd(
         console.print(_table(result))
         console.print("wrote " + ", ".join(p.name for p in written) + f" to {out}")
     return 0
-
-
-def _interrupt_status(exc: BaseException) -> int:
-    """128 + the signal's number (acdsim.signals where present: 143 for SIGTERM); else 130."""
-    try:
-        from .signals import exit_status  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return 130
-    return int(exit_status(exc))
 
 
 _SHOWN = {

@@ -11,12 +11,12 @@ k of a scenario draws from its own named streams (SCENARIO_FORMAT §8).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
-from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from ..model import Scenario
+from ..signals import worker_pool
 
 Task = tuple[int, int]  # (scenario index, replication)
 Done = Callable[[Task, Any], None]
@@ -74,37 +74,9 @@ def run_tasks(
             done(task, local(scenarios[task[0]], task[1]))
         return
     payloads = [s.model_dump_json() for s in scenarios]
-    with _pool(min(jobs, len(tasks))) as pool:
+    # worker_pool: leaving the block by an exception (Ctrl-C, SIGTERM, a failed run) cancels
+    # the queued runs and ends the running workers at once; workers die with this process.
+    with worker_pool(min(jobs, len(tasks))) as pool:
         futures = {pool.submit(worker, payloads[t[0]], t[1]): t for t in tasks}
         for future in as_completed(futures):
             done(futures[future], future.result())
-
-
-def _pool(jobs: int) -> AbstractContextManager[Any]:
-    """The project's worker pool (``acdsim.signals.worker_pool``: workers die with the parent
-    and stop at once on an interrupt) where present; a plain process pool otherwise."""
-    try:
-        from ..signals import worker_pool  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _plain_pool(jobs)
-    return worker_pool(jobs)  # type: ignore[no-any-return,unused-ignore]
-
-
-@contextmanager
-def _plain_pool(jobs: int) -> Iterator[Any]:
-    from concurrent.futures import ProcessPoolExecutor
-
-    pool = ProcessPoolExecutor(max_workers=jobs)
-    try:
-        yield pool
-    except BaseException:
-        # The executor's processes (pid -> Process; None once shut down, so read first): it
-        # has no public way to stop running work.
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.join()
-        raise
-    pool.shutdown(wait=True)

@@ -20,13 +20,15 @@ Tables:
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import ScenarioError
+from ..errors import Problem, ScenarioError
 from ..model import Scenario
+from ..model.workload import DEFAULT_MAX_CALLERS, NOTE_CALLERS, Bounds, Finding, bounds, estimate
 from ..output.stats import mean_ci95
 from ..output.summary import build_summary
 from .parallel import run_tasks
@@ -82,6 +84,8 @@ def sweep(
     scheduler: Any = None,
     baseline: Mapping[str, Any] | None = None,
     progress: Progress | None = None,
+    allow_paths: Sequence[str | Path] = (),
+    max_callers: int | None = None,
 ) -> SweepResult:
     """Run ``scenario`` (a Scenario, or a path, YAML text or dict as ``acdsim.load_scenario``
     reads them) at every point of the cartesian product of ``axes`` (``{path: values}``,
@@ -90,20 +94,40 @@ def sweep(
     ``replications``/``seed`` override the scenario's; ``jobs`` local processes (None: all
     cores) or ``scheduler`` (a Dask address or Client) say where the runs execute: the
     results are the same bytes wherever. ``baseline`` (``{path: value}``, a subset of the
-    axes) adds the paired differences to the baseline point (see the module's docstring)."""
-    base = _base_scenario(scenario, replications, seed)
+    axes) adds the paired differences to the baseline point (see the module's docstring).
+    ``allow_paths``: folders outside the scenario's own whose data files it may read.
+
+    Raises ``ScenarioError`` when the sweep is refused before it starts (more callers over all
+    points and replications than ``max_callers``, default 20,000,000: :func:`sweep_bounds`)
+    and ``NoProgressError`` when a run stops making progress."""
+    label = base_label(scenario)
+    base = _base_scenario(scenario, replications, seed, allow_paths)
     lists = {path: _as_list(values) for path, values in axes.items()}
-    points = build_points(base, lists)
+    points = build_points(base, lists, label=label)
+    errors = sweep_bounds(points, max_callers).errors
+    if errors:
+        raise ScenarioError([Problem(label, None, path, message) for path, message in errors])
     return run_points(base, points, list(lists), jobs=jobs, scheduler=scheduler, baseline=baseline, progress=progress)
 
 
+def base_label(scenario: Scenario | str | Path | Mapping[str, Any]) -> str:
+    """The name errors give the swept scenario (its file, ``<string>``, its name)."""
+    if isinstance(scenario, Scenario):
+        return scenario.title
+    if isinstance(scenario, Mapping):
+        return str(scenario.get("name") or "<data>")
+    text = str(scenario)
+    return "<string>" if "\n" in text else text
+
+
 def _base_scenario(
-    scenario: Scenario | str | Path | Mapping[str, Any], replications: int | None, seed: int | None
+    scenario: Scenario | str | Path | Mapping[str, Any], replications: int | None, seed: int | None,
+    allow_paths: Sequence[str | Path] = (),
 ) -> Scenario:
     if not isinstance(scenario, Scenario):
         from .scenarios import load_scenario
 
-        scenario = load_scenario(scenario)
+        scenario = load_scenario(scenario, allow_paths=allow_paths)
     top = {k: v for k, v in (("replications", replications), ("seed", seed)) if v is not None}
     return override(scenario, top) if top else scenario
 
@@ -112,6 +136,46 @@ def _as_list(values: Sequence[Any] | Any) -> list[Any]:
     if isinstance(values, str | bytes) or not isinstance(values, Sequence | range):
         return [values]
     return list(values)
+
+
+def sweep_bounds(points: Sequence[Point], max_callers: int | None = None) -> Bounds:
+    """The work bounds of a whole sweep (model/workload.py, docs/limits.md): each point's own
+    (a horizon out of range, calls never answered, a queue growing without bound), once per
+    path and message with the first point it holds at, and the callers of every point and
+    replication together against ``max_callers`` (default 20,000,000). No file has a row per
+    sampling period in a sweep, so the rows of status.csv and intervals.csv do not count."""
+    limit = DEFAULT_MAX_CALLERS if max_callers is None else max_callers
+    kinds: dict[str, dict[Finding, list[Point]]] = {"notes": {}, "warnings": {}, "errors": {}}
+    total = 0.0
+    for point in points:
+        own = bounds(point.scenario, math.inf, outputs=())
+        for kind in kinds:
+            for finding in getattr(own, kind):
+                kinds[kind].setdefault(finding, []).append(point)
+        total += estimate(point.scenario).callers
+    found = {kind: [_at_points(f, at, len(points)) for f, at in by.items()] for kind, by in kinds.items()}
+    runs = sum(p.scenario.replications for p in points)
+    shown = "infinitely many" if math.isinf(total) else f"{total:,.0f}"
+    where = f"{len(points)} point{'s' if len(points) != 1 else ''}, {runs} run{'s' if runs != 1 else ''}"
+    if total > limit * (1 + 1e-9):  # (rate x time is rarely a whole number in floats)
+        found["errors"].append(((), (
+            f"the sweep would simulate about {shown} callers over its {where}, more than the limit "
+            f"of {limit:,.0f}; raise it with --max-callers (max_callers= in acdsim.sweep), "
+            "sweep fewer points or replications, or shorten the horizon"
+        )))
+    elif total >= NOTE_CALLERS:
+        found["notes"].append(((), f"about {shown} callers over the sweep's {where}"))
+    return Bounds(found["notes"], found["warnings"], found["errors"])
+
+
+def _at_points(finding: Finding, at: list[Point], count: int) -> Finding:
+    """A point's finding, naming the point (the first of several) unless it holds at all."""
+    path, message = finding
+    if len(at) == count:
+        return finding
+    shown = ", ".join(f"{p}={v}" for p, v in at[0].values)
+    more = f" and {len(at) - 1} more point{'s' if len(at) > 2 else ''}" if len(at) > 1 else ""
+    return path, f"{message} (with {shown}{more})"
 
 
 def run_points(
