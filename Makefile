@@ -13,7 +13,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dask]'
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -34,7 +34,7 @@ lint: $(STAMP)
 	$(BIN)/mypy src
 
 bench: $(STAMP)
-	@test $(VENV)/.installed-bench -nt pyproject.toml || { $(BIN)/python -m pip install --quiet -e '.[test,bench]' && touch $(VENV)/.installed-bench; }
+	@test $(VENV)/.installed-bench -nt pyproject.toml || { $(BIN)/python -m pip install --quiet -e '.[test,dask,bench]' && touch $(VENV)/.installed-bench; }
 	$(BIN)/python bench/run.py
 
 clean:

@@ -15,6 +15,8 @@
 3. bench_load.py: loading a scenario with 2,000 agents and 50 queues; bench_trace.py
    (``--only load-trace``): loading a 1,000,000-row trace CSV (--quick: 100,000 rows);
    (``--only fit-1m``): ``acdsim fit`` of a 1,000,000-call log (--quick: 100,000 calls).
+4. Sweeps: ``acdsim sweep`` of 4 points x 2 replications with --jobs 1, --jobs 2 and on a
+   Dask LocalCluster, against the same runs as separate ``acdsim run --only summary``.
 
 Then the targets of issue #6, each met or not. Nothing here is run by the test suite except
 ``--quick`` smoke runs (tests/test_bench_smoke.py), which check no timing.
@@ -187,6 +189,90 @@ def b_load(n: int, seed: int) -> Row:
     return Row("load", "bench_load.py", "load", 0, seconds, note=proc.stdout.strip())
 
 
+# ------------------------------------------------------------------------------------------
+# Sweeps (issue #13): runs per second of `acdsim sweep`, jobs 1 and 2 and on a Dask
+# LocalCluster, against the same runs as separate `acdsim run --only summary` processes.
+
+SWEEP_SET = "queues[0].strategy=longest-idle-agent,round-robin,agent-with-fewest-calls,agent-with-least-talk-time"
+SWEEP_POINTS, SWEEP_REPS = 4, 2
+
+
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU seconds (the process and its children) of ``cmd``, via ``_SHIM``."""
+    with tempfile.TemporaryDirectory(prefix="acdsim-bench-") as tmp:
+        measured = Path(tmp) / "measured.json"
+        proc = subprocess.run([sys.executable, "-c", _SHIM, str(measured), *cmd], capture_output=True, text=True)
+        m = json.loads(measured.read_text()) if measured.exists() else {"code": proc.returncode}
+        if proc.returncode != 0 or m["code"] != 0:
+            raise RuntimeError(f"{' '.join(cmd)} exited {m['code']}:\n{proc.stderr}")
+        return m["seconds"], m["cpu"]
+
+
+def _sweep_data(n: int, seed: int) -> dict[str, Any]:
+    """The M/M/50 of one sweep run: n / 4 callers (a sweep has 4 points x 2 replications)."""
+    return workloads.mm50(max(1000, n // 4), "continuous", seed)
+
+
+def _sweep(name: str, label: str, extra: Callable[[], tuple[list[str], Callable[[], None]]] | None = None,
+           jobs: int = 1) -> Callable[[int, int], Row]:
+    def bench(n: int, seed: int) -> Row:
+        data = _sweep_data(n, seed)
+        with tempfile.TemporaryDirectory(prefix="acdsim-bench-") as tmp:
+            path = workloads.write_yaml(data, Path(tmp) / "scenario.yaml")
+            options, stop = (["--jobs", str(jobs)], None) if extra is None else extra()
+            cmd = [*acdsim_command(), "sweep", str(path), "--set", SWEEP_SET, "--replications",
+                   str(SWEEP_REPS), "-q", "-o", str(Path(tmp) / "out"), *options]
+            try:
+                seconds, cpu = _timed(cmd)
+            finally:
+                if stop is not None:
+                    stop()
+            runs = rows_of(Path(tmp) / "out" / "sweep.csv")
+            callers = int(sum(float(r["offered"]) for r in runs))
+        return Row(name, label, "sweep", callers, seconds, cpu, timing="continuous",
+                   extra={"runs": len(runs)})
+
+    return bench
+
+
+def rows_of(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _dask_cluster() -> tuple[list[str], Callable[[], None]]:
+    """A LocalCluster of 2 single-threaded worker processes, started before the timing."""
+    from distributed import LocalCluster
+
+    cluster = LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None)
+    return ["--scheduler", cluster.scheduler_address], cluster.close
+
+
+def b_sweep_runs(n: int, seed: int) -> Row:
+    """The sweep's runs as plain `acdsim run --only summary` processes, one per point."""
+    import yaml
+
+    data = _sweep_data(n, seed)
+    values = SWEEP_SET.split("=", 1)[1].split(",")
+    seconds = cpu = 0.0
+    callers = 0
+    with tempfile.TemporaryDirectory(prefix="acdsim-bench-") as tmp:
+        for i, strategy in enumerate(values):
+            data["queues"][0]["strategy"] = strategy
+            path = workloads.write_yaml(data, Path(tmp) / f"point{i}.yaml")
+            out = Path(tmp) / f"out{i}"
+            s, c = _timed([*acdsim_command(), "run", str(path), "--only", "summary", "--replications",
+                           str(SWEEP_REPS), "-q", "-o", str(out)])
+            seconds, cpu = seconds + s, cpu + c
+            summary = yaml.safe_load((out / "summary.json").read_text(encoding="utf-8"))
+            callers += round(summary["queues"]["1"]["offered"] * SWEEP_REPS)
+    return Row("sweep-runs", f"{len(values)} x acdsim run --only summary --replications {SWEEP_REPS}",
+               "sweep", callers, seconds, cpu, timing="continuous", extra={"runs": len(values) * SWEEP_REPS})
+
+
 TRACE_ROWS = 1_000_000  # the load-trace row (--quick: 100,000)
 
 
@@ -238,6 +324,10 @@ BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
         workloads.multi_queue, "pbx"),
     "acdsim-1m-summary": b_big,
     "load": b_load,
+    "sweep-runs": b_sweep_runs,
+    "sweep-jobs1": _sweep("sweep-jobs1", "acdsim sweep --jobs 1"),
+    "sweep-jobs2": _sweep("sweep-jobs2", "acdsim sweep --jobs 2", jobs=2),
+    "sweep-dask": _sweep("sweep-dask", "acdsim sweep --scheduler (LocalCluster, 2 workers)", _dask_cluster),
     "load-trace": b_load_trace,
     "fit-1m": b_fit,
 }
@@ -304,6 +394,20 @@ def acdsim_table(rows: list[Row], markdown: bool) -> str:
                     _fmt_rate(r.rate), wait, rss])
     header = ["workload (engine only unless said)", "timing", "callers", "seconds", "CPU s", "callers/s",
               "mean wait (s)", "peak RSS (MB)"]
+    return _table(header, out, markdown)
+
+
+def sweep_table(rows: list[Row], markdown: bool) -> str:
+    by = {r.name: r for r in rows}
+    plain = by.get("sweep-runs")
+    out = []
+    for r in rows:
+        runs = r.extra.get("runs", 0)
+        ratio = f"{r.seconds / plain.seconds:.2f}" if plain and r is not plain else "-"
+        out.append([r.label, str(runs), f"{r.callers:,}", f"{r.seconds:.2f}", f"{r.cpu:.2f}",
+                    f"{runs / r.seconds:.2f}" if r.seconds > 0 else "-", ratio])
+    header = ["sweep (whole processes)", "runs", "callers", "seconds", "CPU s", "runs/s",
+              "seconds ÷ separate runs"]
     return _table(header, out, markdown)
 
 
@@ -433,6 +537,12 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
         if unknown:
             parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
         names = [name for name in names if name in wanted]
+    if "sweep-dask" in names:
+        try:
+            import distributed  # noqa: F401
+        except ImportError:
+            print("distributed is not installed (pip install -e '.[dask]'); skipping sweep-dask", file=sys.stderr)
+            names.remove("sweep-dask")
     if "ciw-mm50" in names:
         try:
             import ciw  # noqa: F401
@@ -468,12 +578,19 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
     if own:
         print(f"\n## acdsim workloads, ~{n:,} callers each\n")
         print(acdsim_table(own, md))
+    sweeps = [r for r in rows if r.section == "sweep"]
+    if sweeps:
+        print(f"\n## Sweeps: M/M/50 continuous, {SWEEP_POINTS} points x {SWEEP_REPS} replications, "
+              f"~{max(1000, n // 4):,} callers a run\n")
+        print(sweep_table(sweeps, md))
+        print("\nCPU s counts the measured process and its children (local workers), not Dask's"
+              " workers; the LocalCluster is started before the timing.")
     for r in rows:
         if r.section == "load":
             title = {"load-trace": f"bench_trace.py, {r.label}", "fit-1m": f"bench_fit.py, {r.label}"}.get(
                 r.name, "bench_load.py")
             print(f"\n## Loading ({title})\n\n{r.note}")
-    if any(r.section != "load" for r in rows):
+    if any(r.section not in ("load", "sweep") for r in rows):
         print("\n## Targets (issue #6)\n")
         print(_table(["target", "measured", "status"], [list(t) for t in targets(rows)], md))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")

@@ -61,6 +61,17 @@ def test_whole_process_rows_report_callers_and_peak_rss(bench_run):
     assert "loaded in" in load.note
 
 
+@pytest.mark.slow  # five whole acdsim processes: ~8 s on an idle machine, 30 s+ on a busy one
+def test_sweep_rows_run(bench_run, capsys):
+    rows = bench_run.main(["--callers", "4000", "--only", "sweep-runs,sweep-jobs1"])
+    out = capsys.readouterr().out
+    assert [r.name for r in rows] == ["sweep-runs", "sweep-jobs1"]
+    # The sweep runs the same 8 runs as the separate `acdsim run` processes: the same callers.
+    assert rows[0].callers == rows[1].callers > 0
+    assert all(r.extra["runs"] == 8 for r in rows)
+    assert "## Sweeps" in out and "seconds ÷ separate runs" in out
+
+
 def test_load_trace_row(bench_run):
     (row,) = bench_run.main(["--callers", "1000", "--only", "load-trace"])
     assert row.name == "load-trace" and "100,000 trace rows" in row.note and "rows/s" in row.note

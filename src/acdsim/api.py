@@ -8,9 +8,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from .runner import (
     AGENT_COLUMNS,
     AGENT_PAUSE_COLUMNS,
     AGENT_STATE_COLUMNS,
+    FILES,
     STATUS_COLUMNS,
     run_replication,
 )
@@ -67,17 +68,46 @@ class _Records(NullRecorder):
 
 
 class MemoryOutputs:
-    """The same sinks as the files of ``acdsim run``, kept in memory."""
+    """The same sinks as the files of ``acdsim run``, kept in memory (``wanted``: the tables
+    to keep, as ``--only`` names them; None: all)."""
 
-    def __init__(self, scenario: Scenario) -> None:
+    def __init__(self, scenario: Scenario, wanted: Iterable[str] | None = None) -> None:
+        keep = set(FILES if wanted is None else wanted)
         self.reps = True
-        self.calls_offers = _Records(scenario)
-        self.agents = _Table()
-        self.status = _Table()
-        self.intervals = _Table()
-        self.agent_states = _Table()
-        self.agent_pauses = _Table()
-        self.events = _Lines()
+        self.calls_offers = _Records(scenario) if keep & {"calls", "offers"} else None
+        self.agents = _Table() if "agents" in keep else None
+        self.status = _Table() if "status" in keep else None
+        # Result.interval_summary is computed from the intervals table.
+        self.intervals = _Table() if keep & {"intervals", "intervals_summary"} else None
+        self.agent_states = _Table() if "agent_states" in keep else None
+        self.agent_pauses = _Table() if "agent_pauses" in keep else None
+        self.events = _Lines() if "agent_events" in keep else None
+
+    def tables(self) -> dict[str, list[Any]]:
+        """The rows kept, by table name (calls and offers as records, events as lines)."""
+        records = self.calls_offers
+        return {
+            "calls": records.calls if records is not None else [],
+            "offers": records.offers if records is not None else [],
+            "agents": self.agents.rows if self.agents is not None else [],
+            "status": self.status.rows if self.status is not None else [],
+            "intervals": self.intervals.rows if self.intervals is not None else [],
+            "agent_states": self.agent_states.rows if self.agent_states is not None else [],
+            "agent_pauses": self.agent_pauses.rows if self.agent_pauses is not None else [],
+            "agent_events": self.events.lines if self.events is not None else [],
+        }
+
+
+def _replication_tables(scenario: Scenario, k: int, wanted: tuple[str, ...] | None) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    """Replication ``k``: its KPIs and its table rows (run in this process or a worker)."""
+    out = MemoryOutputs(scenario, wanted)
+    return run_replication(scenario, k, out), out.tables()
+
+
+def _replication_tables_json(text: str, k: int, wanted: tuple[str, ...] | None) -> tuple[dict[str, Any], dict[str, list[Any]]]:
+    from .planning.parallel import scenario_from_json
+
+    return _replication_tables(scenario_from_json(text), k, wanted)
 
 
 @dataclass(frozen=True)
@@ -124,11 +154,19 @@ def simulate(
     replications: int | None = None,
     timing: str | None = None,
     horizon: float | None = None,
+    only: Iterable[str] | None = None,
+    jobs: int | None = 1,
+    scheduler: Any = None,
     allow_paths: Sequence[str | Path] = (),
     max_callers: int | None = None,
 ) -> Result:
     """Simulate ``scenario`` (a Scenario, or a path, YAML text or dict as ``load_scenario``
     reads them) and return its records as DataFrames.
+
+    ``only`` keeps just these tables (names as ``acdsim run --only``; the others are empty
+    frames with their columns): ``only=["summary"]`` keeps memory flat. Replications run in
+    ``jobs`` local processes (None: all cores) or on a Dask ``scheduler`` (an address or a
+    Client); the result is the same wherever they run.
 
     ``allow_paths``: folders outside the scenario's own whose data files it may read.
     Raises ``ScenarioError`` when the run is refused before it starts (more callers than
@@ -141,11 +179,22 @@ def simulate(
         scenario = load_scenario(scenario, allow_paths=allow_paths)
     scenario = with_overrides(scenario, seed=seed, replications=replications, timing=timing, horizon=horizon)
     refuse_oversized(source, scenario, max_callers)
-    out = MemoryOutputs(scenario)
-    per_rep = []
-    for k in range(scenario.replications):
-        out.calls_offers.replication = k
-        per_rep.append(run_replication(scenario, k, out))
+    wanted = _wanted(only)
+    from .planning.parallel import run_tasks
+    from .runner import default_jobs
+
+    done: dict[int, tuple[dict[str, Any], dict[str, list[Any]]]] = {}
+    run_tasks(
+        [scenario], [(0, k) for k in range(scenario.replications)],
+        lambda task, result: done.__setitem__(task[1], result),
+        jobs=default_jobs() if jobs is None else jobs, scheduler=scheduler,
+        worker=partial(_replication_tables_json, wanted=wanted),
+        local=partial(_replication_tables, wanted=wanted),
+    )
+    per_rep = [done[k][0] for k in range(scenario.replications)]
+    tables = {name: [row for k in range(scenario.replications) for row in done[k][1][name]]
+              for name in done[0][1]}
+
     # run_replication prefixes table rows with the replication only when there are several.
     def frame(rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> pd.DataFrame:
         cols = ("replication", *columns)
@@ -156,20 +205,30 @@ def simulate(
     import json
 
     events = pd.DataFrame(
-        [json.loads(line) for line in out.events.lines], columns=["replication", *EVENT_COLUMNS]
+        [json.loads(line) for line in tables["agent_events"]], columns=["replication", *EVENT_COLUMNS]
     )
     return Result(
         scenario=scenario,
         summary=build_summary(scenario, per_rep),
-        calls=pd.DataFrame(out.calls_offers.calls, columns=["replication", *CALL_COLUMNS]),
-        offers=pd.DataFrame(out.calls_offers.offers, columns=["replication", *OFFER_COLUMNS]),
-        agents=frame(out.agents.rows, AGENT_COLUMNS),
-        status=frame(out.status.rows, STATUS_COLUMNS),
-        intervals=frame(out.intervals.rows, INTERVAL_COLUMNS),
+        calls=pd.DataFrame(tables["calls"] if "calls" in wanted else [], columns=["replication", *CALL_COLUMNS]),
+        offers=pd.DataFrame(tables["offers"] if "offers" in wanted else [], columns=["replication", *OFFER_COLUMNS]),
+        agents=frame(tables["agents"], AGENT_COLUMNS),
+        status=frame(tables["status"], STATUS_COLUMNS),
+        intervals=frame(tables["intervals"], INTERVAL_COLUMNS),
         agent_events=events,
-        agent_states=frame(out.agent_states.rows, AGENT_STATE_COLUMNS),
-        agent_pauses=frame(out.agent_pauses.rows, AGENT_PAUSE_COLUMNS),
+        agent_states=frame(tables["agent_states"], AGENT_STATE_COLUMNS),
+        agent_pauses=frame(tables["agent_pauses"], AGENT_PAUSE_COLUMNS),
     )
+
+
+def _wanted(only: Iterable[str] | None) -> tuple[str, ...]:
+    if only is None:
+        return FILES
+    names = [only] if isinstance(only, str) else list(only)
+    unknown = [n for n in names if n not in FILES]
+    if unknown:
+        raise ValueError(f"only: {', '.join(map(repr, unknown))} not among {', '.join(FILES)}")
+    return tuple(n for n in FILES if n in names or n == "summary")
 
 
 def refuse_oversized(source: str, scenario: Scenario, max_callers: int | None) -> None:

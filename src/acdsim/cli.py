@@ -257,6 +257,10 @@ def _split_outputs(ctx: click.Context, param: click.Parameter, values: tuple[str
     "'--only summary' keeps memory flat however many callers",
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="parallel processes for replications [default: all cores]")
+@click.option(
+    "--scheduler", metavar="ADDRESS",
+    help="run the replications on a Dask cluster at this scheduler address (needs acdsim[dask]; docs/scaling.md)",
+)
 @click.option("--plots", is_flag=True, help="also write PNG plots into DIR")
 @click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar, no warnings, no behaviour line")
 @allow_path_option
@@ -270,6 +274,7 @@ def run_command(
     horizon: float | None,
     only: tuple[str, ...],
     jobs: int | None,
+    scheduler: str | None,
     plots: bool,
     quiet: bool,
     allow_paths: tuple[str, ...],
@@ -280,6 +285,8 @@ def run_command(
     from .progress import ProgressBar
     from .runner import run_scenario
 
+    if jobs is not None and scheduler is not None:
+        raise click.UsageError("give --jobs or --scheduler, not both")
     overrides = {
         key: value
         for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))
@@ -301,12 +308,14 @@ def run_command(
     out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
     prepare_output_dir(out)
     options = {"out": str(out), "only": list(only), "jobs": jobs, "plots": plots, **overrides}
+    if scheduler is not None:
+        options["scheduler"] = scheduler
     record = RunRecord(scenario_text=text, scenario_file=scenario, options=options, plots=plots)
     bar = ProgressBar(f"simulating {loaded.title}", enabled=None if not quiet else False)
     try:
         status = run_scenario(
             loaded, out, quiet=quiet, only=list(only) or None, progress=bar.update, jobs=jobs,
-            record=record,
+            record=record, scheduler=scheduler,
         )
     except NoProgressError as exc:
         raise no_progress(scenario, exc) from None
@@ -400,6 +409,15 @@ def _register_erlang() -> None:
 
 
 _register_erlang()
+
+
+def _register_sweep() -> None:
+    from .cli_sweep import sweep_cmd
+
+    cli.add_command(sweep_cmd, "sweep")
+
+
+_register_sweep()
 
 
 def folder_name(title: str) -> str:

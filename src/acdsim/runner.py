@@ -220,6 +220,7 @@ def run_scenario(
     progress: Callable[[float, int], None] | None = None,
     jobs: int | None = 1,
     record: RunRecord | None = None,
+    scheduler: Any = None,
 ) -> int:
     """Simulate every replication and write the outputs; return the exit status.
 
@@ -229,6 +230,8 @@ def run_scenario(
     The files are written into ``OutputFolder(out_dir).staging``, the run's one temporary root
     (the ``--jobs`` parts live in it too), and swapped in as ``out_dir`` at the end; ``record``
     (the command line's) adds ``scenario.yaml``, plots and ``manifest.json`` before the swap.
+    With ``scheduler`` (a Dask address or Client) the replications run on that cluster
+    (:mod:`acdsim.planning.cluster`), with the same bytes in every file.
     A failure to write (full disk, permissions) is a :class:`ScenarioError` naming ``out_dir``."""
     wanted = list(only if only is not None else FILES)
     jobs = default_jobs() if jobs is None else jobs
@@ -239,7 +242,11 @@ def run_scenario(
     try:
         with folder:
             staging = folder.staging
-            if jobs > 1 and reps > 1:
+            if scheduler is not None:
+                from .planning.cluster import run_on_cluster
+
+                written = run_on_cluster(scenario, staging, wanted, scheduler, per_rep, progress)
+            elif jobs > 1 and reps > 1:
                 written = _run_parallel(scenario, staging, wanted, jobs, per_rep, progress)
             else:
                 written = _run_sequential(scenario, staging, wanted, per_rep, progress)

@@ -1,0 +1,78 @@
+"""``acdsim run --scheduler``: a run's replications on a Dask cluster, its files written here.
+
+A worker runs replication k into a temporary folder of its own (``runner._replication_to_parts``,
+as a ``--jobs`` worker does), reads the files back and returns their bytes with the KPIs; the
+command concatenates them in replication order (one header per CSV), as ``--jobs`` merges its
+parts. So every file is the bytes ``--jobs 1`` writes, and the workers need no shared disk.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from ..model import Scenario
+from ..output.files import AtomicText
+from ..output.summary import build_summary
+from .parallel import run_tasks, scenario_from_json
+
+
+def replication_files(text: str, k: int, wanted: tuple[str, ...]) -> tuple[dict[str, Any], dict[str, bytes]]:
+    """Worker: replication ``k`` of the scenario (JSON): its KPIs and its files' bytes."""
+    from ..runner import _replication_to_parts
+
+    with tempfile.TemporaryDirectory(prefix="acdsim-worker-") as tmp:
+        part = Path(tmp) / "part"
+        result = _replication_to_parts(scenario_from_json(text), k, str(part), list(wanted))
+        files = {p.name: p.read_bytes() for p in sorted(part.iterdir()) if not p.name.startswith(".")}
+    return result, files
+
+
+def run_on_cluster(
+    scenario: Scenario,
+    out_dir: Path,
+    wanted: list[str],
+    scheduler: Any,
+    per_rep: list[dict[str, Any]],
+    progress: Callable[[float, int], None] | None,
+) -> list[Path]:
+    """Run every replication on the cluster; write the files into ``out_dir`` (the staging
+    folder); return their paths."""
+    reps = scenario.replications
+    results: dict[int, tuple[dict[str, Any], dict[str, bytes]]] = {}
+
+    def done(task: tuple[int, int], result: tuple[dict[str, Any], dict[str, bytes]]) -> None:
+        results[task[1]] = result
+        per_rep.append(result[0])
+        if progress is not None:
+            progress(len(results), reps)
+
+    worker = partial(replication_files, wanted=tuple(wanted))
+    run_tasks([scenario], [(0, k) for k in range(reps)], done, scheduler=scheduler, worker=worker)
+    finals: list[AtomicText] = []
+    try:
+        names = sorted({name for k in range(reps) for name in results[k][1]})
+        for name in names:
+            final = AtomicText(out_dir / name)
+            finals.append(final)
+            for k in range(reps):
+                data = results[k][1].get(name, b"")
+                if k > 0 and name.endswith(".csv"):
+                    data = data.split(b"\n", 1)[1] if b"\n" in data else b""  # its header, written once
+                final.handle.flush()
+                final.handle.buffer.write(data)
+        summary = AtomicText(out_dir / "summary.json")
+        finals.append(summary)
+        ordered = [results[k][0] for k in range(reps)]
+        summary.line(json.dumps(build_summary(scenario, ordered), indent=2, ensure_ascii=False))
+        for final in finals:
+            final.commit()
+    except BaseException:
+        for final in finals:
+            final.discard()
+        raise
+    return [f.path for f in finals]
