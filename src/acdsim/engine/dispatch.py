@@ -154,6 +154,11 @@ class DispatchMixin(EngineBase):
                     if not q.idle_rows:
                         if self.lone_queue is not None:
                             break
+                        if self.skip_done and (done is None or q.id not in done):
+                            done = done or set()
+                            done.add(q.id)
+                            if self._all_done(done):
+                                break
                         continue
                     if (
                         m.state == M_WAITING
@@ -171,17 +176,33 @@ class DispatchMixin(EngineBase):
                 state = m.state
                 if not (state == M_WAITING or (state == M_TRYING and m.serving == q.strategy.name)):
                     continue
+                if done is not None and q.id in done:
+                    continue
                 if state == M_TRYING and q.ring_all and not q.idle_rows:
                     # ring-all, still ringing, nobody idle to recruit: only the checks' stamps.
                     q.C = self.env.c
                     if q.listed > 0:
                         q.E = q.C
                     continue
+                n_offers = m.n_offers
                 if self._process_member(m, t, cache) and self.pbx:
                     self.blocked_until = t + RP_SLEEP
                     rest = [x for x in visit if _processable(x)]
                     self.schedule(RP_SLEEP, self._pass_from, rest, True)
                     return
+                if (
+                    q.same_walk
+                    and m.n_offers == n_offers
+                    and (q.monotone or not q.tier_rules)
+                    and self.skip_done
+                ):
+                    # Round-robin and random: every member walks the same list (the pointer
+                    # moves only with an offer) over the same idle rows, and a later member's
+                    # gate is no wider (monotone queue): no offer now, none for them either.
+                    done = done or set()
+                    done.add(q.id)
+                    if self._all_done(done):
+                        break
         finally:
             self._end_pass(cache)
         if slept:

@@ -227,7 +227,7 @@ class QueueState:
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
         "ordered", "idle_sorted", "positions", "rr_row", "ring_all", "rings", "offer_hooks",
-        "call_prefix", "number_prefix", "number_pads", "key", "fresh",
+        "call_prefix", "number_prefix", "number_pads", "key", "fresh", "same_walk",
     )
     id: int
     spec: Queue
@@ -279,6 +279,7 @@ class QueueState:
     number_pads: list[str]  # number_pads[k]: the prefix and the zeros before a k-digit number
     key: Callable[[Row], tuple[Any, ...]]  # the strategy's sort key of a row
     fresh: Row | None  # heap strategies: the row most recently idle, not in idle_heap yet
+    same_walk: bool  # round-robin, random: one offer, the same list for every member (see dispatch)
 
     def __init__(self, spec: Queue, strategy: Strategy) -> None:
         self.id = spec.id
@@ -307,6 +308,7 @@ class QueueState:
         self.rings = strategy.rings
         self.offer_hooks = strategy.fanout == "progressive" or strategy.pointer == "top-down"
         self.idle_sorted = []
+        self.same_walk = strategy.pointer == "round-robin" or strategy.random_order
         self.positions = {}
         self.rr_row = None
         self.call_prefix = f"{self.id}-"
