@@ -44,8 +44,9 @@ SKIP, NEXT, STOP = object(), object(), object()  # outcomes of trying one row of
 
 
 class DispatchMixin(EngineBase):
-    # A pass stops visiting the members of a plain queue once one of them found nothing it
-    # could be offered, and ends once every queue is so (the literal oracle turns it off).
+    # A pass stops visiting the members of a plain, round-robin or random queue once one of
+    # them got no offer and no later one could, and ends once every queue is so: a long queue
+    # costs a pass what it visits (the literal oracle turns this off).
     skip_done = True
 
     def request_pass(self, at: float | None = None) -> None:
