@@ -170,7 +170,7 @@ def _engine(name: str, label: str, build: Callable[[int, str, int], dict[str, An
 def b_long_queue(n: int, seed: int) -> Row:
     """Half the callers of the other workloads (100,000; --quick 10,000)."""
     callers, seconds, cpu, wait = run_engine(workloads.long_queue(n // 2, "pbx", seed))
-    return Row("acdsim-long-queue", "long queue: 1,000 calls/h into 2 agents, no drain (~45 % still waiting)",
+    return Row("acdsim-long-queue", "long queue: 1,000 calls/h into 2 agents, no drain (~47 % still waiting)",
                "acdsim", callers, seconds, cpu, wait, timing="pbx")
 
 

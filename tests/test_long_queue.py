@@ -75,8 +75,19 @@ def test_long_queue_pass_stop_changes_nothing_against_visiting_every_member(d):
     fast, full = _runs(d, FullPass)
     assert fast.offers == full.offers
     assert fast.calls == full.calls
-    assert fast.member_states == full.member_states
-    assert fast.agent_states == full.agent_states
+    # Per caller and per agent: the same states in the same order, at the same times. (In
+    # continuous timing a pass at an instant can run before a later caller of that instant
+    # joins, or after: a skipped member's gate pass makes the difference, so records of one
+    # instant may interleave differently across callers.)
+    assert _by(fast.member_states, "call_api_id") == _by(full.member_states, "call_api_id")
+    assert _by(fast.agent_states, "agent") == _by(full.agent_states, "agent")
+
+
+def _by(records: list[Any], field: str) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for r in records:
+        out.setdefault(getattr(r, field), []).append(r)
+    return out
 
 
 @given(st.integers(0, 200), st.data())
