@@ -144,7 +144,12 @@ class DispatchMixin(EngineBase):
         done: set[int] | None = None  # plain queues that can offer no later member anything
         # A pass visits the members of its start, copied as it goes (see _visit): a pass that
         # stops early costs what it visits, not the length of the queue.
-        visit = _visit(self.members) if members is None else iter(members)
+        if members is None:
+            members = self.members
+            # A short list is copied whole (a list iterator costs less than the generator).
+            visit = iter(members.copy()) if len(members) <= 32 else _visit(members)
+        else:
+            visit = iter(members)
         try:
             for m in visit:
                 q = m.queue
