@@ -4,7 +4,7 @@ time, does not move with the machine's load.
     .venv/bin/python bench/opcount.py mm50 continuous 5000
     .venv/bin/python bench/opcount.py ring_all pbx 5000 --top 15
 
-WORKLOAD is a builder of bench/workloads.py (mm50, tiered, ring_all, multi_queue). The run
+WORKLOAD is a builder of bench/workloads.py (mm50, tiered, ring_all, multi_queue, long_queue). The run
 is traced opcode by opcode (``sys.settrace`` with ``f_trace_opcodes``), so it is ~50x slower
 than a plain run: a few thousand callers are enough, the counts per caller are stable.
 """
@@ -25,7 +25,7 @@ import workloads  # noqa: E402
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("workload", choices=["mm50", "tiered", "ring_all", "multi_queue"])
+    parser.add_argument("workload", choices=["mm50", "tiered", "ring_all", "multi_queue", "long_queue"])
     parser.add_argument("timing", choices=["continuous", "pbx"])
     parser.add_argument("callers", type=int, nargs="?", default=5000)
     parser.add_argument("--top", type=int, default=25)

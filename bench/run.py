@@ -10,8 +10,9 @@
    callers) run by acdsim (as a whole ``acdsim run`` process, and engine-only in this process),
    Ciw, plain simpy and a heapq event loop; every mean wait is checked against Erlang C.
 2. acdsim-only workloads, engine-only: the M/M/50 in pbx timing, a tiered queue with tier
-   rules and delays, ring-all, 5 queues sharing 100 agents, and 1,000,000 callers of the M/M/50
-   with only the summary written (peak RSS of that process).
+   rules and delays, ring-all, 5 queues sharing 100 agents, a long queue (100,000 callers into
+   2 agents), and 1,000,000 callers of the M/M/50 with only the summary written (peak RSS of
+   that process).
 3. bench_load.py: loading a scenario with 2,000 agents and 50 queues; bench_trace.py
    (``--only load-trace``): loading a 1,000,000-row trace CSV (--quick: 100,000 rows);
    (``--only fit-1m``): ``acdsim fit`` of a 1,000,000-call log (--quick: 100,000 calls).
@@ -170,6 +171,13 @@ def _engine(name: str, label: str, build: Callable[[int, str, int], dict[str, An
     return bench
 
 
+def b_long_queue(n: int, seed: int) -> Row:
+    """Half the callers of the other workloads (100,000; --quick 10,000)."""
+    callers, seconds, cpu, wait = run_engine(workloads.long_queue(n // 2, "pbx", seed))
+    return Row("acdsim-long-queue", "long queue: 1,000 calls/h into 2 agents, no drain (~47 % still waiting)",
+               "acdsim", callers, seconds, cpu, wait, timing="pbx")
+
+
 def b_big(n: int, seed: int) -> Row:
     big = n * BIG_CALLERS // CALLERS
     callers, seconds, cpu, wait, rss = run_process(workloads.mm50(big, "continuous", seed))
@@ -322,6 +330,7 @@ BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
     "acdsim-multi-queue": _engine(
         "acdsim-multi-queue", "5 queues sharing 100 agents on 2-3 levels (rho ~0.85)",
         workloads.multi_queue, "pbx"),
+    "acdsim-long-queue": b_long_queue,
     "acdsim-1m-summary": b_big,
     "load": b_load,
     "sweep-runs": b_sweep_runs,

@@ -155,6 +155,35 @@ def multi_queue(callers: int, timing: str = "pbx", seed: int = 1) -> dict[str, A
     }
 
 
+def long_queue(callers: int, timing: str = "pbx", seed: int = 1) -> dict[str, Any]:
+    """An overloaded queue: 1,000 calls/h into 2 agents (longest-idle-agent, exponential talk
+    mean 10 s, default answer time 3 s, and in pbx timing the rest of the second before an
+    agent can be offered again: about 530 calls/h served), callers who never hang up, no
+    drain: about 47 % of the callers are still waiting at the horizon. Every pass finds nobody
+    idle, or one agent for the caller at the head: its cost must not grow with the number of
+    callers waiting behind."""
+    calls_per_hour = 1000.0
+    agents = (1, 2)
+    return {
+        "acdsim": 1,
+        "name": "bench-long-queue",
+        "seed": seed,
+        "timing": timing,
+        "horizon": _horizon(callers, calls_per_hour),
+        "drain": False,
+        "queues": [{
+            "id": 1,
+            "strategy": "longest-idle-agent",
+            "agents": {"local": [{"agent_id": a} for a in agents]},
+            "callers": {
+                "arrivals": {"calls_per_hour": calls_per_hour},
+                "talk_time": {"dist": "exponential", "mean": 10},
+            },
+        }],
+        "agents": {"local": [{"id": a} for a in agents]},
+    }
+
+
 def scenario(data: dict[str, Any]) -> Any:
     """The validated ``acdsim.Scenario`` of a workload dict."""
     import acdsim

@@ -18,6 +18,9 @@ from acdsim.engine.state import LISTED, Member, QueueState, Row
 
 
 class LiteralSimulation(Simulation):
+    # Every pass visits every member (no queue is ever "done" for the rest of a pass).
+    skip_done = False
+
     def _first_idle(self, q: QueueState, top: float, t: float, cache: PassCache) -> Row | _Gate | None:
         for row in sorted(q.idle_rows, key=q.strategy.key):
             if row.level > top:
@@ -45,14 +48,12 @@ class LiteralSimulation(Simulation):
             lm, pm = m.td_level, m.td_position
             first = sorted((r for r in listed if r.level == lm and r.position > pm), key=key)
             return first + sorted((r for r in listed if r.level > lm), key=key)
-        # round-robin: the pointer is the agent of the queue offered most recently (any queue).
+        # round-robin: the pointer is the agent of the queue offered most recently (any queue);
+        # among agents offered in the same second, the first tier row (the module's SQLite).
         pointer: Row | None = None
         for r in q.rows:
             a = r.agent
-            if a.last_offered_call > 0 and (
-                pointer is None
-                or (a.last_offered_call, a.offer_seq) > (pointer.agent.last_offered_call, pointer.agent.offer_seq)
-            ):
+            if a.last_offered_call > 0 and (pointer is None or a.last_offered_call > pointer.agent.last_offered_call):
                 pointer = r
         ordered = sorted(listed, key=key)
         if pointer is None:

@@ -8,14 +8,17 @@ order the offers ended.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from acdsim.engine import ListRecorder, Simulation
+from acdsim.loader import load_scenario
 from simkit import agent, calls, offers, run, scenario, tier, with_trace
 
 A1, A2, A3, A4 = "local/1", "local/2", "local/3", "local/4"
+DATA = Path(__file__).parent / "data"
 
 # An agent who never picks up: rings until its 10 s call_timeout.
 DEAF = {"answer_time": 100}
@@ -413,6 +416,38 @@ def test_E8_round_robin_pointer_is_global_across_queues():
         ("1-1", A1, 1.0, 4.0, "answered"),
         ("2-2", A2, 10.0, 13.0, "answered"),
         ("1-3", A3, 20.0, 23.0, "answered"),  # queue 2's offer moved queue 1's pointer to a2
+    ]
+
+
+def test_round_robin_pbx_pointer_tie_in_one_second_goes_to_first_tier_row():
+    """round-robin, pbx: last_offered_call is whole seconds. local/1 (10.3 s) and local/2 (10.6 s)
+    are both offered in second 10; the module's pointer query (ORDER BY last_offered_call DESC
+    LIMIT 1) returns the first tier row among them, local/1, so caller 3 goes to local/2
+    (/work/shared/reference/tools/rr_pointer_tie*, copied to tests/data)."""
+    sc = load_scenario(DATA / "rr_pointer_tie.yaml")
+    assert offers(run(sc)) == [
+        ("10-1", A1, 10.3, 11.3, "answered"),
+        ("10-2", A2, 10.6, 11.6, "answered"),
+        ("10-3", A2, 30.3, 31.3, "answered"),
+    ]
+
+
+def test_round_robin_continuous_pointer_tie_at_one_instant_goes_to_first_tier_row():
+    """round-robin, continuous: the same rule; a tie needs two offers at one instant. Callers 1
+    and 2 join at 1 s: one pass offers local/1 (no pointer yet) and then local/2 (after local/1).
+    The pointer is local/1, the first tier row of the two, so caller 3 goes to local/2 again,
+    not to local/3 (after local/2, the agent offered last)."""
+    sc = scenario(
+        agents=[agent(1), agent(2), agent(3)],
+        tiers=[tier(1, position=1), tier(2, position=2), tier(3, position=3)],
+        trace=rows((1, 5), (1, 5), (20, 5)),
+        strategy="round-robin",
+        timing="continuous",
+    )
+    assert offers(run(sc)) == [
+        ("1-1", A1, 1.0, 4.0, "answered"),
+        ("1-2", A2, 1.0, 4.0, "answered"),
+        ("1-3", A2, 20.0, 23.0, "answered"),
     ]
 
 

@@ -44,7 +44,6 @@ class EngineBase:
     pass_cache: PassCache
     at_once: bool  # run a pass or a bridge at once when it would run next anyway
     lone_queue: QueueState | None  # the scenario's one queue, if it is plain
-    offer_seq: int
     call_seq: int
     number_seq: int
     in_system: int

@@ -12,8 +12,11 @@ ring-all sorts them, and round-robin, top-down and random walk an ordered list b
 from __future__ import annotations
 
 import math
+from bisect import bisect_right
+from collections.abc import Iterator
 from enum import Enum
 from heapq import heappop, heappush
+from operator import attrgetter
 from typing import Any
 
 from .base import EngineBase
@@ -35,11 +38,17 @@ from .state import (
 from .strategies import Strategy
 
 EPS = 1e-9
+_SORT_KEY = attrgetter("sort_key")
 RP_SLEEP = 0.5
 SKIP, NEXT, STOP = object(), object(), object()  # outcomes of trying one row of the walk  # the module sleeps inside the dispatcher for each skipped ring-progressively member
 
 
 class DispatchMixin(EngineBase):
+    # A pass stops visiting the members of a plain, round-robin or random queue once one of
+    # them got no offer and no later one could, and ends once every queue is so: a long queue
+    # costs a pass what it visits (the literal oracle turns this off).
+    skip_done = True
+
     def request_pass(self, at: float | None = None) -> None:
         """Make sure a pass runs at ``at`` (default: when the dispatcher next sees a change)."""
         now = self.env.t
@@ -132,11 +141,17 @@ class DispatchMixin(EngineBase):
         """
         t = self.env.t
         cache = self.pass_cache  # passes never nest: one cache, emptied when a pass ends
-        gated: set[int] | None = None  # plain queues whose tier gate stopped a member
+        done: set[int] | None = None  # plain queues that can offer no later member anything
+        # A pass visits the members of its start, copied as it goes (see _visit): a pass that
+        # stops early costs what it visits, not the length of the queue.
         if members is None:
-            members = self.members.copy()  # a pass visits the members of its start
+            members = self.members
+            # A short list is copied whole (a list iterator costs less than the generator).
+            visit = iter(members.copy()) if len(members) <= 32 else _visit(members)
+        else:
+            visit = iter(members)
         try:
-            for i, m in enumerate(members):
+            for m in visit:
                 q = m.queue
                 if q.plain:
                     # Without an idle agent nothing could happen to this member; a Trying one
@@ -145,22 +160,29 @@ class DispatchMixin(EngineBase):
                     if not q.idle_rows:
                         if self.lone_queue is not None:
                             break
+                        if self.skip_done and (done is None or q.id not in done):
+                            done = done or set()
+                            done.add(q.id)
+                            if self._all_done(done):
+                                break
                         continue
                     if (
                         m.state == M_WAITING
-                        and (gated is None or q.id not in gated)
+                        and (done is None or q.id not in done)
                         and self._offer_best(m, q, t, cache)
-                        and q.monotone
+                        and self.skip_done
                     ):
-                        # The gate stopped this member before any idle agent. Later members of
-                        # the queue joined no earlier, so it stops them too, and this member's
-                        # gate pass comes first: when it opens (or the member leaves) that pass
-                        # visits them again.
-                        gated = gated or set()
-                        gated.add(q.id)
+                        # This member's walk ended without an offer, and a later member's
+                        # walk would too (see _offer_best): the queue is done for this pass.
+                        done = done or set()
+                        done.add(q.id)
+                        if self._all_done(done):
+                            break
                     continue
                 state = m.state
                 if not (state == M_WAITING or (state == M_TRYING and m.serving == q.strategy.name)):
+                    continue
+                if done is not None and q.id in done:
                     continue
                 if state == M_TRYING and q.ring_all and not q.idle_rows:
                     # ring-all, still ringing, nobody idle to recruit: only the checks' stamps.
@@ -168,16 +190,40 @@ class DispatchMixin(EngineBase):
                     if q.listed > 0:
                         q.E = q.C
                     continue
+                n_offers = m.n_offers
                 if self._process_member(m, t, cache) and self.pbx:
                     self.blocked_until = t + RP_SLEEP
-                    rest = [x for x in members[i + 1:] if _processable(x)]
+                    rest = [x for x in visit if _processable(x)]
                     self.schedule(RP_SLEEP, self._pass_from, rest, True)
                     return
+                if (
+                    q.same_walk
+                    and m.n_offers == n_offers
+                    and (q.monotone or not q.tier_rules)
+                    and self.skip_done
+                ):
+                    # Round-robin and random: every member walks the same list (the pointer
+                    # moves only with an offer) over the same idle rows, and a later member's
+                    # gate is no wider (monotone queue): no offer now, none for them either.
+                    done = done or set()
+                    done.add(q.id)
+                    if self._all_done(done):
+                        break
         finally:
             self._end_pass(cache)
         if slept:
             self.blocked_until = t
             self.request_pass(t + 0.1)
+
+    def _all_done(self, done: set[int]) -> bool:
+        """Whether no later member of the pass could be offered anything or change state: every
+        queue is done (``done``), or plain without an idle agent, or has nobody in it."""
+        if self.lone_queue is not None:
+            return True
+        for q in self.queues.values():
+            if q.active and q.id not in done and (q.idle_rows or not q.plain):
+                return False
+        return True
 
     def _end_pass(self, cache: PassCache) -> None:
         """The heap entries a pass set aside go back; ring-all's sorted rows are dropped."""
@@ -222,9 +268,19 @@ class DispatchMixin(EngineBase):
     def _offer_best(self, m: Member, q: QueueState, t: float, cache: PassCache) -> bool:
         """A plain queue's member (level-sorted, one offer at a time): ``_process_member`` and
         ``_walk_idle`` for the only case most queues have, in one call. The member is Waiting
-        (a plain queue has no other processable state). True if the tier gate stopped it."""
+        (a plain queue has no other processable state).
+
+        True when no later member of the queue could be offered anything in this pass:
+        - no idle agent can be offered at this instant (all in wrap-up or a delay): nobody
+          becomes idle during a pass, and a walk goes over the same idle rows for everyone;
+        - the tier gate stopped the member before any idle agent, and the queue is monotone:
+          later members joined no earlier, so their open levels are no more than this one's,
+          and this member's gate pass comes first (when it opens, or the member leaves, that
+          pass visits them again). With unequal base scores a later member may have waited
+          longer, so it is walked.
+        A member it skips would only have stamped the queue's C and E with the same instant."""
         now_c = self.env.c
-        gated = False
+        done = False
         if q.listed > 0:
             if q.tier_rules:
                 top, closed = self._open_level(q, m, now_c)
@@ -233,16 +289,18 @@ class DispatchMixin(EngineBase):
             row = self._first_idle(q, top, t, cache)
             if row is GATED:
                 self._gate_pass(q, m, closed, t)
-                gated = True
+                done = q.monotone
             elif row is not None:
                 m.state = M_TRYING
                 m.serving = row.agent.ref
                 if self.record_members:
                     self._member_changed(m, t)
                 self._start_offer(m, row, t, now_c)
+            else:
+                done = True
             q.E = now_c
         q.C = now_c
-        return gated
+        return done
 
     def _first_idle(self, q: QueueState, top: float, t: float, cache: PassCache) -> Row | _Gate | None:
         """The first row of the queue's idle heap that can be offered now (left in the heap),
@@ -363,11 +421,14 @@ class DispatchMixin(EngineBase):
         a = row.agent
         if q.offer_hooks:
             self._offer_hooks(m, q, row, t, now_c)
-        if a.rr_rows:
-            # Round-robin's pointer: the agent offered last (clock > 0) in each of its queues.
-            self.offer_seq = a.offer_seq = self.offer_seq + 1
-            if now_c > 0:
-                for r in a.rr_rows:
+        if a.rr_rows and now_c > 0:
+            # Round-robin's pointer in each of the agent's queues: the module's query takes the
+            # newest last_offered_call (ORDER BY ... DESC LIMIT 1); among agents offered in the
+            # same second (pbx) or instant, the first tier row of the queue (§1.5: ties come
+            # back in insertion order), not the agent offered last.
+            for r in a.rr_rows:
+                p = r.q.rr_row
+                if p is None or p.agent.last_offered_call < now_c or r.order < p.order:
                     r.q.rr_row = r
         # How the offer ends is drawn now. u only when an offer can fail (the agent's stream).
         timeout = a.call_timeout
@@ -462,6 +523,23 @@ class _Gate(Enum):
 
 
 GATED = _Gate.GATED
+
+
+def _visit(members: list[Member]) -> Iterator[Member]:
+    """The members of a pass in order, as they stand when it starts, copied a chunk at a time
+    (doubling): a pass that stops after k members copies O(k), not the whole queue. Only the
+    member being visited can leave the list during its turn (answered at once), so the next
+    chunk starts after the last member handed out, found by its sort key (unique: it ends in
+    the caller's sequence number)."""
+    n = 16
+    chunk = members[:n]
+    while True:
+        yield from chunk
+        if len(chunk) < n:
+            return
+        i = bisect_right(members, chunk[-1].sort_key, key=_SORT_KEY)
+        n *= 2
+        chunk = members[i:i + n]
 
 
 def _processable(m: Member) -> bool:

@@ -89,7 +89,6 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         # Run a pass or a bridge at once when it would be the next thing to run anyway (the
         # tests compare with this off).
         self.at_once = True
-        self.offer_seq = 0
         self.call_seq = 0
         self.number_seq = 0
         self.in_system = 0

@@ -35,7 +35,7 @@ class Agent:
         "behavior", "last_bridge_start", "last_bridge_end", "last_offered_call", "talk_time",
         "calls_answered", "no_answer_count", "wrap_until", "ready_time", "rows", "offer", "spec",
         "draw_u", "draw_answer", "draw_reject", "no_answers",
-        "rejects", "busies", "offer_seq", "idle", "p_busy", "p_busy_reject", "p_fail", "rr_rows",
+        "rejects", "busies", "idle", "p_busy", "p_busy_reject", "p_fail", "rr_rows",
         "talk_factor",
     )
     # Class-level annotations without values: they type the slots and add no class attribute.
@@ -71,7 +71,6 @@ class Agent:
     no_answers: int
     rejects: int
     busies: int
-    offer_seq: int  # order of the offers to agents of round-robin queues (ties of last_offered_call)
     idle: bool
     p_busy: float  # the behaviour's outcome probabilities, cumulated (busy, +reject, +no-answer)
     p_busy_reject: float
@@ -99,7 +98,6 @@ class Agent:
         self.rows = {}  # queue id -> this agent's tier in that queue
         self.offer = None
         self.no_answers = self.rejects = self.busies = 0
-        self.offer_seq = 0
         self.idle = False  # Waiting and Available / On Demand: its rows are in idle_rows
         self.rr_rows = []
 
@@ -107,7 +105,7 @@ class Agent:
 class Row:
     """A tier: one agent in one queue, with its level, position and tier state."""
 
-    __slots__ = ("agent", "queue", "q", "level", "position", "state", "entry")
+    __slots__ = ("agent", "queue", "q", "level", "position", "state", "entry", "order")
     agent: Agent
     queue: int
     q: QueueState
@@ -115,6 +113,7 @@ class Row:
     position: int
     state: str
     entry: tuple[Any, ...] | None  # this row's live entry in its queue's idle heap
+    order: int  # the tier's index in its queue's rows (the order the module inserts tiers)
 
     def __init__(self, agent: Agent, q: QueueState, level: int, position: int) -> None:
         self.agent = agent
@@ -124,6 +123,7 @@ class Row:
         self.position = position
         self.state = READY
         self.entry = None
+        self.order = len(q.rows)  # rows are appended to q.rows right after they are made
 
 
 class Member:
@@ -227,7 +227,7 @@ class QueueState:
         "draw_retry_u", "draw_retry_delay", "draw_random", "base_score", "retry_p", "active",
         "idle_rows", "level_counts", "_levels", "plain", "idle_heap", "heap", "monotone",
         "ordered", "idle_sorted", "positions", "rr_row", "ring_all", "rings", "offer_hooks",
-        "call_prefix", "number_prefix", "number_pads", "key", "fresh",
+        "call_prefix", "number_prefix", "number_pads", "key", "fresh", "same_walk",
     )
     id: int
     spec: Queue
@@ -279,6 +279,7 @@ class QueueState:
     number_pads: list[str]  # number_pads[k]: the prefix and the zeros before a k-digit number
     key: Callable[[Row], tuple[Any, ...]]  # the strategy's sort key of a row
     fresh: Row | None  # heap strategies: the row most recently idle, not in idle_heap yet
+    same_walk: bool  # round-robin, random: one offer, the same list for every member (see dispatch)
 
     def __init__(self, spec: Queue, strategy: Strategy) -> None:
         self.id = spec.id
@@ -307,6 +308,7 @@ class QueueState:
         self.rings = strategy.rings
         self.offer_hooks = strategy.fanout == "progressive" or strategy.pointer == "top-down"
         self.idle_sorted = []
+        self.same_walk = strategy.pointer == "round-robin" or strategy.random_order
         self.positions = {}
         self.rr_row = None
         self.call_prefix = f"{self.id}-"
