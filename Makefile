@@ -27,7 +27,7 @@ test: $(STAMP)
 # The property tests on many more random scenarios than the suite runs (long: see README).
 SWEEP_EXAMPLES ?= 5000
 sweep: $(STAMP)
-	ACDSIM_EXAMPLES=$(SWEEP_EXAMPLES) $(BIN)/python -m pytest -q tests/test_shortcuts.py tests/test_ordered_walk.py tests/test_work_conserving.py tests/test_invariants.py \
+	ACDSIM_EXAMPLES=$(SWEEP_EXAMPLES) $(BIN)/python -m pytest -q tests/test_shortcuts.py tests/test_ordered_walk.py tests/test_work_conserving.py tests/test_invariants.py tests/test_long_queue.py \
 		tests/test_fuzz_text.py tests/test_loader_fuzz.py
 
 lint: $(STAMP)
