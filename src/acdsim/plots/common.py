@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MultipleLocator
+from matplotlib.ticker import FuncFormatter, MultipleLocator, PercentFormatter
 
 
 def _with_rep(df: pd.DataFrame | None) -> pd.DataFrame:
@@ -84,6 +84,16 @@ def _time_axis(ax: Any, span: float, label: bool = True) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: _hms(x, with_seconds)))
     if label:
         ax.set_xlabel("time since start (h:mm" + (":ss" if with_seconds else "") + ")")
+
+
+def _kpi_axis(ax: Any, percent: bool) -> None:
+    """A KPI panel's grid and y range: 0-100 % for a fraction, from 0 up otherwise."""
+    ax.grid(True, alpha=0.3)
+    if percent:
+        ax.set_ylim(-0.02, 1.05)
+        ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    else:
+        ax.set_ylim(bottom=0)
 
 
 def _no_data(ax: Any, text: str) -> None:

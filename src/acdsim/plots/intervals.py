@@ -10,9 +10,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import PercentFormatter
 
-from .common import _figure, _no_data, _numeric, _queue_key, _queue_label, _time_axis
+from .common import _figure, _kpi_axis, _no_data, _numeric, _queue_key, _queue_label, _time_axis
 
 PANELS = (
     ("service_level", "service level", True),
@@ -72,12 +71,7 @@ def interval_summary_kpis(summary: pd.DataFrame, *, threshold: float | None = No
                        hatch="//", linewidth=0, zorder=0)
         ax.set_ylabel(label if label != "service level" or threshold is None
                       else f"service level (≤ {threshold:g} s)")
-        ax.grid(True, alpha=0.3)
-        if percent:
-            ax.set_ylim(-0.02, 1.05)
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        else:
-            ax.set_ylim(bottom=0)
+        _kpi_axis(ax, percent)
     handles, names = axes[0].get_legend_handles_labels()
     if cut_starts:
         handles.append(Patch(facecolor="#f2f2f2", edgecolor="#bbbbbb", hatch="//"))

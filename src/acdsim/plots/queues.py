@@ -15,6 +15,7 @@ from matplotlib.ticker import MaxNLocator, PercentFormatter
 from .common import (
     _figure,
     _first_rep,
+    _kpi_axis,
     _n_reps,
     _no_data,
     _numeric,
@@ -217,12 +218,7 @@ def interval_kpis(intervals: pd.DataFrame, *, threshold: float | None = None) ->
             ax.plot(mids, y, "o", color=f"C{i % 10}", markersize=3)
     for ax, (_, label, percent) in zip(axes, panels, strict=True):
         ax.set_ylabel(label)
-        ax.grid(True, alpha=0.3)
-        if percent:
-            ax.set_ylim(-0.02, 1.05)
-            ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-        else:
-            ax.set_ylim(bottom=0)
+        _kpi_axis(ax, percent)
     axes[0].legend(loc="lower right", fontsize="small", ncols=min(4, len(queues)))
     axes[-1].set_xlim(float(starts[0]), float(starts[-1]) + length)
     _time_axis(axes[-1], float(starts[-1]) + length - float(starts[0]))
