@@ -24,6 +24,7 @@ from .loader_yaml import top_level_message as _top_level_message
 from .model import Scenario, reference_problems
 from .model.scenario import DEFAULT_START, _parse_start
 from .scenario_file import MAX_SCENARIO_BYTES, read_scenario_text, scenario_folder
+from .units import parse_duration
 
 __all__ = [
     "Problem",
@@ -152,12 +153,14 @@ def _validate(
                 "skip_references": True,
                 "allow_paths": tuple(str(p) for p in allow_paths),
                 "start": _start_of(data),  # datetimes in a trace are taken relative to it
+                "horizon": _horizon_of(data),  # the last interval of a forecast file ends there
             },
         )
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
         problems.extend(translate_errors(errors, data, lines, filename, unreadable or ()))
-    for path, message in reference_problems(data):
+    pool_spans = scenario.pool_spans() if scenario is not None else None
+    for path, message in reference_problems(data, pool_spans):
         problems.append(Problem(filename, line_of(lines, path), tuple(path), message))
     if overridden:
         problems = [_from_command_line(p, overridden) for p in problems]
@@ -171,6 +174,13 @@ def _start_of(data: dict[str, Any]) -> dt.datetime | None:
     try:
         return _parse_start(data.get("start", DEFAULT_START))
     except ValueError:
+        return None
+
+
+def _horizon_of(data: dict[str, Any]) -> float | None:
+    try:
+        return parse_duration(data["horizon"])
+    except (KeyError, ValueError, TypeError, OverflowError):
         return None
 
 

@@ -14,6 +14,7 @@ from .agents import Agents, Behavior, LocalAgent, RemoteAgent
 from .common import Duration, Seq, Strict, field
 from .frozen import FrozenDict, FrozenMap
 from .limits import INT64_MAX, LAST_DATETIME_TEXT, MAX_REPLICATIONS
+from .pools import Pool, expand_pool
 from .queue import Queue
 from .schedule import ScheduleEntry, parse_ref
 from .traffic import profile_order_problem
@@ -79,8 +80,12 @@ class Scenario(Strict):
         {"default": Behavior()}, description="named behaviors (how an agent answers offered calls), referred to by an agent's behavior; 'default' always exists"
     )
     schedule: Seq[ScheduleEntry] = field((), description="status changes at given times and shifts")
+    pools: Seq[Pool] = field((), description="agent pools: N interchangeable agents declared once ({name, type, first_id, agent, tiers, staffing}); expanded into agents, tiers and schedule entries (appended after the listed ones)")
 
     _base_dir: str | None = PrivateAttr(None)
+    # How many entries at the end of agents.local/remote, of each queue's tiers and of the
+    # schedule the pools added: to_dict leaves them out (the pools stand for them).
+    _pool_parts: dict[str, Any] | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Scenario:
@@ -91,12 +96,82 @@ class Scenario(Strict):
         private = self.__pydantic_private__
         assert private is not None
         private["_base_dir"] = None if base is None else os.path.abspath(base)
+        if self.pools and private.get("_pool_parts") is None:
+            self._expand_pools()
         if (info.context or {}).get("skip_references"):
             return self
-        problems = reference_problems(self.model_dump(by_alias=True))
+        problems = reference_problems(
+            self.without_pools(self.model_dump(by_alias=True)), self.pool_spans() if self.pools else None
+        )
         if problems:
             raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
         return self
+
+    def _expand_pools(self) -> None:
+        """Append the pools' agents, tiers and status changes to the ordinary fields."""
+        added: dict[str, list[Any]] = {"local": [], "remote": []}
+        tiers: dict[int, dict[str, list[Any]]] = {}
+        changes: list[Any] = []
+        for pool in self.pools:
+            agents, pool_tiers, pool_changes = expand_pool(pool)
+            added[pool.type].extend(agents)
+            for qid, rows in pool_tiers.items():
+                tiers.setdefault(qid, {"local": [], "remote": []})[pool.type].extend(rows)
+            changes.extend(pool_changes)
+        object.__setattr__(self, "agents", self.agents.model_copy(update={
+            kind: (*getattr(self.agents, kind), *added[kind]) for kind in ("local", "remote")
+        }))
+        queues = []
+        queue_parts = []
+        for q in self.queues:
+            extra = tiers.get(q.id, {"local": [], "remote": []})
+            queue_parts.append({kind: len(extra[kind]) for kind in ("local", "remote")})
+            if extra["local"] or extra["remote"]:
+                q = q.model_copy(update={"agents": q.agents.model_copy(update={
+                    kind: (*getattr(q.agents, kind), *extra[kind]) for kind in ("local", "remote")
+                })})
+            queues.append(q)
+        object.__setattr__(self, "queues", tuple(queues))
+        object.__setattr__(self, "schedule", (*self.schedule, *changes))
+        private = self.__pydantic_private__
+        assert private is not None
+        private["_pool_parts"] = {
+            "agents": {kind: len(added[kind]) for kind in ("local", "remote")},
+            "queues": queue_parts,
+            "schedule": len(changes),
+        }
+
+    def pool_spans(self) -> list[tuple[str, int, int]]:
+        """``(kind, first_id, number of agents)`` of each pool, in order."""
+        return [(pool.type, pool.first_id, pool.size()) for pool in self.pools]
+
+    def without_pools(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` (this scenario dumped) without what the pools added: the pools stand for it."""
+        parts = self._pool_parts
+        if not parts:
+            return data
+
+        def cut(node: dict[str, Any], key: str, n: int) -> None:
+            items = node.get(key)
+            if n and isinstance(items, list):
+                if len(items) > n:
+                    node[key] = items[: len(items) - n]
+                else:
+                    del node[key]  # (the default: none)
+
+        agents = data.get("agents")
+        if isinstance(agents, dict):
+            for kind, n in parts["agents"].items():
+                cut(agents, kind, n)
+        for q, counts in zip(data.get("queues") or [], parts["queues"], strict=False):
+            tiers = q.get("agents") if isinstance(q, dict) else None
+            if isinstance(tiers, dict):
+                for kind, n in counts.items():
+                    cut(tiers, kind, n)
+                if not tiers:
+                    del q["agents"]
+        cut(data, "schedule", parts["schedule"])
+        return data
 
     @property
     def title(self) -> str:
@@ -177,10 +252,14 @@ def _date_problems(data: dict[str, Any]) -> list[tuple[Path_, str]]:
     )]
 
 
-def reference_problems(data: Any) -> list[tuple[Path_, str]]:
+def reference_problems(
+    data: Any, pool_spans: list[tuple[str, int, int]] | None = None
+) -> list[tuple[Path_, str]]:
     """Cross-object checks on raw (or dumped) scenario data; tolerant of malformed parts.
 
     Runs on the raw mapping so that they are reported together with field errors.
+    ``pool_spans``: the agents of the (validated) pools, :meth:`Scenario.pool_spans`; when the
+    raw data has pools but they could not be validated, references are not checked.
     """
     problems: list[tuple[Path_, str]] = []
     if not isinstance(data, dict):
@@ -218,6 +297,14 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                     problems.append(
                         (("agents", kind, i, "behavior"), f"unknown behavior {behavior!r} (defined: {known})")
                     )
+    pooled: dict[str, set[int]] = {"local": set(), "remote": set()}
+    if data.get("pools"):
+        if pool_spans is None:
+            readable = {"local": False, "remote": False}
+        else:
+            problems.extend(_pool_problems(data, pool_spans, ids))
+            for kind, first, size in pool_spans:
+                pooled[kind].update(range(first, first + size))
     queues = data.get("queues")
     if isinstance(queues, list | tuple):
         seen_queues: set[int] = set()
@@ -249,6 +336,8 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                     agent_id = tier.get("agent_id")
                     if not isinstance(agent_id, int) or isinstance(agent_id, bool):
                         continue
+                    if agent_id in pooled[kind]:
+                        continue  # (the pool's own tiers are checked with the pool)
                     path: Path_ = ("queues", qi, "agents", kind, ti, "agent_id")
                     if readable[kind] and agent_id not in ids[kind]:
                         problems.append((path, f"{kind} agent {agent_id} is not defined in agents.{kind}"))
@@ -271,6 +360,38 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                 )
             for path, ref in refs:
                 parsed = parse_ref(ref)  # a malformed one has its own problem
+                if parsed and parsed[1] in pooled[parsed[0]]:
+                    continue
                 if parsed and readable[parsed[0]] and parsed[1] not in ids[parsed[0]]:
                     problems.append((path, f"agent {ref} is not defined in agents.{parsed[0]}"))
+    return problems
+
+
+def _pool_problems(
+    data: dict[str, Any], pool_spans: list[tuple[str, int, int]], ids: dict[str, set[int]]
+) -> list[tuple[Path_, str]]:
+    """Pool agents that clash with listed agents or another pool; tiers naming no queue;
+    behaviors that do not exist. Only called when every pool is valid."""
+    problems: list[tuple[Path_, str]] = []
+    pools = data["pools"]
+    queue_ids = {q.get("id") for q in data.get("queues") or [] if isinstance(q, dict)}
+    behaviors_raw = data.get("behaviors")
+    behaviors = {"default", *(behaviors_raw if isinstance(behaviors_raw, dict) else ())}
+    for index, (pool, (kind, first, size)) in enumerate(zip(pools, pool_spans, strict=True)):
+        last = first + size - 1
+        clash = sorted(i for i in ids[kind] if first <= i <= last)
+        if clash:
+            problems.append(((("pools", index, "first_id")), f"{kind} agent {clash[0]} of pool {pool.get('name')!r} is also listed in agents.{kind} (the pool has ids {first}..{last})"))
+        for other, (other_kind, other_first, other_size) in enumerate(pool_spans[:index]):
+            if other_kind == kind and size and other_size and first <= other_first + other_size - 1 and other_first <= last:
+                problems.append(((("pools", index, "first_id")), f"the ids of pool {pool.get('name')!r} ({first}..{last}) overlap those of pools[{other}] ({other_first}..{other_first + other_size - 1})"))
+        for ti, tier in enumerate(pool.get("tiers") or []):
+            if isinstance(tier, dict) and tier.get("queue") not in queue_ids:
+                problems.append((("pools", index, "tiers", ti, "queue"), f"queue {tier.get('queue')} is not defined in queues"))
+        agent = pool.get("agent")
+        behavior = agent.get("behavior", "default") if isinstance(agent, dict) else "default"
+        readable = behaviors_raw is None or isinstance(behaviors_raw, dict)
+        if readable and isinstance(behavior, str) and behavior not in behaviors:
+            known = ", ".join(sorted(behaviors))
+            problems.append((("pools", index, "agent", "behavior"), f"unknown behavior {behavior!r} (defined: {known})"))
     return problems
