@@ -22,6 +22,7 @@ from .loader_messages import Lines, line_of, translate_errors
 from .loader_yaml import parse
 from .loader_yaml import top_level_message as _top_level_message
 from .model import Scenario, reference_problems
+from .model.forecast_file import DATA_PROBLEMS_SEP
 from .model.scenario import DEFAULT_START, _parse_start
 from .scenario_file import MAX_SCENARIO_BYTES, read_scenario_text, scenario_folder
 from .units import parse_duration
@@ -158,7 +159,12 @@ def _validate(
         )
     except ValidationError as exc:
         errors = exc.errors(include_url=False)
-        problems.extend(translate_errors(errors, data, lines, filename, unreadable or ()))
+        for problem in translate_errors(errors, data, lines, filename, unreadable or ()):
+            # A data file's reader lists each bad cell on a line of its own (forecast, staffing).
+            problems.extend(
+                Problem(problem.file, problem.line, problem.path, part)
+                for part in problem.message.split(DATA_PROBLEMS_SEP)
+            )
     pool_spans = scenario.pool_spans() if scenario is not None else None
     for path, message in reference_problems(data, pool_spans):
         problems.append(Problem(filename, line_of(lines, path), tuple(path), message))

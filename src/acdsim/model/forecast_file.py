@@ -16,6 +16,10 @@ from ..forecast import parse_at, read_forecast
 from .datafiles import context_of, csv_problem, data_file, text_lines
 
 
+DATA_PROBLEMS_SEP = "\n"
+"""Between the problems of one data file in a ValueError (the loader reports each alone)."""
+
+
 def clock_origin(info: ValidationInfo | None) -> float:
     """The time of day of ``start`` in seconds (clock times are taken on its day)."""
     start = context_of(info).get("start")
@@ -35,7 +39,7 @@ def _problems_text(exc: ScenarioError) -> str:
         where = f"{p.file}:{p.line}" if p.line is not None else p.file
         column = f" {'.'.join(map(str, p.path))}:" if p.path else ""
         parts.append(f"{where}:{column} {p.message}")
-    return "; ".join(parts)
+    return DATA_PROBLEMS_SEP.join(parts)
 
 
 def read_profile_file(name: str, info: ValidationInfo | None) -> list[dict[str, Any]]:
@@ -101,5 +105,5 @@ def read_staffing_file(name: str, info: ValidationInfo | None) -> list[dict[str,
     if not steps and not problems:
         problems.append(f"{shown}: the staffing file has a header but no row")
     if problems:
-        raise ValueError("; ".join(problems))
+        raise ValueError(DATA_PROBLEMS_SEP.join(problems))
     return steps
