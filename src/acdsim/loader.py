@@ -165,8 +165,8 @@ def _validate(
                 Problem(problem.file, problem.line, problem.path, part)
                 for part in problem.message.split(DATA_PROBLEMS_SEP)
             )
-    pool_spans = scenario.pool_spans() if scenario is not None else None
-    for path, message in reference_problems(data, pool_spans):
+    pools = scenario.pool_check() if scenario is not None and scenario.pools else None
+    for path, message in reference_problems(data, pools):
         problems.append(Problem(filename, line_of(lines, path), tuple(path), message))
     if overridden:
         problems = [_from_command_line(p, overridden) for p in problems]

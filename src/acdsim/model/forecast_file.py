@@ -15,7 +15,6 @@ from ..errors import ScenarioError
 from ..forecast import parse_at, read_forecast
 from .datafiles import context_of, csv_problem, data_file, text_lines
 
-
 DATA_PROBLEMS_SEP = "\n"
 """Between the problems of one data file in a ValueError (the loader reports each alone)."""
 

@@ -16,7 +16,7 @@ from .frozen import FrozenDict, FrozenMap
 from .limits import INT64_MAX, LAST_DATETIME_TEXT, MAX_REPLICATIONS
 from .pools import Pool, expand_pool
 from .queue import Queue
-from .schedule import ScheduleEntry, parse_ref
+from .schedule import ScheduleEntry, StatusChange, parse_ref
 from .traffic import profile_order_problem
 
 DEFAULT_START = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -101,7 +101,7 @@ class Scenario(Strict):
         if (info.context or {}).get("skip_references"):
             return self
         problems = reference_problems(
-            self.without_pools(self.model_dump(by_alias=True)), self.pool_spans() if self.pools else None
+            self.without_pools(self.model_dump(by_alias=True)), self.pool_check() if self.pools else None
         )
         if problems:
             raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
@@ -119,7 +119,7 @@ class Scenario(Strict):
                 tiers.setdefault(qid, {"local": [], "remote": []})[pool.type].extend(rows)
             changes.extend(pool_changes)
         object.__setattr__(self, "agents", self.agents.model_copy(update={
-            kind: (*getattr(self.agents, kind), *added[kind]) for kind in ("local", "remote")
+            kind: _appended(getattr(self.agents, kind), added[kind], _agent_key) for kind in ("local", "remote")
         }))
         queues = []
         queue_parts = []
@@ -128,11 +128,11 @@ class Scenario(Strict):
             queue_parts.append({kind: len(extra[kind]) for kind in ("local", "remote")})
             if extra["local"] or extra["remote"]:
                 q = q.model_copy(update={"agents": q.agents.model_copy(update={
-                    kind: (*getattr(q.agents, kind), *extra[kind]) for kind in ("local", "remote")
+                    kind: _appended(getattr(q.agents, kind), extra[kind], _tier_key) for kind in ("local", "remote")
                 })})
             queues.append(q)
         object.__setattr__(self, "queues", tuple(queues))
-        object.__setattr__(self, "schedule", (*self.schedule, *changes))
+        object.__setattr__(self, "schedule", _appended(self.schedule, changes, _change_key))
         private = self.__pydantic_private__
         assert private is not None
         private["_pool_parts"] = {
@@ -144,6 +144,28 @@ class Scenario(Strict):
     def pool_spans(self) -> list[tuple[str, int, int]]:
         """``(kind, first_id, number of agents)`` of each pool, in order."""
         return [(pool.type, pool.first_id, pool.size()) for pool in self.pools]
+
+    def pool_check(self) -> PoolCheck:
+        """What :func:`reference_problems` needs to check the pools: their spans, the ids of
+        the other agents, and the tiers a pool adds for an agent its queue lists already."""
+        twice = []
+        for qi, q in enumerate(self.queues):
+            for kind in ("local", "remote"):
+                seen: set[int] = set()
+                for tier in getattr(q.agents, kind):
+                    if tier.agent_id in seen:
+                        twice.append((qi, kind, tier.agent_id))
+                    seen.add(tier.agent_id)
+        return self.pool_spans(), self.listed_agent_ids(), twice
+
+    def listed_agent_ids(self) -> dict[str, set[int]]:
+        """The ids of the agents not added by pools, by kind."""
+        parts = self._pool_parts or {"agents": {"local": 0, "remote": 0}}
+        out: dict[str, set[int]] = {}
+        for kind in ("local", "remote"):
+            agents = getattr(self.agents, kind)
+            out[kind] = {a.id for a in agents[: len(agents) - parts["agents"][kind]]}
+        return out
 
     def without_pools(self, data: dict[str, Any]) -> dict[str, Any]:
         """``data`` (this scenario dumped) without what the pools added: the pools stand for it."""
@@ -225,9 +247,34 @@ class Scenario(Strict):
 
 
 Path_ = tuple[str | int, ...]
+PoolCheck = tuple[list[tuple[str, int, int]], dict[str, set[int]], list[tuple[int, str, int]]]
 
 LAST_DATETIME = dt.datetime.fromisoformat(LAST_DATETIME_TEXT)
 """The last wall-clock time the datetime columns can write."""
+
+
+def _agent_key(agent: Any) -> Any:
+    return agent.id
+
+
+def _tier_key(tier: Any) -> Any:
+    return tier.agent_id
+
+
+def _change_key(entry: Any) -> Any:
+    return (entry.at, entry.agent, entry.status) if isinstance(entry, StatusChange) else None
+
+
+def _appended(listed: tuple[Any, ...], generated: list[Any], key: Any) -> tuple[Any, ...]:
+    """``generated`` after ``listed``, less the listed items equal to a generated one: a copy
+    of the pool's own entries (a scenario rebuilt from its expanded fields) is not doubled."""
+    if not generated:
+        return listed
+    made: dict[Any, list[Any]] = {}
+    for item in generated:
+        made.setdefault(key(item), []).append(item)
+    kept = tuple(item for item in listed if item not in made.get(key(item), ()))
+    return (*kept, *generated)
 
 
 def _date_problems(data: dict[str, Any]) -> list[tuple[Path_, str]]:
@@ -252,14 +299,15 @@ def _date_problems(data: dict[str, Any]) -> list[tuple[Path_, str]]:
     )]
 
 
-def reference_problems(
-    data: Any, pool_spans: list[tuple[str, int, int]] | None = None
-) -> list[tuple[Path_, str]]:
+
+
+def reference_problems(data: Any, pools: PoolCheck | None = None) -> list[tuple[Path_, str]]:
     """Cross-object checks on raw (or dumped) scenario data; tolerant of malformed parts.
 
     Runs on the raw mapping so that they are reported together with field errors.
-    ``pool_spans``: the agents of the (validated) pools, :meth:`Scenario.pool_spans`; when the
-    raw data has pools but they could not be validated, references are not checked.
+    ``pools``: the (validated) pools' :meth:`Scenario.pool_spans` and the ids of the agents
+    they did not add (:meth:`Scenario.listed_agent_ids`); when the raw data has pools but
+    they could not be validated, references are not checked.
     """
     problems: list[tuple[Path_, str]] = []
     if not isinstance(data, dict):
@@ -299,10 +347,13 @@ def reference_problems(
                     )
     pooled: dict[str, set[int]] = {"local": set(), "remote": set()}
     if data.get("pools"):
-        if pool_spans is None:
+        if pools is None:
             readable = {"local": False, "remote": False}
         else:
-            problems.extend(_pool_problems(data, pool_spans, ids))
+            pool_spans, listed, twice = pools
+            problems.extend(_pool_problems(data, pool_spans, listed))
+            for qi, kind, agent_id in twice:
+                problems.append((("queues", qi, "agents", kind), f"{kind} agent {agent_id} is in this queue twice: listed here and through a pool"))
             for kind, first, size in pool_spans:
                 pooled[kind].update(range(first, first + size))
     queues = data.get("queues")
