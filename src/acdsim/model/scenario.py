@@ -158,6 +158,10 @@ class Scenario(Strict):
                     seen.add(tier.agent_id)
         return self.pool_spans(), self.listed_agent_ids(), twice
 
+    def listed_schedule_length(self) -> int:
+        """How many schedule entries come first, before those the pools added."""
+        return len(self.schedule) - (self._pool_parts or {"schedule": 0})["schedule"]
+
     def listed_agent_ids(self) -> dict[str, set[int]]:
         """The ids of the agents not added by pools, by kind."""
         parts = self._pool_parts or {"agents": {"local": 0, "remote": 0}}
