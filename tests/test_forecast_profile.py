@@ -95,9 +95,9 @@ def test_the_file_is_kept_by_name_and_read_again(tmp_path: Path):
     assert data["queues"][0]["callers"]["arrivals"] == {"profile": {"file": "forecast.csv"}}
     assert acdsim.load_scenario(data, base_dir=tmp_path) == sc
     assert "forecast.csv" in sc.to_yaml()
-    # The last interval follows the horizon: 20 calls in the last 60 min, then in 30 min.
+    # The last interval lasts until the horizon: 20 calls in 60 min, then in 90 min.
     longer = acdsim.override(sc, {"horizon": "2h"})
-    assert _steps(longer)[-1] == (1800.0, 20.0, None)
+    assert _steps(longer)[-1] == (1800.0, pytest.approx(20 / 1.5), None)
     assert _steps(acdsim.override(sc, {"seed": 4})) == _steps(sc)
 
 
@@ -120,7 +120,6 @@ def test_the_file_is_kept_by_name_and_read_again(tmp_path: Path):
         ]),
         ("at,calls,calls_per_hour\n08:00,10,3\n", ["forecast.csv:1: need exactly one of the columns 'calls' and 'calls_per_hour'"]),
         ("at,calls\n\n", ["forecast.csv: the forecast has a header but no row"]),
-        ("at,calls\n10h,5\n", ["forecast.csv:2: calls: the row starts at or after the end of the simulation"]),
     ],
 )
 def test_broken_rows_are_reported_with_file_row_and_column(tmp_path: Path, text: str, messages: list[str]):
@@ -131,6 +130,14 @@ def test_broken_rows_are_reported_with_file_row_and_column(tmp_path: Path, text:
     for line, message in zip(lines, messages, strict=True):
         assert line.startswith("error: <data>: queues[0].callers.arrivals: ")
         assert message in line, line
+
+
+def test_a_row_after_the_horizon_is_kept_and_warned_about(tmp_path: Path):
+    from acdsim.model.advice import warnings
+
+    sc = _load(tmp_path, "at,calls\n08:00,10\n10:00,5\n")
+    assert _steps(sc)[-1] == (7200.0, 10.0, None)  # (over a default interval of 30 min)
+    assert any("never takes effect" in text for _, text in warnings(sc))
 
 
 def test_forecast_file_must_be_inside_the_scenario_folder(tmp_path: Path):

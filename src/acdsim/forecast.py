@@ -212,13 +212,8 @@ def read_forecast(
             length = parsed[i + 1][1] - at
         else:
             length = interval if until is None else until - at
-        if not per_hour and count > 0 and length <= 0:
-            problems.append(
-                Problem(name, line_no, ("calls",), "the row starts at or after the end of the simulation")
-            )
-            continue
+        if length <= 0:  # starts at or after `until`: never takes effect (a warning says so)
+            length = interval
         rate = count if per_hour else (count * 3600.0 / length if count else 0.0)
         rows.append(ForecastRow(line=line_no, at=at, interval=length, calls_per_hour=rate, aht=aht))
-    if problems:
-        raise ScenarioError(problems)
     return rows

@@ -124,8 +124,10 @@ def _drop_loaded(node: Any, keep_rows: bool) -> None:
             node.pop("rows", None)
         if node.get("dist") == "empirical" and node.get("file") is not None:
             node.pop("values", None)
-        if not keep_rows and "profile" in node and isinstance(node.get("file"), str):
-            node["profile"] = {"file": node.pop("file")}  # a forecast file is read again
+        if "profile" in node and isinstance(node.get("file"), str):
+            # A forecast file is read again, also by an override: its last row lasts until
+            # the horizon, which the override may change.
+            node["profile"] = {"file": node.pop("file")}
         elif "profile" in node and node.get("file", 0) is None:
             node.pop("file")
         if not keep_rows and "steps" in node and isinstance(node.get("file"), str):
