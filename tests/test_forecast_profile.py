@@ -80,6 +80,15 @@ def test_aht_scales_the_talk_time_of_callers_joining_in_that_interval(tmp_path: 
         assert call.talk_time == pytest.approx(want)
 
 
+def test_the_work_estimate_weighs_the_talk_time_by_the_rows_aht(tmp_path: Path):
+    from acdsim.model.workload import estimate
+
+    sc = _load(tmp_path, "at,calls,aht\n08:00,10,200\n08:30,30,\n", horizon="1h")
+    work = estimate(sc).queues[0]
+    assert work.callers == pytest.approx(40)
+    assert work.talk == pytest.approx((10 * 200 + 30 * 100) / 40)
+
+
 def test_a_profile_without_aht_draws_talk_times_as_before():
     """No per-caller cost when no row has an aht: the queue's own sampler is used."""
     def draw() -> float:
