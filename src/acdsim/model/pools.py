@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from .agents import LocalAgent, RemoteAgent, _AgentBase
-from .common import Duration, Seq, Strict, field
+from .common import AgentStatus, Duration, Seq, Strict, field
 from .limits import INT64_MAX, INT64_MIN
 from .queue import Tier
 from .schedule import StatusChange
@@ -35,6 +35,7 @@ class PoolAgent(_AgentBase):
     """The fields shared by every agent of a pool: any agent field but ``id``."""
 
     id: int = Field(0, exclude=True, description="(not allowed: a pool numbers its agents from first_id)")
+    status: AgentStatus = field("available", description="the status of a logged-in agent of the pool (logged_out only with a constant staffing)")
     extension_id: int | None = field(None, description="local pools: the agents' extension id", ge=INT64_MIN, le=INT64_MAX)
     extension_name: str | None = field(None, description="local pools: the agents' extension name")
     number: str | None = field(None, description="remote pools: the agents' external number")
