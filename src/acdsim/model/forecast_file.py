@@ -15,8 +15,13 @@ from ..errors import ScenarioError
 from ..forecast import parse_at, read_forecast
 from .datafiles import context_of, csv_problem, data_file, text_lines
 
-DATA_PROBLEMS_SEP = "\n"
-"""Between the problems of one data file in a ValueError (the loader reports each alone)."""
+
+class DataFileProblems(ValueError):
+    """Every problem of one data file; the loader reports each on a line of its own."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
 
 
 def clock_origin(info: ValidationInfo | None) -> float:
@@ -32,13 +37,13 @@ def _horizon(info: ValidationInfo | None) -> float | None:
     return float(horizon) if isinstance(horizon, int | float) and horizon > 0 else None
 
 
-def _problems_text(exc: ScenarioError) -> str:
+def _problems(exc: ScenarioError) -> list[str]:
     parts = []
     for p in exc.problems:
         where = f"{p.file}:{p.line}" if p.line is not None else p.file
         column = f" {'.'.join(map(str, p.path))}:" if p.path else ""
         parts.append(f"{where}:{column} {p.message}")
-    return DATA_PROBLEMS_SEP.join(parts)
+    return parts
 
 
 def read_profile_file(name: str, info: ValidationInfo | None) -> list[dict[str, Any]]:
@@ -48,7 +53,7 @@ def read_profile_file(name: str, info: ValidationInfo | None) -> list[dict[str, 
     try:
         rows = read_forecast(real, name=shown, clock_origin=clock_origin(info), until=_horizon(info))
     except ScenarioError as exc:
-        raise ValueError(_problems_text(exc)) from None
+        raise DataFileProblems(_problems(exc)) from None
     steps: list[dict[str, Any]] = []
     for row in rows:
         step: dict[str, Any] = {"at": row.at, "calls_per_hour": row.calls_per_hour}
@@ -104,5 +109,5 @@ def read_staffing_file(name: str, info: ValidationInfo | None) -> list[dict[str,
     if not steps and not problems:
         problems.append(f"{shown}: the staffing file has a header but no row")
     if problems:
-        raise ValueError(DATA_PROBLEMS_SEP.join(problems))
+        raise DataFileProblems(problems)
     return steps
