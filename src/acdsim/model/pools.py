@@ -21,6 +21,7 @@ from pydantic import (
     model_validator,
 )
 
+from ..errors import PathT
 from .agents import LocalAgent, RemoteAgent, _AgentBase
 from .common import AgentStatus, Duration, Seq, Strict, field
 from .limits import INT64_MAX, INT64_MIN
@@ -175,3 +176,57 @@ def expand_pool(pool: Pool) -> tuple[list[LocalAgent | RemoteAgent], dict[int, l
                 changes.append(StatusChange(at=step.at, agent=f"{pool.type}/{pool.first_id + k}", status="logged_out"))
         level = step.agents
     return agents, tiers, changes
+
+
+def agent_key(agent: Any) -> Any:
+    return agent.id
+
+
+def tier_key(tier: Any) -> Any:
+    return tier.agent_id
+
+
+def change_key(entry: Any) -> Any:
+    return (entry.at, entry.agent, entry.status) if isinstance(entry, StatusChange) else None
+
+
+def appended(listed: tuple[Any, ...], generated: list[Any], key: Any) -> tuple[Any, ...]:
+    """``generated`` after ``listed``, less the listed items equal to a generated one: a copy
+    of the pool's own entries (a scenario rebuilt from its expanded fields) is not doubled."""
+    if not generated:
+        return listed
+    made: dict[Any, list[Any]] = {}
+    for item in generated:
+        made.setdefault(key(item), []).append(item)
+    kept = tuple(item for item in listed if item not in made.get(key(item), ()))
+    return (*kept, *generated)
+
+
+def pool_problems(
+    data: dict[str, Any], pool_spans: list[tuple[str, int, int]], ids: dict[str, set[int]]
+) -> list[tuple[PathT, str]]:
+    """Pool agents that clash with listed agents or another pool; tiers naming no queue;
+    behaviors that do not exist. Only called when every pool is valid."""
+    problems: list[tuple[PathT, str]] = []
+    pools = data["pools"]
+    queue_ids = {q.get("id") for q in data.get("queues") or [] if isinstance(q, dict)}
+    behaviors_raw = data.get("behaviors")
+    behaviors = {"default", *(behaviors_raw if isinstance(behaviors_raw, dict) else ())}
+    for index, (pool, (kind, first, size)) in enumerate(zip(pools, pool_spans, strict=True)):
+        last = first + size - 1
+        clash = sorted(i for i in ids[kind] if first <= i <= last)
+        if clash:
+            problems.append(((("pools", index, "first_id")), f"{kind} agent {clash[0]} of pool {pool.get('name')!r} is also listed in agents.{kind} (the pool has ids {first}..{last})"))
+        for other, (other_kind, other_first, other_size) in enumerate(pool_spans[:index]):
+            if other_kind == kind and size and other_size and first <= other_first + other_size - 1 and other_first <= last:
+                problems.append(((("pools", index, "first_id")), f"the ids of pool {pool.get('name')!r} ({first}..{last}) overlap those of pools[{other}] ({other_first}..{other_first + other_size - 1})"))
+        for ti, tier in enumerate(pool.get("tiers") or []):
+            if isinstance(tier, dict) and tier.get("queue") not in queue_ids:
+                problems.append((("pools", index, "tiers", ti, "queue"), f"queue {tier.get('queue')} is not defined in queues"))
+        agent = pool.get("agent")
+        behavior = agent.get("behavior", "default") if isinstance(agent, dict) else "default"
+        readable = behaviors_raw is None or isinstance(behaviors_raw, dict)
+        if readable and isinstance(behavior, str) and behavior not in behaviors:
+            known = ", ".join(sorted(behaviors))
+            problems.append((("pools", index, "agent", "behavior"), f"unknown behavior {behavior!r} (defined: {known})"))
+    return problems

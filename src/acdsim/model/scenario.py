@@ -14,9 +14,9 @@ from .agents import Agents, Behavior, LocalAgent, RemoteAgent
 from .common import Duration, Seq, Strict, field
 from .frozen import FrozenDict, FrozenMap
 from .limits import INT64_MAX, LAST_DATETIME_TEXT, MAX_REPLICATIONS
-from .pools import Pool, expand_pool
+from .pools import Pool, agent_key, appended, change_key, expand_pool, pool_problems, tier_key
 from .queue import Queue
-from .schedule import ScheduleEntry, StatusChange, parse_ref
+from .schedule import ScheduleEntry, parse_ref
 from .traffic import profile_order_problem
 
 DEFAULT_START = dt.datetime(2026, 1, 1, 0, 0, 0)
@@ -119,7 +119,7 @@ class Scenario(Strict):
                 tiers.setdefault(qid, {"local": [], "remote": []})[pool.type].extend(rows)
             changes.extend(pool_changes)
         object.__setattr__(self, "agents", self.agents.model_copy(update={
-            kind: _appended(getattr(self.agents, kind), added[kind], _agent_key) for kind in ("local", "remote")
+            kind: appended(getattr(self.agents, kind), added[kind], agent_key) for kind in ("local", "remote")
         }))
         queues = []
         queue_parts = []
@@ -128,11 +128,11 @@ class Scenario(Strict):
             queue_parts.append({kind: len(extra[kind]) for kind in ("local", "remote")})
             if extra["local"] or extra["remote"]:
                 q = q.model_copy(update={"agents": q.agents.model_copy(update={
-                    kind: _appended(getattr(q.agents, kind), extra[kind], _tier_key) for kind in ("local", "remote")
+                    kind: appended(getattr(q.agents, kind), extra[kind], tier_key) for kind in ("local", "remote")
                 })})
             queues.append(q)
         object.__setattr__(self, "queues", tuple(queues))
-        object.__setattr__(self, "schedule", _appended(self.schedule, changes, _change_key))
+        object.__setattr__(self, "schedule", appended(self.schedule, changes, change_key))
         private = self.__pydantic_private__
         assert private is not None
         private["_pool_parts"] = {
@@ -257,30 +257,6 @@ LAST_DATETIME = dt.datetime.fromisoformat(LAST_DATETIME_TEXT)
 """The last wall-clock time the datetime columns can write."""
 
 
-def _agent_key(agent: Any) -> Any:
-    return agent.id
-
-
-def _tier_key(tier: Any) -> Any:
-    return tier.agent_id
-
-
-def _change_key(entry: Any) -> Any:
-    return (entry.at, entry.agent, entry.status) if isinstance(entry, StatusChange) else None
-
-
-def _appended(listed: tuple[Any, ...], generated: list[Any], key: Any) -> tuple[Any, ...]:
-    """``generated`` after ``listed``, less the listed items equal to a generated one: a copy
-    of the pool's own entries (a scenario rebuilt from its expanded fields) is not doubled."""
-    if not generated:
-        return listed
-    made: dict[Any, list[Any]] = {}
-    for item in generated:
-        made.setdefault(key(item), []).append(item)
-    kept = tuple(item for item in listed if item not in made.get(key(item), ()))
-    return (*kept, *generated)
-
-
 def _date_problems(data: dict[str, Any]) -> list[tuple[Path_, str]]:
     """``start`` plus the simulated time (horizon, and drain_limit when draining) must stay
     within the year 9999, the last a datetime column can write."""
@@ -355,7 +331,7 @@ def reference_problems(data: Any, pools: PoolCheck | None = None) -> list[tuple[
             readable = {"local": False, "remote": False}
         else:
             pool_spans, listed, twice = pools
-            problems.extend(_pool_problems(data, pool_spans, listed))
+            problems.extend(pool_problems(data, pool_spans, listed))
             for qi, kind, agent_id in twice:
                 problems.append((("queues", qi, "agents", kind), f"{kind} agent {agent_id} is in this queue twice: listed here and through a pool"))
             for kind, first, size in pool_spans:
@@ -421,32 +397,3 @@ def reference_problems(data: Any, pools: PoolCheck | None = None) -> list[tuple[
                     problems.append((path, f"agent {ref} is not defined in agents.{parsed[0]}"))
     return problems
 
-
-def _pool_problems(
-    data: dict[str, Any], pool_spans: list[tuple[str, int, int]], ids: dict[str, set[int]]
-) -> list[tuple[Path_, str]]:
-    """Pool agents that clash with listed agents or another pool; tiers naming no queue;
-    behaviors that do not exist. Only called when every pool is valid."""
-    problems: list[tuple[Path_, str]] = []
-    pools = data["pools"]
-    queue_ids = {q.get("id") for q in data.get("queues") or [] if isinstance(q, dict)}
-    behaviors_raw = data.get("behaviors")
-    behaviors = {"default", *(behaviors_raw if isinstance(behaviors_raw, dict) else ())}
-    for index, (pool, (kind, first, size)) in enumerate(zip(pools, pool_spans, strict=True)):
-        last = first + size - 1
-        clash = sorted(i for i in ids[kind] if first <= i <= last)
-        if clash:
-            problems.append(((("pools", index, "first_id")), f"{kind} agent {clash[0]} of pool {pool.get('name')!r} is also listed in agents.{kind} (the pool has ids {first}..{last})"))
-        for other, (other_kind, other_first, other_size) in enumerate(pool_spans[:index]):
-            if other_kind == kind and size and other_size and first <= other_first + other_size - 1 and other_first <= last:
-                problems.append(((("pools", index, "first_id")), f"the ids of pool {pool.get('name')!r} ({first}..{last}) overlap those of pools[{other}] ({other_first}..{other_first + other_size - 1})"))
-        for ti, tier in enumerate(pool.get("tiers") or []):
-            if isinstance(tier, dict) and tier.get("queue") not in queue_ids:
-                problems.append((("pools", index, "tiers", ti, "queue"), f"queue {tier.get('queue')} is not defined in queues"))
-        agent = pool.get("agent")
-        behavior = agent.get("behavior", "default") if isinstance(agent, dict) else "default"
-        readable = behaviors_raw is None or isinstance(behaviors_raw, dict)
-        if readable and isinstance(behavior, str) and behavior not in behaviors:
-            known = ", ".join(sorted(behaviors))
-            problems.append((("pools", index, "agent", "behavior"), f"unknown behavior {behavior!r} (defined: {known})"))
-    return problems
