@@ -48,6 +48,7 @@ from .model import (
 )
 from .model.distributions import as_constant
 from .model.limits import LIMITS_DOC
+from .model.pools import Pool, PoolAgent, PoolTier, StaffingFile, StaffingStep
 from .schema import HIDDEN_FIELDS
 from .units import parse_duration
 
@@ -154,6 +155,24 @@ SECTIONS: list[tuple[str, str, type[BaseModel], str]] = [
         "Agents available in [from, to) and logged out outside it: "
         "`{agents: [local/1, remote/9], from: 0, to: 4h}`.",
     ),
+    (
+        "pool",
+        "`pools[]` — an agent pool",
+        Pool,
+        "N interchangeable agents declared once. The loader expands a pool into ordinary agents "
+        "(ids `first_id`, `first_id + 1`, ...), tiers and status changes, appended after the "
+        "listed ones; the outputs show them like any other agent. While the staffing asks for "
+        "n agents, agents `first_id` .. `first_id + n - 1` are logged in: when it rises the "
+        "lowest-numbered logged-out agents log in, when it falls the highest-numbered ones log "
+        "out, finishing a call in progress. `staffing` is a number, a curve "
+        "`[{at: 8h, agents: 12}, {at: \"09:00\", agents: 26}]` (no agent before its first row; "
+        "`at` a duration or a clock time on the day of `start`) or `{file: staffing.csv}` "
+        "(columns `at`, `agents`; comma or semicolon; a data file like a trace).",
+    ),
+    ("pool-agent", "`pools[].agent` — the pool's agents", PoolAgent, "Any agent field but `id`; `status` is the status of a logged-in agent."),
+    ("pool-tier", "`pools[].tiers[]` — a queue the pool serves", PoolTier, "Agent k of the pool gets the tier `{level, position + k}` (`position` with `fixed_position: true`)."),
+    ("staffing-step", "`pools[].staffing[]` — one step of a curve", StaffingStep, "`at` values must increase."),
+    ("staffing-file", "`pools[].staffing` as a file", StaffingFile, "`staffing: {file: staffing.csv}`."),
 ]
 
 DISTRIBUTIONS: list[tuple[type[BaseModel], str]] = [
@@ -359,6 +378,11 @@ _LINK_NAMES: dict[Any, str] = {
     RemoteAgent: "remote agent",
     AgentEvent: "agent event",
     ProfileStep: "step",
+    Pool: "pool",
+    PoolAgent: "pool agent",
+    PoolTier: "pool tier",
+    StaffingStep: "staffing step",
+    StaffingFile: "staffing file",
 }
 
 

@@ -9,7 +9,9 @@ decides); blank lines are skipped. Columns (case-insensitive):
 * ``aht`` -- optional, seconds or a duration; overrides the default handling time.
 
 An interval lasts until the next row's ``at``; the last one lasts ``interval`` (default
-30 min). Every problem is reported at once, as ``FILE:LINE: column: message``
+30 min), or until ``until`` when given (a scenario's horizon). A clock time is taken on the
+day of ``clock_origin`` (seconds after midnight of the first simulated instant, i.e. the
+time of day of a scenario's ``start``): ``at`` is then seconds from that instant. Every problem is reported at once, as ``FILE:LINE: column: message``
 (:class:`acdsim.errors.ScenarioError`), so the scenario loader can reuse the reader.
 
     rows = read_forecast(Path("monday.csv"), interval=1800)
@@ -26,7 +28,7 @@ from pathlib import Path
 from .errors import Problem, ScenarioError
 from .units import DURATION_HELP, parse_duration
 
-__all__ = ["COLUMNS", "DEFAULT_INTERVAL", "ForecastRow", "read_forecast"]
+__all__ = ["COLUMNS", "DEFAULT_INTERVAL", "ForecastRow", "parse_at", "read_forecast"]
 
 DEFAULT_INTERVAL = 1800.0
 COLUMNS = ("at", "calls", "calls_per_hour", "aht")
@@ -53,13 +55,18 @@ class ForecastRow:
         return f"{h:02d}:{m:02d}" + (f":{s:02d}" if s else "")
 
 
-def _parse_at(text: str) -> float:
+def parse_at(text: str, clock_origin: float = 0.0) -> float:
+    """A duration (seconds from the origin), or a clock time ``HH:MM[:SS]`` on the origin's
+    day: ``clock_origin`` is the origin's time of day in seconds (a scenario's ``start``)."""
     clock = _CLOCK.match(text)
     if clock is not None:
         h, m, s = int(clock.group(1)), int(clock.group(2)), int(clock.group(3) or 0)
         if h > 24 or m > 59 or s > 59:
             raise ValueError(f"{text!r} is not a clock time HH:MM")
-        return float(h * 3600 + m * 60 + s)
+        seconds = float(h * 3600 + m * 60 + s) - clock_origin
+        if seconds < 0:
+            raise ValueError(f"{text!r} is before the start of the simulation")
+        return seconds
     try:
         return parse_duration(text)
     except ValueError:
@@ -103,9 +110,17 @@ def _read_text(path: Path, name: str) -> str:
 
 
 def read_forecast(
-    path: Path, interval: float = DEFAULT_INTERVAL, name: str | None = None
+    path: Path,
+    interval: float = DEFAULT_INTERVAL,
+    name: str | None = None,
+    *,
+    clock_origin: float = 0.0,
+    until: float | None = None,
 ) -> list[ForecastRow]:
-    """The rows of the forecast CSV at ``path``; ``ScenarioError`` lists every problem."""
+    """The rows of the forecast CSV at ``path``; ``ScenarioError`` lists every problem.
+
+    ``until``: the end of the last row's interval (a scenario's horizon) instead of
+    ``at + interval``; ``clock_origin``: see the module's docstring."""
     name = str(path) if name is None else name
     text = _read_text(Path(path), name)
     lines = text.splitlines()
@@ -154,7 +169,7 @@ def read_forecast(
         cells = {col: cell.strip() for col, cell in zip(header, record, strict=True)}
         values: dict[str, float | None] = {}
         for column, parse in (
-            ("at", _parse_at),
+            ("at", lambda text: parse_at(text, clock_origin)),
             ("calls", _parse_count),
             ("calls_per_hour", _parse_count),
             ("aht", _parse_aht),
@@ -193,7 +208,12 @@ def read_forecast(
 
     rows = []
     for i, (line_no, at, count, per_hour, aht) in enumerate(parsed):
-        length = parsed[i + 1][1] - at if i + 1 < len(parsed) else interval
-        rate = count if per_hour else count * 3600.0 / length
+        if i + 1 < len(parsed):
+            length = parsed[i + 1][1] - at
+        else:
+            length = interval if until is None else until - at
+        if length <= 0:  # starts at or after `until`: never takes effect (a warning says so)
+            length = interval
+        rate = count if per_hour else (count * 3600.0 / length if count else 0.0)
         rows.append(ForecastRow(line=line_no, at=at, interval=length, calls_per_hour=rate, aht=aht))
     return rows

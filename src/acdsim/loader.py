@@ -22,8 +22,10 @@ from .loader_messages import Lines, line_of, translate_errors
 from .loader_yaml import parse
 from .loader_yaml import top_level_message as _top_level_message
 from .model import Scenario, reference_problems
+from .model.forecast_file import DataFileProblems
 from .model.scenario import DEFAULT_START, _parse_start
 from .scenario_file import MAX_SCENARIO_BYTES, read_scenario_text, scenario_folder
+from .units import parse_duration
 
 __all__ = [
     "Problem",
@@ -152,12 +154,14 @@ def _validate(
                 "skip_references": True,
                 "allow_paths": tuple(str(p) for p in allow_paths),
                 "start": _start_of(data),  # datetimes in a trace are taken relative to it
+                "horizon": _horizon_of(data),  # the last interval of a forecast file ends there
             },
         )
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
+        errors = _each_data_file_problem(exc.errors(include_url=False))
         problems.extend(translate_errors(errors, data, lines, filename, unreadable or ()))
-    for path, message in reference_problems(data):
+    pools = scenario.pool_check() if scenario is not None and scenario.pools else None
+    for path, message in reference_problems(data, pools):
         problems.append(Problem(filename, line_of(lines, path), tuple(path), message))
     if overridden:
         problems = [_from_command_line(p, overridden) for p in problems]
@@ -171,6 +175,25 @@ def _start_of(data: dict[str, Any]) -> dt.datetime | None:
     try:
         return _parse_start(data.get("start", DEFAULT_START))
     except ValueError:
+        return None
+
+
+def _each_data_file_problem(errors: list[Any]) -> list[Any]:
+    """A data file's reader lists every bad cell (forecast, staffing): one error each."""
+    out: list[Any] = []
+    for error in errors:
+        raised = (error.get("ctx") or {}).get("error")
+        if isinstance(raised, DataFileProblems):
+            out.extend({**error, "msg": f"Value error, {message}"} for message in raised.messages)
+        else:
+            out.append(error)
+    return out
+
+
+def _horizon_of(data: dict[str, Any]) -> float | None:
+    try:
+        return parse_duration(data["horizon"])
+    except (KeyError, ValueError, TypeError, OverflowError):
         return None
 
 

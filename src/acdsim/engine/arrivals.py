@@ -7,8 +7,10 @@ the engine takes them one by one through a C-level iterator: no Python frame per
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Iterator
 from itertools import chain
+from typing import Any
 
 import numpy as np
 
@@ -57,3 +59,22 @@ def _poisson_blocks(
 def trace_rows(arrivals: TraceArrivals, horizon: float) -> Iterator[TraceRecord]:
     """The rows of a trace that arrive before the horizon."""
     return (row for row in arrivals.rows if row.time < horizon)
+
+
+def scaled_talk(
+    draw: Callable[[], float], arrivals: ProfileArrivals, mean: float, env: Any
+) -> Callable[[], float]:
+    """``draw`` (the queue's talk time) scaled by aht / mean for callers who join in a profile
+    row with an ``aht`` (a forecast's handling time); ``draw`` itself when no row has one, so
+    that a profile without aht costs nothing per caller. ``env.t``: the joining time."""
+    steps = arrivals.profile
+    if all(s.aht is None for s in steps):
+        return draw
+    starts = [s.at for s in steps]
+    factors = [1.0 if s.aht is None else s.aht / mean for s in steps]
+
+    def draw_scaled() -> float:
+        i = bisect_right(starts, env.t) - 1
+        return draw() * factors[i] if i >= 0 else draw()
+
+    return draw_scaled

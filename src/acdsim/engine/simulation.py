@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from heapq import heappush
 from typing import Any
 
-from ..model import Scenario, Shift, StatusChange
+from ..model import ProfileArrivals, Scenario, Shift, StatusChange
+from .arrivals import scaled_talk
 from .callers import CallerMixin
 from .clock import PbxClock, clock_for
 from .dispatch import DispatchMixin, PassCache
@@ -148,6 +149,8 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
             callers = qspec.callers
             q.base_score = callers.base_score
             q.draw_talk = self.streams.sampler(callers.talk_time, f"talk/{q.id}")  # type: ignore[arg-type]
+            if isinstance(callers.arrivals, ProfileArrivals):
+                q.draw_talk = scaled_talk(q.draw_talk, callers.arrivals, callers.talk_time.mean, self.env)  # type: ignore[union-attr]
             q.draw_patience = (
                 self.streams.sampler(callers.patience, f"patience/{q.id}")  # type: ignore[arg-type]
                 if callers.patience is not None

@@ -64,7 +64,8 @@ def _schedule_warnings(scenario: Scenario) -> list[tuple[PathT, str]]:
     # Shifts of one agent are merged (the engine works their union); an overlap usually means
     # a typo in a rota, so it is named with the earlier shift it overlaps.
     spans: dict[str, list[tuple[float, float, int]]] = {}
-    for si, entry in enumerate(scenario.schedule):
+    # (A pool's own changes are left out: its curve may well end the day at the horizon.)
+    for si, entry in enumerate(scenario.schedule[: scenario.listed_schedule_length()]):
         if isinstance(entry, StatusChange):
             when, key = entry.at, "at"
         else:

@@ -14,6 +14,7 @@ from .agents import Agents, Behavior, LocalAgent, RemoteAgent
 from .common import Duration, Seq, Strict, field
 from .frozen import FrozenDict, FrozenMap
 from .limits import INT64_MAX, LAST_DATETIME_TEXT, MAX_REPLICATIONS
+from .pools import Pool, agent_key, appended, change_key, expand_pool, pool_problems, tier_key
 from .queue import Queue
 from .schedule import ScheduleEntry, parse_ref
 from .traffic import profile_order_problem
@@ -79,8 +80,12 @@ class Scenario(Strict):
         {"default": Behavior()}, description="named behaviors (how an agent answers offered calls), referred to by an agent's behavior; 'default' always exists"
     )
     schedule: Seq[ScheduleEntry] = field((), description="status changes at given times and shifts")
+    pools: Seq[Pool] = field((), description="agent pools: N interchangeable agents declared once ({name, type, first_id, agent, tiers, staffing}); expanded into agents, tiers and schedule entries (appended after the listed ones)")
 
     _base_dir: str | None = PrivateAttr(None)
+    # How many entries at the end of agents.local/remote, of each queue's tiers and of the
+    # schedule the pools added: to_dict leaves them out (the pools stand for them).
+    _pool_parts: dict[str, Any] | None = PrivateAttr(None)
 
     @model_validator(mode="after")
     def _references(self, info: ValidationInfo) -> Scenario:
@@ -91,12 +96,108 @@ class Scenario(Strict):
         private = self.__pydantic_private__
         assert private is not None
         private["_base_dir"] = None if base is None else os.path.abspath(base)
+        if self.pools and private.get("_pool_parts") is None:
+            self._expand_pools()
         if (info.context or {}).get("skip_references"):
             return self
-        problems = reference_problems(self.model_dump(by_alias=True))
+        problems = reference_problems(
+            self.without_pools(self.model_dump(by_alias=True)), self.pool_check() if self.pools else None
+        )
         if problems:
             raise ValueError("; ".join(f"{'.'.join(map(str, p))}: {m}" for p, m in problems))
         return self
+
+    def _expand_pools(self) -> None:
+        """Append the pools' agents, tiers and status changes to the ordinary fields."""
+        added: dict[str, list[Any]] = {"local": [], "remote": []}
+        tiers: dict[int, dict[str, list[Any]]] = {}
+        changes: list[Any] = []
+        for pool in self.pools:
+            agents, pool_tiers, pool_changes = expand_pool(pool)
+            added[pool.type].extend(agents)
+            for qid, rows in pool_tiers.items():
+                tiers.setdefault(qid, {"local": [], "remote": []})[pool.type].extend(rows)
+            changes.extend(pool_changes)
+        object.__setattr__(self, "agents", self.agents.model_copy(update={
+            kind: appended(getattr(self.agents, kind), added[kind], agent_key) for kind in ("local", "remote")
+        }))
+        queues = []
+        queue_parts = []
+        for q in self.queues:
+            extra = tiers.get(q.id, {"local": [], "remote": []})
+            queue_parts.append({kind: len(extra[kind]) for kind in ("local", "remote")})
+            if extra["local"] or extra["remote"]:
+                q = q.model_copy(update={"agents": q.agents.model_copy(update={
+                    kind: appended(getattr(q.agents, kind), extra[kind], tier_key) for kind in ("local", "remote")
+                })})
+            queues.append(q)
+        object.__setattr__(self, "queues", tuple(queues))
+        object.__setattr__(self, "schedule", appended(self.schedule, changes, change_key))
+        private = self.__pydantic_private__
+        assert private is not None
+        private["_pool_parts"] = {
+            "agents": {kind: len(added[kind]) for kind in ("local", "remote")},
+            "queues": queue_parts,
+            "schedule": len(changes),
+        }
+
+    def pool_spans(self) -> list[tuple[str, int, int]]:
+        """``(kind, first_id, number of agents)`` of each pool, in order."""
+        return [(pool.type, pool.first_id, pool.size()) for pool in self.pools]
+
+    def pool_check(self) -> PoolCheck:
+        """What :func:`reference_problems` needs to check the pools: their spans, the ids of
+        the other agents, and the tiers a pool adds for an agent its queue lists already."""
+        twice = []
+        for qi, q in enumerate(self.queues):
+            for kind in ("local", "remote"):
+                seen: set[int] = set()
+                for tier in getattr(q.agents, kind):
+                    if tier.agent_id in seen:
+                        twice.append((qi, kind, tier.agent_id))
+                    seen.add(tier.agent_id)
+        return self.pool_spans(), self.listed_agent_ids(), twice
+
+    def listed_schedule_length(self) -> int:
+        """How many schedule entries come first, before those the pools added."""
+        return len(self.schedule) - (self._pool_parts or {"schedule": 0})["schedule"]
+
+    def listed_agent_ids(self) -> dict[str, set[int]]:
+        """The ids of the agents not added by pools, by kind."""
+        parts = self._pool_parts or {"agents": {"local": 0, "remote": 0}}
+        out: dict[str, set[int]] = {}
+        for kind in ("local", "remote"):
+            agents = getattr(self.agents, kind)
+            out[kind] = {a.id for a in agents[: len(agents) - parts["agents"][kind]]}
+        return out
+
+    def without_pools(self, data: dict[str, Any]) -> dict[str, Any]:
+        """``data`` (this scenario dumped) without what the pools added: the pools stand for it."""
+        parts = self._pool_parts
+        if not parts:
+            return data
+
+        def cut(node: dict[str, Any], key: str, n: int) -> None:
+            items = node.get(key)
+            if n and isinstance(items, list):
+                if len(items) > n:
+                    node[key] = items[: len(items) - n]
+                else:
+                    del node[key]  # (the default: none)
+
+        agents = data.get("agents")
+        if isinstance(agents, dict):
+            for kind, n in parts["agents"].items():
+                cut(agents, kind, n)
+        for q, counts in zip(data.get("queues") or [], parts["queues"], strict=False):
+            tiers = q.get("agents") if isinstance(q, dict) else None
+            if isinstance(tiers, dict):
+                for kind, n in counts.items():
+                    cut(tiers, kind, n)
+                if not tiers:
+                    del q["agents"]
+        cut(data, "schedule", parts["schedule"])
+        return data
 
     @property
     def title(self) -> str:
@@ -150,6 +251,7 @@ class Scenario(Strict):
 
 
 Path_ = tuple[str | int, ...]
+PoolCheck = tuple[list[tuple[str, int, int]], dict[str, set[int]], list[tuple[int, str, int]]]
 
 LAST_DATETIME = dt.datetime.fromisoformat(LAST_DATETIME_TEXT)
 """The last wall-clock time the datetime columns can write."""
@@ -177,10 +279,15 @@ def _date_problems(data: dict[str, Any]) -> list[tuple[Path_, str]]:
     )]
 
 
-def reference_problems(data: Any) -> list[tuple[Path_, str]]:
+
+
+def reference_problems(data: Any, pools: PoolCheck | None = None) -> list[tuple[Path_, str]]:
     """Cross-object checks on raw (or dumped) scenario data; tolerant of malformed parts.
 
     Runs on the raw mapping so that they are reported together with field errors.
+    ``pools``: the (validated) pools' :meth:`Scenario.pool_spans` and the ids of the agents
+    they did not add (:meth:`Scenario.listed_agent_ids`); when the raw data has pools but
+    they could not be validated, references are not checked.
     """
     problems: list[tuple[Path_, str]] = []
     if not isinstance(data, dict):
@@ -218,6 +325,17 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                     problems.append(
                         (("agents", kind, i, "behavior"), f"unknown behavior {behavior!r} (defined: {known})")
                     )
+    pooled: dict[str, set[int]] = {"local": set(), "remote": set()}
+    if data.get("pools"):
+        if pools is None:
+            readable = {"local": False, "remote": False}
+        else:
+            pool_spans, listed, twice = pools
+            problems.extend(pool_problems(data, pool_spans, listed))
+            for qi, kind, agent_id in twice:
+                problems.append((("queues", qi, "agents", kind), f"{kind} agent {agent_id} is in this queue twice: listed here and through a pool"))
+            for kind, first, size in pool_spans:
+                pooled[kind].update(range(first, first + size))
     queues = data.get("queues")
     if isinstance(queues, list | tuple):
         seen_queues: set[int] = set()
@@ -249,6 +367,8 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                     agent_id = tier.get("agent_id")
                     if not isinstance(agent_id, int) or isinstance(agent_id, bool):
                         continue
+                    if agent_id in pooled[kind]:
+                        continue  # (the pool's own tiers are checked with the pool)
                     path: Path_ = ("queues", qi, "agents", kind, ti, "agent_id")
                     if readable[kind] and agent_id not in ids[kind]:
                         problems.append((path, f"{kind} agent {agent_id} is not defined in agents.{kind}"))
@@ -271,6 +391,9 @@ def reference_problems(data: Any) -> list[tuple[Path_, str]]:
                 )
             for path, ref in refs:
                 parsed = parse_ref(ref)  # a malformed one has its own problem
+                if parsed and parsed[1] in pooled[parsed[0]]:
+                    continue
                 if parsed and readable[parsed[0]] and parsed[1] not in ids[parsed[0]]:
                     problems.append((path, f"agent {ref} is not defined in agents.{parsed[0]}"))
     return problems
+

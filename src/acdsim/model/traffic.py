@@ -27,12 +27,28 @@ class RateArrivals(Strict):
 class ProfileStep(Strict):
     at: Duration = field(description="time from which this rate holds (until the next row)", unit="s")
     calls_per_hour: float = field(description="Poisson rate from `at` on", unit="calls/hour", ge=0, le=MAX_RATE)
+    aht: Duration | None = field(
+        None, description="average handling time of the callers who join in this row's interval: their talk times are the queue's talk_time scaled by aht / (its mean); null = unscaled", unit="s", gt=0
+    )
 
 
 class ProfileArrivals(Strict):
     profile: Seq[ProfileStep] = field(
-        description="piecewise-constant Poisson rate; each row holds until the next", min_length=1
+        description="piecewise-constant Poisson rate; each row holds until the next; or {file: forecast.csv}: a forecast CSV (inside the scenario's folder unless allowed with --allow-path) with a header row, comma or semicolon separated: at (a duration, or a clock time HH:MM on the day of `start`), calls (in the row's interval; the last row's interval ends at the horizon) or calls_per_hour, and optionally aht (seconds)", min_length=1
     )
+    file: str | None = field(None, description="(set by the loader: the forecast file `profile` was read from)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read_file(cls, data: Any, info: ValidationInfo) -> Any:
+        if isinstance(data, dict) and isinstance(data.get("profile"), dict):
+            source = data["profile"]
+            if set(source) != {"file"} or not isinstance(source["file"], str):
+                raise ValueError("profile: expected a list of {at, calls_per_hour} rows or {file: forecast.csv}")
+            from .forecast_file import read_profile_file
+
+            data = {**data, "profile": read_profile_file(source["file"], info), "file": source["file"]}
+        return data
 
     @field_validator("profile")
     @classmethod

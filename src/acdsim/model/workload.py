@@ -97,8 +97,11 @@ def estimate(scenario: Scenario) -> Workload:
             first = _profile_callers(arrivals, horizon)
         callers = first * _retry_factor(q.callers, span) if first else 0.0
         refs = _queue_refs(q)
+        talk = _mean(q.callers.talk_time)
+        if isinstance(arrivals, ProfileArrivals) and first:
+            talk *= _profile_callers(arrivals, horizon, scaled_by=talk) / first
         out.append(QueueWork(
-            index, q.id, callers, first / horizon, _mean(q.callers.talk_time),
+            index, q.id, callers, first / horizon, talk,
             sum(1 for ref in refs if ref in online),
             q.callers.patience is not None or q.max_wait_time > 0,
         ))
@@ -167,13 +170,16 @@ def _count(n: float) -> str:
     return "infinitely many" if math.isinf(n) else f"{n:,.0f}"
 
 
-def _profile_callers(arrivals: ProfileArrivals, horizon: float) -> float:
+def _profile_callers(arrivals: ProfileArrivals, horizon: float, scaled_by: float | None = None) -> float:
+    """The expected joins; with ``scaled_by`` (the talk time's mean), each weighted by the
+    factor its row's aht puts on the talk time (a forecast's handling times)."""
     steps = arrivals.profile
     total = 0.0
     for i, step in enumerate(steps):
         end = min(steps[i + 1].at if i + 1 < len(steps) else horizon, horizon)
         if end > step.at:
-            total += step.calls_per_hour / 3600.0 * (end - step.at)
+            weight = 1.0 if scaled_by is None or step.aht is None else step.aht / scaled_by
+            total += step.calls_per_hour / 3600.0 * (end - step.at) * weight
     return total
 
 

@@ -96,6 +96,8 @@ def to_dict(scenario: Scenario, *, exclude_defaults: bool = False) -> dict[str, 
 
 def _dump(model: BaseModel, *, keep_rows: bool, exclude_defaults: bool = False) -> dict[str, Any]:
     data = model.model_dump(mode="json", by_alias=True, exclude_defaults=exclude_defaults)
+    if isinstance(model, Scenario):
+        data = model.without_pools(data)  # the pools stand for the agents they added
     if isinstance(model, Scenario) and "start" in data:
         start = model.start
         data["start"] = f"{start:%Y-%m-%d %H:%M:%S}" if start.tzinfo is None else start.isoformat(sep=" ")
@@ -122,6 +124,14 @@ def _drop_loaded(node: Any, keep_rows: bool) -> None:
             node.pop("rows", None)
         if node.get("dist") == "empirical" and node.get("file") is not None:
             node.pop("values", None)
+        if "profile" in node and isinstance(node.get("file"), str):
+            # A forecast file is read again, also by an override: its last row lasts until
+            # the horizon, which the override may change.
+            node["profile"] = {"file": node.pop("file")}
+        elif "profile" in node and node.get("file", 0) is None:
+            node.pop("file")
+        if not keep_rows and "steps" in node and isinstance(node.get("file"), str):
+            node.pop("steps")  # a staffing file is read again
         for value in node.values():
             _drop_loaded(value, keep_rows)
     elif isinstance(node, list):
