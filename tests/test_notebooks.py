@@ -11,6 +11,18 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[1] / "notebooks").glob("*.ipynb"))
+# A line each notebook must print when run from a clean slate: its result, not just "no error".
+EXPECTED = {
+    "01_erlang_vs_simulation.ipynb": ["agents for 80/20 (Erlang C): 51"],
+    "02_strategy_comparison.ipynb": [
+        "same callers at every point: offered_diff is 0 at every point",
+        "longest-idle-agent fewest juniors for 80%/30s: 6 on the mean",
+    ],
+}
+
+
+def test_every_notebook_has_its_expected_output():
+    assert sorted(EXPECTED) == [p.name for p in NOTEBOOKS]
 
 
 def _images(nb: Any) -> int:
@@ -41,6 +53,7 @@ def test_notebook_runs(path: Path):
             cell.outputs, cell.execution_count = [], None
     NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
     text = "".join(o.get("text", "") for c in nb.cells if c.cell_type == "code" for o in c.outputs)
-    assert "agents for 80/20 (Erlang C): 51" in text
+    for line in EXPECTED[path.name]:
+        assert line in text, f"{path.name}: {line!r} not printed"
     # The chart is shown (no forced non-interactive backend hides it): an inline PNG.
     assert _images(nb) >= 1
