@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 
 from acdsim.calibration import fit
 from acdsim.cli import main
@@ -82,6 +83,31 @@ def test_foreign_log_through_map_with_day_first_datetimes(tmp_path: Path, capsys
     assert main(["validate", str(out / "fitted.yaml")]) == 0
 
 
+def test_fitted_yaml_reads_forecast_csv_and_staffs_one_pool(tmp_path: Path):
+    """fitted.yaml: arrivals from forecast.csv beside it, one pool on the logged-in curve."""
+    log = _foreign(tmp_path / "export.csv")
+    out = tmp_path / "out"
+    assert main(["fit", str(log), "--map", FOREIGN_MAP, "-o", str(out), "--no-plots"]) == 0
+    raw = yaml.safe_load((out / "fitted.yaml").read_text())
+    assert raw["queues"][0]["callers"]["arrivals"] == {"profile": {"file": "forecast.csv"}}
+    assert "agents" not in raw["queues"][0] and raw["agents"] == {} and "schedule" not in raw
+    counts = json.loads((out / "fit.json").read_text())["agents"]["scenario_per_interval"]
+    assert raw["pools"] == [{
+        "name": "fitted", "first_id": 1, "agent": {"wrap_up_time": 0.0},
+        "tiers": [{"queue": 1, "level": 1, "position": 1}],
+        "staffing": [{"at": 0.0 if i == 0 else 9 * 3600 + 1800.0 * i, "agents": k} for i, k in enumerate(counts)],
+    }]
+    scenario = load_scenario(out / "fitted.yaml")
+    forecast = pd.read_csv(out / "forecast.csv")
+    profile = scenario.queues[0].callers.arrivals.profile
+    assert [(s.at, s.calls_per_hour) for s in profile] == list(zip(forecast["at"], forecast["calls_per_hour"], strict=True))
+    assert [a.id for a in scenario.agents.local] == list(range(1, max(counts) + 1))
+    # The in-memory scenario has the same rows inline, after a zero-rate row from 0.
+    inline = fit(log, FOREIGN_MAP).scenario["queues"][0]["callers"]["arrivals"]["profile"]
+    assert inline[0] == {"at": 0.0, "calls_per_hour": 0.0}
+    assert [(r["at"], r["calls_per_hour"]) for r in inline[1:]] == [(s.at, s.calls_per_hour) for s in profile]
+
+
 def test_each_bad_row_class_is_counted_by_reason(tmp_path: Path):
     log = _foreign(tmp_path / "export.csv", BAD_ROWS, days=1)
     result = fit(log, FOREIGN_MAP, time_format="%d.%m.%Y %H:%M:%S")
@@ -144,6 +170,13 @@ def test_by_weekday_writes_one_forecast_per_weekday(tmp_path: Path, capsys):
     assert main(["fit", str(log), "--map", FOREIGN_MAP, "--by", "weekday", "-o", str(out), "--no-plots"]) == 0
     assert (out / "forecast_mon.csv").is_file() and (out / "forecast_tue.csv").is_file()
     assert not (out / "forecast_wed.csv").exists()
+    fitted = (out / "fitted.yaml").read_text()
+    for day in ("mon", "tue"):  # each weekday's forecast loads as the profile of fitted.yaml
+        (out / f"{day}.yaml").write_text(fitted.replace("file: forecast.csv", f"file: forecast_{day}.csv"))
+        profile = load_scenario(out / f"{day}.yaml").queues[0].callers.arrivals.profile
+        rows = pd.read_csv(out / f"forecast_{day}.csv")
+        assert [(s.at, s.calls_per_hour) for s in profile] == list(zip(rows["at"], rows["calls_per_hour"], strict=True))
+        assert sum(s.calls_per_hour for s in profile) / len(profile) == pytest.approx(60, rel=0.05)
     seconds = tmp_path / "seconds.csv"
     pd.DataFrame({"joined": [0.0, 10], "answered": [1.0, 11], "left": [5.0, 15]}).to_csv(seconds, index=False)
     assert main(["fit", str(seconds), "--by", "weekday", "-o", str(out)]) == 2
@@ -173,6 +206,7 @@ def test_acdsim_calls_csv_reads_without_a_map_and_check_compares(tmp_path: Path,
     assert fitted.horizon == 10 * 3600  # 08:00 + 2 h, from midnight
     check = json.loads((out / "check.json").read_text())
     assert check["compared"] > 0 and len(check["intervals"]) == 4
+    assert fitted.pools[0].name == "fitted" and fitted.queues[0].callers.arrivals.file == "forecast.csv"
     # Agents: three talked in every interval of the log.
     assert json.loads((out / "fit.json").read_text())["agents"]["scenario_per_interval"] == [3, 3, 3, 3]
 

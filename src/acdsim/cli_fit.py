@@ -78,7 +78,7 @@ def fit_cmd(calls: str, mapping: dict[str, str], interval: float, by: str | None
 
         from acdsim.calibration.check import format_check, run_check
 
-        outcome = run_check(result, replications=replications, seed=seed)
+        outcome = run_check(result, replications=replications, seed=seed, scenario_file=out / "fitted.yaml")
         (out / "check.json").write_text(json.dumps(_clean(outcome), indent=2) + "\n", encoding="utf-8")
         written.append(out / "check.json")
         click.echo(format_check(outcome))

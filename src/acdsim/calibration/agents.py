@@ -1,4 +1,4 @@
-"""Agents logged in per interval, and the shifts that reproduce that count.
+"""Agents logged in per interval, and the staffing curve that reproduces that count.
 
 With an agent column, an agent counts as logged in during an interval of a day when one of
 its calls was being talked (answered .. left) in it; the count per interval is the mean over
@@ -7,9 +7,10 @@ missed: on a quiet queue this under-counts. Without an agent column, each interv
 fewest agents whose Erlang A service level (fitted rate, AHT and mean patience) reaches the
 log's service level in that interval.
 
-Agents are numbered local/1..N (N the largest count); agent i works the intervals whose count
-is at least i, written as shifts ``{agents, from, to}``. A shift running to the last interval
-is extended by a day so the last callers are served, as in the log.
+The scenario declares one pool whose staffing curve ``[{at, agents}, ...]`` has a row per
+interval with its count (the first row at 0: no call arrives before the first interval). The
+last row holds past the horizon, so the agents logged in at the end serve the last callers,
+as in the log.
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ import pandas as pd
 
 from .arrivals import Profile, slot_of
 from .logread import CallLog
-
-EXTRA = 86400.0  # a shift that reaches the horizon runs on this long (the default drain_limit)
 
 
 def logged_in_from_log(log: CallLog, profile: Profile) -> np.ndarray | None:
@@ -78,27 +77,11 @@ def counts_per_interval(mean_counts: np.ndarray, profile: Profile) -> np.ndarray
     return np.where((profile.rate > 0) & (counts < 1), 1, counts)
 
 
-def shifts(counts: np.ndarray, profile: Profile) -> tuple[int, list[dict[str, Any]]]:
-    """(number of agents, schedule entries) so that ``counts[i]`` agents work interval i."""
-    n = int(counts.max()) if len(counts) else 0
-    spans: dict[tuple[float, float], list[str]] = {}
+def staffing(counts: np.ndarray, profile: Profile) -> list[dict[str, Any]]:
+    """The pool's curve: ``counts[i]`` agents logged in during interval i (from 0 for the first)."""
     iv = profile.interval
-    last = len(counts) - 1
-    for agent in range(1, n + 1):
-        on = counts >= agent
-        i = 0
-        while i <= last:
-            if not on[i]:
-                i += 1
-                continue
-            j = i
-            while j + 1 <= last and on[j + 1]:
-                j += 1
-            start = float(profile.slots[i] * iv)
-            stop = float((profile.slots[j] + 1) * iv) + (EXTRA if j == last else 0.0)
-            if i == 0:
-                start = 0.0  # logged in from t = 0 (no call arrives before the first interval)
-            spans.setdefault((start, stop), []).append(f"local/{agent}")
-            i = j + 1
-    entries = [{"agents": refs, "from": start, "to": stop} for (start, stop), refs in sorted(spans.items())]
-    return n, entries
+    rows = [{"at": 0.0 if i == 0 else float(slot * iv), "agents": int(k)}
+            for i, (slot, k) in enumerate(zip(profile.slots, counts, strict=True))]
+    if not any(row["agents"] for row in rows):
+        return [{"at": 0.0, "agents": 1}]  # no agent at all would leave the scenario without one
+    return rows

@@ -9,6 +9,7 @@ agree when their difference is within the combined half-widths of their 95 % CIs
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import kpis
@@ -20,11 +21,17 @@ if TYPE_CHECKING:
 METRICS = ("offered", "abandon_rate", "asa", "service_level")
 
 
-def run_check(r: FitResult, replications: int = 5, seed: int = 1) -> dict[str, Any]:
+def run_check(r: FitResult, replications: int = 5, seed: int = 1,
+              scenario_file: str | Path | None = None) -> dict[str, Any]:
+    """Simulate ``scenario_file`` (the written fitted.yaml, reading forecast.csv), or without
+    it ``r.scenario`` (the same scenario, its profile inline)."""
     from ..api import simulate
-    from ..loader import load_scenario_data
+    from ..loader import load_scenario, load_scenario_data
 
-    scenario = load_scenario_data(r.scenario, filename="fitted.yaml")
+    if scenario_file is not None:
+        scenario = load_scenario(scenario_file)
+    else:
+        scenario = load_scenario_data(r.scenario, filename="fitted.yaml")
     result = simulate(scenario, seed=seed, replications=replications)
     sim = read_log(result.calls)
     slots = r.profile.slots

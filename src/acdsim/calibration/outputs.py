@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from .scenario import weekday_forecast
+from .scenario import FORECAST, file_scenario, weekday_forecast
 
 if TYPE_CHECKING:
     from .fitting import FitResult
@@ -21,7 +21,8 @@ HEADER = """\
 
 
 def scenario_text(r: FitResult) -> str:
-    body = yaml.safe_dump(r.scenario, sort_keys=False, default_flow_style=None, width=100, allow_unicode=True)
+    """fitted.yaml: the scenario, its arrivals read from forecast.csv beside it."""
+    body = yaml.safe_dump(file_scenario(r.scenario), sort_keys=False, default_flow_style=None, width=100, allow_unicode=True)
     return HEADER.format(source=Path(r.log.source).name, queue=r.queue) + body
 
 
@@ -31,7 +32,7 @@ def write_all(r: FitResult, out: Path, *, plots: bool = True) -> list[Path]:
     path = out / "fitted.yaml"
     path.write_text(scenario_text(r), encoding="utf-8")
     written.append(path)
-    path = out / "forecast.csv"
+    path = out / FORECAST
     r.forecast.to_csv(path, index=False, lineterminator="\n")
     written.append(path)
     for day, profile in r.weekdays.items():

@@ -2,10 +2,15 @@
 
 The scenario simulates one typical day of the log: ``start`` is the midnight of the log's
 first day (logs with datetimes), the horizon ends with the last interval holding calls, the
-arrivals are the fitted profile written inline (``arrivals: {profile: [...]}``), the queue
-has the fitted talk time and patience, and local agents 1..N follow shifts that give the
-logged-in count of each interval. Agents pick up at once (``answer_time: 0``): the log's
-waits already include any ringing.
+queue has the fitted talk time and patience, and one pool ``fitted`` (agents local/1..N)
+follows a staffing curve that gives the logged-in count of each interval. Agents pick up at
+once (``answer_time: 0``): the log's waits already include any ringing.
+
+The arrivals are the fitted profile. fitted.yaml reads it from forecast.csv beside it
+(``arrivals: {profile: {file: forecast.csv}}``, :func:`file_scenario`); ``FitResult.scenario``
+has no folder, so it holds the same rows inline (``arrivals: {profile: [...]}``). Both give
+the same simulation: no call arrives before the first row, and the rows carry the same
+``aht`` when the AHT varies by interval.
 """
 
 from __future__ import annotations
@@ -31,21 +36,22 @@ def queue_id(name: str) -> int:
     return value if value >= 0 and float(value) == float(name) else 1
 
 
+POOL = "fitted"
+FORECAST = "forecast.csv"
+
+
 def build_scenario(r: FitResult, title: str) -> dict[str, Any]:
     counts = ag.counts_per_interval(r.agents_mean, r.profile)
-    n, schedule = ag.shifts(counts, r.profile)
-    n = max(n, 1)
     wrap = r.wrap_up["mean"] if r.wrap_up else 0.0
     qid = queue_id(r.queue)
     callers: dict[str, Any] = {
-        "arrivals": {"profile": _profile_rows(r.profile)},
+        "arrivals": {"profile": _profile_rows(r)},
         "talk_time": r.talk.dist or {"dist": "constant", "value": 0},
     }
     if r.patience.dist is not None:
         callers["patience"] = r.patience.dist
     queue: dict[str, Any] = {
         "id": qid, "name": r.queue or str(qid), "strategy": "longest-idle-agent",
-        "agents": {"local": [{"agent_id": i} for i in range(1, n + 1)]},
         "callers": callers,
     }
     timeouts = _timeout_wait(r)
@@ -60,15 +66,32 @@ def build_scenario(r: FitResult, title: str) -> dict[str, Any]:
         scenario["start"] = r.log.origin.strftime("%Y-%m-%d %H:%M:%S")
     scenario["report"] = {"service_level_threshold": r.threshold, "interval": r.interval}
     scenario["queues"] = [queue]
-    scenario["agents"] = {"local": [{"id": i, "wrap_up_time": round(wrap, 3)} for i in range(1, n + 1)]}
+    scenario["agents"] = {}
+    scenario["pools"] = [{
+        "name": POOL, "first_id": 1, "agent": {"wrap_up_time": round(wrap, 3)},
+        "tiers": [{"queue": qid, "level": 1, "position": 1}],
+        "staffing": ag.staffing(counts, r.profile),
+    }]
     scenario["behaviors"] = {"default": {"answer_time": 0}}
-    if schedule:
-        scenario["schedule"] = schedule
     return scenario
 
 
-def _profile_rows(p: arr.Profile) -> list[dict[str, Any]]:
-    rows = p.rows()
+def file_scenario(scenario: dict[str, Any], forecast: str = FORECAST) -> dict[str, Any]:
+    """fitted.yaml: ``scenario`` with its queue's arrivals read from ``forecast`` (same folder)."""
+    queues = []
+    for queue in scenario["queues"]:
+        callers = {**queue["callers"], "arrivals": {"profile": {"file": forecast}}}
+        queues.append({**queue, "callers": callers})
+    return {**scenario, "queues": queues}
+
+
+def _profile_rows(r: FitResult) -> list[dict[str, Any]]:
+    """forecast.csv's rows inline, after a zero-rate row from 0 to the first interval."""
+    rows: list[dict[str, Any]] = build_forecast(r).to_dict("records")
+    for row in rows:
+        row["at"] = float(row["at"])
+        if "aht" in row and not math.isfinite(row["aht"]):
+            row["aht"] = None  # an interval without answered calls: the talk time unscaled
     if rows and rows[0]["at"] > 0:
         rows.insert(0, {"at": 0.0, "calls_per_hour": 0.0})
     return rows
