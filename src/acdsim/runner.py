@@ -19,7 +19,7 @@ from typing import Any
 
 from rich.console import Console
 
-from .engine import AgentPauseRecord, AgentStateRecord, NullRecorder, Simulation
+from .engine import NullRecorder, Simulation
 from .errors import ScenarioError
 from .model import Scenario
 from .output.events import AgentEventWriter
@@ -49,20 +49,31 @@ AGENT_PAUSE_COLUMNS = ("agent", "kind", "start", "end")
 
 
 class _AgentRows(NullRecorder):
-    """Agent status/state changes and pauses as table rows (for timelines)."""
+    """Agent status/state changes and pauses as table rows (for timelines): the tables' list
+    appends, written when the engine flushes."""
 
-    def __init__(self, states: Any, pauses: Any, prefix: tuple[int, ...]) -> None:
-        self.states, self.pauses, self.prefix = states, pauses, prefix
-        if states is None:
-            self.agent_state = NullRecorder.agent_state.__get__(self)  # type: ignore[method-assign]
-        if pauses is None:
-            self.agent_pause = NullRecorder.agent_pause.__get__(self)  # type: ignore[method-assign]
+    def __init__(self, states: Any, pauses: Any) -> None:
+        self.states, self.pauses = states, pauses
+        if states is not None:
+            self.agent_state = states.append  # type: ignore[method-assign]
+        if pauses is not None:
+            self.agent_pause = pauses.append  # type: ignore[method-assign]
 
-    def agent_state(self, r: AgentStateRecord) -> None:
-        self.states.row(self.prefix + tuple(r))
+    def flush(self) -> None:
+        for table in (self.states, self.pauses):
+            if table is not None:
+                table.flush()
 
-    def agent_pause(self, r: AgentPauseRecord) -> None:
-        self.pauses.row(self.prefix + tuple(r))
+
+class _Flush(NullRecorder):
+    """Hands the kept rows of ``tables`` to their sinks when the engine flushes."""
+
+    def __init__(self, tables: list[Any]) -> None:
+        self.tables = tables
+
+    def flush(self) -> None:
+        for table in self.tables:
+            table.flush()
 
 
 class Outputs:
@@ -132,7 +143,13 @@ def run_replication(
     kpis = KpiRecorder(queue_ids, refs, scenario.report.service_level_threshold, scenario.warmup)
     recorders: list[Any] = [kpis, *extra]
     sampler = intervals = None
+    tables: list[Any] = []
     if out is not None:
+        # Rows are kept per table and written in chunks: the tables' constant columns first.
+        tables = [t for t in (out.status, out.intervals, out.agents, out.agent_states, out.agent_pauses)
+                  if t is not None]
+        for table in tables:
+            table.prefix = prefix
         if out.calls_offers is not None:
             out.calls_offers.replication = k
             recorders.append(out.calls_offers)
@@ -140,9 +157,9 @@ def run_replication(
             status_file = out.status
             sampler = StatusSampler(
                 queue_ids, scenario.report.status_interval,
-                lambda row: status_file.row(prefix + row),
+                status_file.append,
             )
-            recorders.append(sampler)
+            recorders.extend([sampler, _Flush([status_file])])
         if out.intervals is not None or getattr(out, "interval_rows", False):
             intervals = IntervalRecorder(
                 scenario.report.interval, scenario.report.service_level_threshold, scenario.warmup,
@@ -150,7 +167,7 @@ def run_replication(
             )
             recorders.append(intervals)
         if out.agent_states is not None or out.agent_pauses is not None:
-            recorders.append(_AgentRows(out.agent_states, out.agent_pauses, prefix))
+            recorders.append(_AgentRows(out.agent_states, out.agent_pauses))
         if out.events is not None:
             writer = AgentEventWriter(scenario, out.events.line)
             writer.replication = k if out.reps else None
@@ -166,12 +183,16 @@ def run_replication(
         interval_rows = intervals.rows(queue_ids, scenario.horizon)
         if out.intervals is not None:
             for row in interval_rows:
-                out.intervals.row(prefix + row)
+                out.intervals.row(row)
         if getattr(out, "interval_rows", False):  # for intervals_summary.csv, across replications
             result["intervals"] = (k, interval_rows)
     if out is not None and out.agents is not None:
         for ref, figures in result["agents"].items():
-            out.agents.row(prefix + (ref, *(figures[c] for c in AGENT_COLUMNS[1:])))
+            out.agents.row((ref, *(figures[c] for c in AGENT_COLUMNS[1:])))
+    for table in tables:
+        table.flush()
+    if out is not None and out.calls_offers is not None:
+        out.calls_offers.flush()
     result["end_time"] = stats.end_time
     return result
 
