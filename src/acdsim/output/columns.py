@@ -12,6 +12,8 @@ per-cell rule.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -22,7 +24,24 @@ import numpy as np
 CHUNK_ROWS = 8192
 
 _NONE = type(None)
-_SPECIAL = (",", '"', "\n", "\r")
+
+
+def _quoted_by_csv() -> tuple[str, ...]:
+    """The characters that make ``csv.writer`` quote a cell (it varies with the Python version:
+    a lone carriage return is quoted by some, not by others)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    found = []
+    for c in (",", '"', "\n", "\r"):
+        out.seek(0)
+        out.truncate()
+        writer.writerow(["a" + c, "b"])
+        if out.getvalue().startswith('"'):
+            found.append(c)
+    return tuple(found)
+
+
+_SPECIAL = _quoted_by_csv()
 
 
 def cell(value: Any) -> str:
