@@ -101,15 +101,18 @@ class CsvRecorder(NullRecorder):
     ``call`` and ``offer`` are the tables' list appends; ``flush`` (the engine's, every
     ``FLUSH_EVERY`` callers) writes what was kept."""
 
-    def __init__(self, out_dir: Path, start: dt.datetime, with_replication: bool) -> None:
+    def __init__(self, out_dir: Path, start: dt.datetime, with_replication: bool, file_format: str = "csv") -> None:
         self.start = start
         self.with_replication = with_replication
         prefix: tuple[str, ...] = ("replication",) if with_replication else ()
-        self.calls_file = AtomicCsv(out_dir / "calls.csv", prefix + CALL_COLUMNS)
-        self.calls_file.table.derive = lambda fields, n: call_columns(fields, joined_text(self.start, fields[3]))
-        self.offers_file = AtomicCsv(out_dir / "offers.csv", prefix + OFFER_COLUMNS)
-        self.call = self.calls_file.append  # type: ignore[method-assign, assignment]
-        self.offer = self.offers_file.append  # type: ignore[method-assign, assignment]
+        self.calls_file = table_file(out_dir, "calls", prefix + CALL_COLUMNS, file_format)
+        joined = joined_text
+        if file_format == "parquet":
+            from .parquet import joined_stamps as joined
+        self.calls_file.table.derive = lambda fields, n: call_columns(fields, joined(self.start, fields[3]))
+        self.offers_file = table_file(out_dir, "offers", prefix + OFFER_COLUMNS, file_format)
+        self.call = self.calls_file.append  # type: ignore[method-assign]
+        self.offer = self.offers_file.append  # type: ignore[method-assign]
         self._replication = 0
 
     @property
@@ -134,6 +137,18 @@ class CsvRecorder(NullRecorder):
     def discard(self) -> None:
         self.calls_file.discard()
         self.offers_file.discard()
+
+
+FORMATS = ("csv", "parquet")
+
+
+def table_file(out_dir: Path, name: str, header: tuple[str, ...], file_format: str) -> Any:
+    """The file of table ``name``: ``name.csv`` (AtomicCsv) or ``name.parquet``."""
+    if file_format == "parquet":
+        from .parquet import AtomicParquet
+
+        return AtomicParquet(out_dir / f"{name}.parquet", header)
+    return AtomicCsv(out_dir / f"{name}.csv", header)
 
 
 def call_columns(fields: list[Any], joined: Any) -> list[Any]:
