@@ -177,6 +177,8 @@ def run_replication(
     # the class's, which Python calls faster than the Tee's per-instance attributes.
     recorder = recorders[0] if len(recorders) == 1 else Tee(*recorders)
     stats = Simulation(scenario, recorder, replication=k, progress=on_time).run()  # type: ignore[arg-type]
+    if isinstance(recorder, Tee):
+        recorder.flush()  # (it keeps the records it shares until the next flush)
     result = kpis.finish(stats.end_time)
     if sampler is not None:
         sampler.finish(stats.end_time)
