@@ -118,15 +118,18 @@ with open(sys.argv[1], "w") as f:
 """
 
 
-def run_process(data: dict[str, Any]) -> tuple[int, float, float, float | None, float]:
+def run_process(
+    data: dict[str, Any], outputs: Sequence[str] = ("--only", "summary")
+) -> tuple[int, float, float, float | None, float]:
     """``acdsim run SCENARIO --only summary -q`` in a subprocess: wall time from start to exit
     (interpreter start-up, imports, loading the YAML, the run, writing summary.json), callers,
     CPU seconds, mean wait, and the peak RSS of that process in MB
-    (``getrusage(RUSAGE_CHILDREN).ru_maxrss`` in a small parent, see ``_SHIM``)."""
+    (``getrusage(RUSAGE_CHILDREN).ru_maxrss`` in a small parent, see ``_SHIM``). ``outputs``:
+    the options that choose the files (``()``: all of them, as CSV)."""
     with tempfile.TemporaryDirectory(prefix="acdsim-bench-") as tmp:
         path = workloads.write_yaml(data, Path(tmp) / "scenario.yaml")
         out, measured = Path(tmp) / "out", Path(tmp) / "measured.json"
-        cmd = [*acdsim_command(), "run", str(path), "--only", "summary", "-q", "-o", str(out)]
+        cmd = [*acdsim_command(), "run", str(path), *outputs, "-q", "-o", str(out)]
         proc = subprocess.run([sys.executable, "-c", _SHIM, str(measured), *cmd],
                               capture_output=True, text=True)
         m = json.loads(measured.read_text()) if measured.exists() else {"code": proc.returncode}
@@ -183,6 +186,22 @@ def b_big(n: int, seed: int) -> Row:
     callers, seconds, cpu, wait, rss = run_process(workloads.mm50(big, "continuous", seed))
     return Row("acdsim-1m-summary", f"M/M/50, {big:,} callers, --only summary (whole process)",
                "acdsim", callers, seconds, cpu, wait, rss_mb=rss, timing="continuous")
+
+
+# Whole processes writing every output (issue #15), beside the same runs with --only summary.
+_ALL_CSV: tuple[str, ...] = ()
+_ALL_PARQUET = ("--format", "parquet")
+_SUMMARY = ("--only", "summary")
+
+
+def _process(name: str, label: str, build: Callable[[int, str, int], dict[str, Any]], timing: str,
+             outputs: Sequence[str], big: bool = False) -> Callable[[int, int], Row]:
+    def bench(n: int, seed: int) -> Row:
+        callers_n = n * BIG_CALLERS // CALLERS if big else n
+        callers, seconds, cpu, wait, rss = run_process(build(callers_n, timing, seed), outputs)
+        return Row(name, label, "acdsim", callers, seconds, cpu, wait, rss_mb=rss, timing=timing)
+
+    return bench
 
 
 def b_load(n: int, seed: int) -> Row:
@@ -311,7 +330,7 @@ def b_fit(n: int, seed: int) -> Row:
 
 
 #: Run once whatever --repeat says (long, or timed by themselves).
-ONCE = {"acdsim-1m-summary", "load", "load-trace", "fit-1m"}
+ONCE = {"acdsim-1m-summary", "acdsim-1m-all", "load", "load-trace", "fit-1m"}
 
 
 BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
@@ -332,6 +351,20 @@ BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
         workloads.multi_queue, "pbx"),
     "acdsim-long-queue": b_long_queue,
     "acdsim-1m-summary": b_big,
+    "acdsim-mm50-all": _process("acdsim-mm50-all", "M/M/50, all outputs CSV (whole process)",
+                                workloads.mm50, "continuous", _ALL_CSV),
+    "acdsim-mm50-parquet": _process("acdsim-mm50-parquet", "M/M/50, all outputs Parquet (whole process)",
+                                    workloads.mm50, "continuous", _ALL_PARQUET),
+    "acdsim-ring-all-summary": _process("acdsim-ring-all-summary", "ring-all, --only summary (whole process)",
+                                        workloads.ring_all, "pbx", _SUMMARY),
+    "acdsim-ring-all-all": _process("acdsim-ring-all-all", "ring-all, all outputs CSV (whole process)",
+                                    workloads.ring_all, "pbx", _ALL_CSV),
+    "acdsim-tiered-summary": _process("acdsim-tiered-summary", "tiered, --only summary (whole process)",
+                                      workloads.tiered, "pbx", _SUMMARY),
+    "acdsim-tiered-all": _process("acdsim-tiered-all", "tiered, all outputs CSV (whole process)",
+                                  workloads.tiered, "pbx", _ALL_CSV),
+    "acdsim-1m-all": _process("acdsim-1m-all", "M/M/50, 1,000,000 callers, all outputs CSV (whole process)",
+                              workloads.mm50, "continuous", _ALL_CSV, big=True),
     "load": b_load,
     "sweep-runs": b_sweep_runs,
     "sweep-jobs1": _sweep("sweep-jobs1", "acdsim sweep --jobs 1"),
@@ -444,6 +477,33 @@ def targets(rows: list[Row]) -> list[tuple[str, str, str]]:
         out.append(rate_target(name, 20_000, f"{name.removeprefix('acdsim-')} >= 20,000 callers/s"))
     big = by.get("acdsim-1m-summary")
     what = "1,000,000 callers, --only summary: peak RSS < 300 MB"
+    if big is None or big.rss_mb is None:
+        out.append((what, "-", "not measured"))
+    else:
+        scaled = "" if big.callers >= 900_000 else f" ({big.callers:,} callers: --quick)"
+        out.append((what, f"{big.rss_mb:.0f} MB{scaled}", "met" if big.rss_mb < 300 else "NOT MET"))
+    out.extend(output_targets(by))
+    return out
+
+
+def output_targets(by: dict[str, Row]) -> list[tuple[str, str, str]]:
+    """Issue #15: what writing every output costs, in CPU seconds of whole processes."""
+    out = []
+    for full, base, what in (
+        ("acdsim-mm50-all", "acdsim-mm50-process", "M/M/50, all outputs <= 1.3x --only summary (CPU)"),
+        ("acdsim-ring-all-all", "acdsim-ring-all-summary", "ring-all, all outputs <= 1.3x --only summary (CPU)"),
+        ("acdsim-tiered-all", "acdsim-tiered-summary", "tiered, all outputs <= 1.3x --only summary (CPU)"),
+        ("acdsim-mm50-parquet", "acdsim-mm50-all", "M/M/50, Parquet no slower than CSV (CPU)"),
+    ):
+        a, b = by.get(full), by.get(base)
+        if a is None or b is None:
+            out.append((what, "-", "not measured"))
+            continue
+        ratio = a.cpu / b.cpu
+        limit = 1.0 if "Parquet" in what else 1.3
+        out.append((what, f"{ratio:.2f}x", "met" if ratio <= limit else "NOT MET"))
+    big = by.get("acdsim-1m-all")
+    what = "1,000,000 callers, all outputs: peak RSS < 300 MB"
     if big is None or big.rss_mb is None:
         out.append((what, "-", "not measured"))
     else:

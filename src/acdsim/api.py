@@ -11,15 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property, partial
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from .engine.records import CallRecord, NullRecorder, OfferRecord
+from .engine.records import NullRecorder
 from .model import Scenario
+from .output.columns import ChunkedTable
 from .output.events import EVENT_COLUMNS
-from .output.files import CALL_COLUMNS, OFFER_COLUMNS
+from .output.files import CALL_COLUMNS, OFFER_COLUMNS, call_columns
 from .output.intervals import INTERVAL_COLUMNS
 from .output.summary import build_summary
 from .runner import (
@@ -33,11 +35,29 @@ from .runner import (
 
 
 class _Table:
-    def __init__(self) -> None:
-        self.rows: list[tuple[Any, ...]] = []
+    """A table kept in memory column by column, from the same chunks the CSV files get."""
 
-    def row(self, values: tuple[Any, ...]) -> None:
-        self.rows.append(values)
+    def __init__(self, derive: Any = None) -> None:
+        self.columns: list[list[Any]] = []
+        self.table = ChunkedTable(self._take, derive)
+        self.append = self.table.append
+        self.row = self.table.row
+        self.flush = self.table.flush
+
+    @property
+    def prefix(self) -> tuple[Any, ...]:
+        return self.table.prefix
+
+    @prefix.setter
+    def prefix(self, value: tuple[Any, ...]) -> None:
+        self.flush()
+        self.table.prefix = value
+
+    def _take(self, columns: list[Any], n: int) -> None:
+        if not self.columns:
+            self.columns = [[] for _ in columns]
+        for kept, chunk in zip(self.columns, columns, strict=True):
+            kept.extend(chunk)
 
 
 class _Lines:
@@ -49,22 +69,33 @@ class _Lines:
 
 
 class _Records(NullRecorder):
+    """calls and offers, kept column-wise (the replication first); joined_datetime as
+    timestamps."""
+
     def __init__(self, scenario: Scenario) -> None:
         self.start = scenario.start
-        self.replication = 0
-        self.calls: list[tuple[Any, ...]] = []
-        self.offers: list[tuple[Any, ...]] = []
+        self.calls = _Table(lambda fields, n: call_columns(fields, _joined_stamps(self.start, fields[3])))
+        self.offers = _Table()
+        self.call = self.calls.append  # type: ignore[method-assign, assignment]
+        self.offer = self.offers.append  # type: ignore[method-assign, assignment]
+        self._replication = 0
 
-    def call(self, r: CallRecord) -> None:
-        joined = self.start + pd.Timedelta(seconds=r.joined_at)
-        self.calls.append(
-            (self.replication, r.call_api_id, r.queue, r.number, r.joined_at, joined, r.answered_at,
-             r.left_at, r.outcome, r.wait_time, r.talk_time, r.agent, r.agent_level, r.offers,
-             r.transferred_to, r.resumed_from, r.first_join_at)
-        )
+    @property
+    def replication(self) -> int:
+        return self._replication
 
-    def offer(self, r: OfferRecord) -> None:
-        self.offers.append((self.replication, *r))
+    @replication.setter
+    def replication(self, k: int) -> None:
+        self._replication = k
+        self.calls.prefix = self.offers.prefix = (k,)
+
+    def flush(self) -> None:
+        self.calls.flush()
+        self.offers.flush()
+
+
+def _joined_stamps(start: Any, seconds: Any) -> list[Any]:
+    return [start + pd.Timedelta(seconds=x) for x in seconds]
 
 
 class MemoryOutputs:
@@ -84,16 +115,16 @@ class MemoryOutputs:
         self.events = _Lines() if "agent_events" in keep else None
 
     def tables(self) -> dict[str, list[Any]]:
-        """The rows kept, by table name (calls and offers as records, events as lines)."""
+        """The columns kept, by table name (events as lines)."""
         records = self.calls_offers
         return {
-            "calls": records.calls if records is not None else [],
-            "offers": records.offers if records is not None else [],
-            "agents": self.agents.rows if self.agents is not None else [],
-            "status": self.status.rows if self.status is not None else [],
-            "intervals": self.intervals.rows if self.intervals is not None else [],
-            "agent_states": self.agent_states.rows if self.agent_states is not None else [],
-            "agent_pauses": self.agent_pauses.rows if self.agent_pauses is not None else [],
+            "calls": records.calls.columns if records is not None else [],
+            "offers": records.offers.columns if records is not None else [],
+            "agents": self.agents.columns if self.agents is not None else [],
+            "status": self.status.columns if self.status is not None else [],
+            "intervals": self.intervals.columns if self.intervals is not None else [],
+            "agent_states": self.agent_states.columns if self.agent_states is not None else [],
+            "agent_pauses": self.agent_pauses.columns if self.agent_pauses is not None else [],
             "agent_events": self.events.lines if self.events is not None else [],
         }
 
@@ -192,33 +223,41 @@ def simulate(
         local=partial(_replication_tables, wanted=wanted),
     )
     per_rep = [done[k][0] for k in range(scenario.replications)]
-    tables = {name: [row for k in range(scenario.replications) for row in done[k][1][name]]
-              for name in done[0][1]}
+    reps = scenario.replications
 
-    # run_replication prefixes table rows with the replication only when there are several.
-    def frame(rows: list[tuple[Any, ...]], columns: tuple[str, ...]) -> pd.DataFrame:
-        cols = ("replication", *columns)
-        if scenario.replications == 1:
-            rows = [(0, *r) for r in rows]
-        return pd.DataFrame(rows, columns=list(cols))
+    def frame(name: str, columns: tuple[str, ...]) -> pd.DataFrame:
+        return _frame([done[k][1].get(name, []) for k in range(reps)], ("replication", *columns))
 
     import json
 
     events = pd.DataFrame(
-        [json.loads(line) for line in tables["agent_events"]], columns=["replication", *EVENT_COLUMNS]
+        [json.loads(line) for k in range(reps) for line in done[k][1]["agent_events"]],
+        columns=["replication", *EVENT_COLUMNS],
     )
     return Result(
         scenario=scenario,
         summary=build_summary(scenario, per_rep),
-        calls=pd.DataFrame(tables["calls"] if "calls" in wanted else [], columns=["replication", *CALL_COLUMNS]),
-        offers=pd.DataFrame(tables["offers"] if "offers" in wanted else [], columns=["replication", *OFFER_COLUMNS]),
-        agents=frame(tables["agents"], AGENT_COLUMNS),
-        status=frame(tables["status"], STATUS_COLUMNS),
-        intervals=frame(tables["intervals"], INTERVAL_COLUMNS),
+        calls=frame("calls" if "calls" in wanted else "none", CALL_COLUMNS),
+        offers=frame("offers" if "offers" in wanted else "none", OFFER_COLUMNS),
+        agents=frame("agents", AGENT_COLUMNS),
+        status=frame("status", STATUS_COLUMNS),
+        intervals=frame("intervals", INTERVAL_COLUMNS),
         agent_events=events,
-        agent_states=frame(tables["agent_states"], AGENT_STATE_COLUMNS),
-        agent_pauses=frame(tables["agent_pauses"], AGENT_PAUSE_COLUMNS),
+        agent_states=frame("agent_states", AGENT_STATE_COLUMNS),
+        agent_pauses=frame("agent_pauses", AGENT_PAUSE_COLUMNS),
     )
+
+
+def _frame(parts: list[list[list[Any]]], names: tuple[str, ...]) -> pd.DataFrame:
+    """One DataFrame from the replications' columns (each a list of columns, or empty); the
+    replication column is added when the rows have none (one replication)."""
+    parts = [p for p in parts if p]
+    if not parts:
+        return pd.DataFrame([], columns=list(names))
+    columns = [list(chain.from_iterable(p[i] for p in parts)) for i in range(len(parts[0]))]
+    if len(columns) == len(names) - 1:
+        columns.insert(0, [0] * len(columns[0]))
+    return pd.DataFrame(dict(zip(names, columns, strict=True))).infer_objects()
 
 
 def _wanted(only: Iterable[str] | None) -> tuple[str, ...]:

@@ -257,7 +257,15 @@ def _read_table(path: Path) -> Any:
     import pandas as pd
 
     if not path.is_file():
-        return None
+        parquet = path.with_suffix(".parquet")  # (a run with --format parquet)
+        if not parquet.is_file():
+            return None
+        from .output.parquet import read_frame
+
+        try:
+            return read_frame(parquet)
+        except DAMAGE_ERRORS as exc:
+            raise _damaged(parquet, "not a Parquet table written by acdsim run", exc) from None
     try:
         if b"\0" in path.read_bytes()[:65536]:
             raise _damaged(path, "not a CSV table written by acdsim run (binary data)")

@@ -19,11 +19,11 @@ from typing import Any
 
 from rich.console import Console
 
-from .engine import AgentPauseRecord, AgentStateRecord, NullRecorder, Simulation
+from .engine import NullRecorder, Simulation
 from .errors import ScenarioError
 from .model import Scenario
 from .output.events import AgentEventWriter
-from .output.files import AtomicCsv, AtomicText, CsvRecorder
+from .output.files import AtomicText, CsvRecorder, table_file
 from .output.folder import OutputFolder
 from .output.intervals import INTERVAL_COLUMNS, IntervalRecorder, queue_members
 from .output.kpis import KpiRecorder
@@ -49,34 +49,46 @@ AGENT_PAUSE_COLUMNS = ("agent", "kind", "start", "end")
 
 
 class _AgentRows(NullRecorder):
-    """Agent status/state changes and pauses as table rows (for timelines)."""
+    """Agent status/state changes and pauses as table rows (for timelines): the tables' list
+    appends, written when the engine flushes."""
 
-    def __init__(self, states: Any, pauses: Any, prefix: tuple[int, ...]) -> None:
-        self.states, self.pauses, self.prefix = states, pauses, prefix
-        if states is None:
-            self.agent_state = NullRecorder.agent_state.__get__(self)  # type: ignore[method-assign]
-        if pauses is None:
-            self.agent_pause = NullRecorder.agent_pause.__get__(self)  # type: ignore[method-assign]
+    def __init__(self, states: Any, pauses: Any) -> None:
+        self.states, self.pauses = states, pauses
+        if states is not None:
+            self.agent_state = states.append  # type: ignore[method-assign]
+        if pauses is not None:
+            self.agent_pause = pauses.append  # type: ignore[method-assign]
 
-    def agent_state(self, r: AgentStateRecord) -> None:
-        self.states.row(self.prefix + tuple(r))
+    def flush(self) -> None:
+        for table in (self.states, self.pauses):
+            if table is not None:
+                table.flush()
 
-    def agent_pause(self, r: AgentPauseRecord) -> None:
-        self.pauses.row(self.prefix + tuple(r))
+
+class _Flush(NullRecorder):
+    """Hands the kept rows of ``tables`` to their sinks when the engine flushes."""
+
+    def __init__(self, tables: list[Any]) -> None:
+        self.tables = tables
+
+    def flush(self) -> None:
+        for table in self.tables:
+            table.flush()
 
 
 class Outputs:
     """The open output files of one run."""
 
-    def __init__(self, out_dir: Path, scenario: Scenario, wanted: Iterable[str]) -> None:
+    def __init__(self, out_dir: Path, scenario: Scenario, wanted: Iterable[str], file_format: str = "csv") -> None:
         self.wanted = set(wanted) | {"summary"}
+        self.file_format = file_format
         self.reps = scenario.replications > 1
         self.scenario = scenario
         prefix: tuple[str, ...] = ("replication",) if self.reps else ()
         self.open: list[Any] = []
         self.calls_offers: CsvRecorder | None = None
         if "calls" in self.wanted or "offers" in self.wanted:
-            self.calls_offers = CsvRecorder(out_dir, scenario.start, self.reps)
+            self.calls_offers = CsvRecorder(out_dir, scenario.start, self.reps, file_format)
             self.open.append(self.calls_offers)
         self.agents = self._csv(out_dir, "agents", prefix + AGENT_COLUMNS)
         self.status = self._csv(out_dir, "status", prefix + STATUS_COLUMNS)
@@ -91,10 +103,10 @@ class Outputs:
         self.summary = AtomicText(out_dir / "summary.json")
         self.open.append(self.summary)
 
-    def _csv(self, out_dir: Path, name: str, header: tuple[str, ...]) -> AtomicCsv | None:
+    def _csv(self, out_dir: Path, name: str, header: tuple[str, ...]) -> Any:
         if name not in self.wanted:
             return None
-        f = AtomicCsv(out_dir / f"{name}.csv", header)
+        f = table_file(out_dir, name, header, self.file_format)
         self.open.append(f)
         return f
 
@@ -132,7 +144,13 @@ def run_replication(
     kpis = KpiRecorder(queue_ids, refs, scenario.report.service_level_threshold, scenario.warmup)
     recorders: list[Any] = [kpis, *extra]
     sampler = intervals = None
+    tables: list[Any] = []
     if out is not None:
+        # Rows are kept per table and written in chunks: the tables' constant columns first.
+        tables = [t for t in (out.status, out.intervals, out.agents, out.agent_states, out.agent_pauses)
+                  if t is not None]
+        for table in tables:
+            table.prefix = prefix
         if out.calls_offers is not None:
             out.calls_offers.replication = k
             recorders.append(out.calls_offers)
@@ -140,9 +158,9 @@ def run_replication(
             status_file = out.status
             sampler = StatusSampler(
                 queue_ids, scenario.report.status_interval,
-                lambda row: status_file.row(prefix + row),
+                status_file.append,
             )
-            recorders.append(sampler)
+            recorders.extend([sampler, _Flush([status_file])])
         if out.intervals is not None or getattr(out, "interval_rows", False):
             intervals = IntervalRecorder(
                 scenario.report.interval, scenario.report.service_level_threshold, scenario.warmup,
@@ -150,7 +168,7 @@ def run_replication(
             )
             recorders.append(intervals)
         if out.agent_states is not None or out.agent_pauses is not None:
-            recorders.append(_AgentRows(out.agent_states, out.agent_pauses, prefix))
+            recorders.append(_AgentRows(out.agent_states, out.agent_pauses))
         if out.events is not None:
             writer = AgentEventWriter(scenario, out.events.line)
             writer.replication = k if out.reps else None
@@ -159,6 +177,8 @@ def run_replication(
     # the class's, which Python calls faster than the Tee's per-instance attributes.
     recorder = recorders[0] if len(recorders) == 1 else Tee(*recorders)
     stats = Simulation(scenario, recorder, replication=k, progress=on_time).run()  # type: ignore[arg-type]
+    if isinstance(recorder, Tee):
+        recorder.flush()  # (it keeps the records it shares until the next flush)
     result = kpis.finish(stats.end_time)
     if sampler is not None:
         sampler.finish(stats.end_time)
@@ -166,23 +186,29 @@ def run_replication(
         interval_rows = intervals.rows(queue_ids, scenario.horizon)
         if out.intervals is not None:
             for row in interval_rows:
-                out.intervals.row(prefix + row)
+                out.intervals.row(row)
         if getattr(out, "interval_rows", False):  # for intervals_summary.csv, across replications
             result["intervals"] = (k, interval_rows)
     if out is not None and out.agents is not None:
         for ref, figures in result["agents"].items():
-            out.agents.row(prefix + (ref, *(figures[c] for c in AGENT_COLUMNS[1:])))
+            out.agents.row((ref, *(figures[c] for c in AGENT_COLUMNS[1:])))
+    for table in tables:
+        table.flush()
+    if out is not None and out.calls_offers is not None:
+        out.calls_offers.flush()
     result["end_time"] = stats.end_time
     return result
 
 
-def _replication_to_parts(scenario: Scenario, k: int, part_dir: str, wanted: list[str]) -> dict[str, Any]:
+def _replication_to_parts(
+    scenario: Scenario, k: int, part_dir: str, wanted: list[str], file_format: str = "csv"
+) -> dict[str, Any]:
     """Worker: replication ``k`` into its own files under ``part_dir`` (merged in order later)."""
     path = Path(part_dir)
     # Not parents=True: once the run's temporary root is removed (the run was stopped), a
     # late worker must fail rather than create it again.
     path.mkdir(exist_ok=True)
-    out = Outputs(path, scenario, wanted)
+    out = Outputs(path, scenario, wanted, file_format)
     try:
         result = run_replication(scenario, k, out)
     except BaseException:
@@ -198,6 +224,11 @@ def _merge_parts(parts: list[Path], out_dir: Path) -> None:
     """Concatenate the replications' files in replication order (one header each file)."""
     names = sorted({p.name for part in parts for p in part.iterdir() if not p.name.startswith(".")})
     for name in names:
+        if name.endswith(".parquet"):
+            from .output.parquet import merge_parts
+
+            merge_parts([part / name for part in parts], out_dir / name)
+            continue
         final = AtomicText(out_dir / name)
         for i, part in enumerate(parts):
             with (part / name).open(encoding="utf-8") as f:
@@ -221,6 +252,7 @@ def run_scenario(
     jobs: int | None = 1,
     record: RunRecord | None = None,
     scheduler: Any = None,
+    file_format: str = "csv",
 ) -> int:
     """Simulate every replication and write the outputs; return the exit status.
 
@@ -232,7 +264,9 @@ def run_scenario(
     (the command line's) adds ``scenario.yaml``, plots and ``manifest.json`` before the swap.
     With ``scheduler`` (a Dask address or Client) the replications run on that cluster
     (:mod:`acdsim.planning.cluster`), with the same bytes in every file.
-    A failure to write (full disk, permissions) is a :class:`ScenarioError` naming ``out_dir``."""
+    A failure to write (full disk, permissions) is a :class:`ScenarioError` naming ``out_dir``.
+    ``file_format`` "parquet" writes the record tables as Parquet files instead of CSV (not
+    with ``scheduler``)."""
     wanted = list(only if only is not None else FILES)
     jobs = default_jobs() if jobs is None else jobs
     reps = scenario.replications
@@ -247,9 +281,9 @@ def run_scenario(
 
                 written = run_on_cluster(scenario, staging, wanted, scheduler, per_rep, progress)
             elif jobs > 1 and reps > 1:
-                written = _run_parallel(scenario, staging, wanted, jobs, per_rep, progress)
+                written = _run_parallel(scenario, staging, wanted, jobs, per_rep, progress, file_format)
             else:
-                written = _run_sequential(scenario, staging, wanted, per_rep, progress)
+                written = _run_sequential(scenario, staging, wanted, per_rep, progress, file_format)
             if "intervals_summary" in wanted:
                 path = write_interval_summary(staging, scenario, per_rep)
                 written += [] if path in written else [path]
@@ -287,9 +321,9 @@ def run_scenario(
 
 def _run_sequential(
     scenario: Scenario, out_dir: Path, wanted: list[str], per_rep: list[dict[str, Any]],
-    progress: Callable[[float, int], None] | None,
+    progress: Callable[[float, int], None] | None, file_format: str = "csv",
 ) -> list[Path]:
-    out = Outputs(out_dir, scenario, wanted)
+    out = Outputs(out_dir, scenario, wanted, file_format)
     try:
         reps = scenario.replications
         for k in range(reps):
@@ -309,7 +343,7 @@ def _run_sequential(
 
 def _run_parallel(
     scenario: Scenario, out_dir: Path, wanted: list[str], jobs: int, per_rep: list[dict[str, Any]],
-    progress: Callable[[float, int], None] | None,
+    progress: Callable[[float, int], None] | None, file_format: str = "csv",
 ) -> list[Path]:
     """The replications in ``jobs`` worker processes, each into its own part folder under
     ``out_dir`` (the run's private staging folder), merged in replication order."""
@@ -322,7 +356,8 @@ def _run_parallel(
     # folder, parts included (OutputFolder): no worker can write into it afterwards.
     with worker_pool(min(jobs, reps)) as pool:
         futures = {
-            pool.submit(_replication_to_parts, scenario, k, str(parts[k]), wanted): k for k in range(reps)
+            pool.submit(_replication_to_parts, scenario, k, str(parts[k]), wanted, file_format): k
+            for k in range(reps)
         }
         for future in as_completed(futures):
             results[futures[future]] = future.result()
@@ -335,13 +370,14 @@ def _run_parallel(
     summary.line(json.dumps(build_summary(scenario, ordered), indent=2, ensure_ascii=False))
     summary.commit()
     shutil.rmtree(parts_root)  # not swapped in with the outputs
-    return [out_dir / n for n in _output_names(wanted)]
+    return [out_dir / n for n in _output_names(wanted, file_format)]
 
 
-def _output_names(wanted: list[str]) -> list[str]:
+def _output_names(wanted: list[str], file_format: str = "csv") -> list[str]:
     names = []
     for name in FILES:
         if name in wanted or name == "summary":
+            ext = "csv" if name == "intervals_summary" else file_format
             names.append("summary.json" if name == "summary" else (
-                "agent_events.jsonl" if name == "agent_events" else f"{name}.csv"))
+                "agent_events.jsonl" if name == "agent_events" else f"{name}.{ext}"))
     return names

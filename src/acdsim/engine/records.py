@@ -80,6 +80,13 @@ class MemberStateRecord(NamedTuple):
     joined_at: float  # the module's joined_epoch: the original join when the caller resumed
 
 
+# As new_call_record: the engine builds these on every member and agent change.
+new_agent_state_record: Callable[[tuple[Any, ...]], AgentStateRecord] = partial(tuple.__new__, AgentStateRecord)
+new_member_state_record: Callable[[tuple[Any, ...]], MemberStateRecord] = partial(
+    tuple.__new__, MemberStateRecord
+)
+
+
 class AgentEventRecord(NamedTuple):
     """A real agent status change that the API reports as an agent event."""
 

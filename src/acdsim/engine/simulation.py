@@ -25,11 +25,11 @@ from .ordered import OrderedMixin
 from .outcomes import OutcomeMixin
 from .records import (
     AgentEventRecord,
-    AgentStateRecord,
-    MemberStateRecord,
     NullRecorder,
     OfferRecord,
     Recorder,
+    new_agent_state_record,
+    new_member_state_record,
     wants,
 )
 from .state import (
@@ -333,7 +333,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
                         entry = row.entry = q.key(row)
                         insort(q.idle_sorted, entry)
         if self.record_agents or (status_changed and self.record_statuses):
-            record = AgentStateRecord(t, a.ref, a.status, a.state)
+            record = new_agent_state_record((t, a.ref, a.status, a.state))
             if self.record_agents:
                 self.recorder.agent_state(record)
             if status_changed and self.record_statuses:
@@ -375,7 +375,7 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
             return
         serving = m.serving
         self.recorder.member_state(
-            MemberStateRecord(t, m.call_id, m.queue.id, m.number, m.state, serving, m.first_joined)
+            new_member_state_record((t, m.call_id, m.queue.id, m.number, m.state, serving, m.first_joined))
         )
 
     def _agent_event(self, a: Agent, t: float, event_type: str, status: str, source: str) -> None:

@@ -11,7 +11,10 @@ import os
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..engine.records import CallRecord, NullRecorder, OfferRecord
+import numpy as np
+
+from ..engine.records import NullRecorder
+from .columns import ChunkedTable, csv_text
 
 CALL_COLUMNS = (
     "call_api_id", "queue", "number", "joined_at", "joined_datetime", "answered_at", "left_at",
@@ -30,19 +33,39 @@ def fmt(value: Any) -> Any:
 
 
 class AtomicCsv:
-    """A CSV file that appears under its final name only when closed successfully."""
+    """A CSV file that appears under its final name only when closed successfully.
+
+    Rows are kept and written in chunks (:class:`.columns.ChunkedTable`): ``append`` (one row,
+    without the ``prefix`` columns) for the recorders the engine flushes, ``row`` anywhere."""
 
     def __init__(self, path: Path, header: tuple[str, ...]) -> None:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.part")
         self.handle: TextIO = self.tmp.open("x", newline="", encoding="utf-8")
-        self.writer = csv.writer(self.handle, lineterminator="\n")
-        self.writer.writerow(header)
+        csv.writer(self.handle, lineterminator="\n").writerow(header)
+        self.table = ChunkedTable(self.write_columns)
+        self.append = self.table.append
+
+    @property
+    def prefix(self) -> tuple[Any, ...]:
+        return self.table.prefix
+
+    @prefix.setter
+    def prefix(self, value: tuple[Any, ...]) -> None:
+        self.flush()  # (the rows kept so far are the previous replication's)
+        self.table.prefix = value
 
     def row(self, values: Any) -> None:
-        self.writer.writerow([fmt(v) for v in values])
+        self.table.row(values)
+
+    def write_columns(self, columns: list[Any], n: int) -> None:
+        self.handle.write(csv_text(columns))
+
+    def flush(self) -> None:
+        self.table.flush()
 
     def commit(self) -> None:
+        self.flush()
         self.handle.close()
         os.replace(self.tmp, self.path)
 
@@ -73,30 +96,38 @@ class AtomicText:
 
 
 class CsvRecorder(NullRecorder):
-    """Writes calls.csv and offers.csv as records arrive (one replication column if asked)."""
+    """Writes calls.csv and offers.csv as records arrive (one replication column if asked).
 
-    def __init__(self, out_dir: Path, start: dt.datetime, with_replication: bool) -> None:
+    ``call`` and ``offer`` are the tables' list appends; ``flush`` (the engine's, every
+    ``FLUSH_EVERY`` callers) writes what was kept."""
+
+    def __init__(self, out_dir: Path, start: dt.datetime, with_replication: bool, file_format: str = "csv") -> None:
         self.start = start
-        self.replication = 0
         self.with_replication = with_replication
         prefix: tuple[str, ...] = ("replication",) if with_replication else ()
-        self.calls_file = AtomicCsv(out_dir / "calls.csv", prefix + CALL_COLUMNS)
-        self.offers_file = AtomicCsv(out_dir / "offers.csv", prefix + OFFER_COLUMNS)
+        self.calls_file = table_file(out_dir, "calls", prefix + CALL_COLUMNS, file_format)
+        joined = joined_text
+        if file_format == "parquet":
+            from .parquet import joined_stamps as joined
+        self.calls_file.table.derive = lambda fields, n: call_columns(fields, joined(self.start, fields[3]))
+        self.offers_file = table_file(out_dir, "offers", prefix + OFFER_COLUMNS, file_format)
+        self.call = self.calls_file.append  # type: ignore[method-assign]
+        self.offer = self.offers_file.append  # type: ignore[method-assign]
+        self._replication = 0
 
-    def _prefix(self) -> tuple[int, ...]:
-        return (self.replication,) if self.with_replication else ()
+    @property
+    def replication(self) -> int:
+        return self._replication
 
-    def call(self, r: CallRecord) -> None:
-        joined = (self.start + dt.timedelta(seconds=r.joined_at)).strftime("%Y-%m-%d %H:%M:%S")
-        values = (
-            r.call_api_id, r.queue, r.number, r.joined_at, joined, r.answered_at, r.left_at,
-            r.outcome, r.wait_time, r.talk_time, r.agent, r.agent_level, r.offers,
-            r.transferred_to, r.resumed_from, r.first_join_at,
-        )
-        self.calls_file.row(self._prefix() + values)
+    @replication.setter
+    def replication(self, k: int) -> None:
+        self._replication = k
+        if self.with_replication:
+            self.calls_file.prefix = self.offers_file.prefix = (k,)
 
-    def offer(self, r: OfferRecord) -> None:
-        self.offers_file.row(self._prefix() + tuple(r))
+    def flush(self) -> None:
+        self.calls_file.flush()
+        self.offers_file.flush()
 
     def commit(self) -> list[Path]:
         self.calls_file.commit()
@@ -106,3 +137,43 @@ class CsvRecorder(NullRecorder):
     def discard(self) -> None:
         self.calls_file.discard()
         self.offers_file.discard()
+
+
+FORMATS = ("csv", "parquet")
+
+
+def table_file(out_dir: Path, name: str, header: tuple[str, ...], file_format: str) -> Any:
+    """The file of table ``name``: ``name.csv`` (AtomicCsv) or ``name.parquet``."""
+    if file_format == "parquet":
+        from .parquet import AtomicParquet
+
+        return AtomicParquet(out_dir / f"{name}.parquet", header)
+    return AtomicCsv(out_dir / f"{name}.csv", header)
+
+
+def call_columns(fields: list[Any], joined: Any) -> list[Any]:
+    """calls.csv's columns from the CallRecord fields of a chunk (joined_datetime after
+    joined_at)."""
+    return [*fields[:4], joined, *fields[4:]]
+
+
+_CLOCK = "%Y-%m-%d %H:%M:%S"
+
+
+def joined_text(start: dt.datetime, seconds: Any) -> list[str]:
+    """``(start + timedelta(seconds=x)).strftime("%Y-%m-%d %H:%M:%S")`` for every ``x``, in bulk.
+
+    timedelta rounds ``x`` to the microsecond and the clock drops the fraction: that is
+    ``floor(x)`` except within half a microsecond below a whole second, where the exact rule
+    is applied to those few cells."""
+    n = len(seconds)
+    x = np.asarray(seconds, dtype=float)
+    naive = start.replace(tzinfo=None)
+    if not n or start.microsecond or not (start.year >= 1000 and naive.year + x.max() / 3.1e7 < 9000):
+        return [(start + dt.timedelta(seconds=v)).strftime(_CLOCK) for v in seconds]
+    whole = np.floor(x)
+    stamps = np.datetime64(naive, "s") + whole.astype("timedelta64[s]")
+    text = "\n".join(np.datetime_as_string(stamps, unit="s").tolist()).replace("T", " ").split("\n")
+    for i in np.flatnonzero(x - whole > 1 - 1e-6).tolist():
+        text[i] = (start + dt.timedelta(seconds=float(x[i]))).strftime(_CLOCK)
+    return text

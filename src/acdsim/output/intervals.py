@@ -37,8 +37,19 @@ class IntervalRecorder(NullRecorder):
         self.logged: dict[tuple[int, int], float] = {}
         self.since: dict[str, float] = {}  # logged-in agents -> since when
         self.horizon = horizon  # logged-in time past it is no interval's
+        # Calls are kept by the list's own append and added up at the engine's flush, in order
+        # (the wait sums add in arrival order, as they always did: the same floats).
+        self._calls: list[CallRecord] = []
+        self.call = self._calls.append  # type: ignore[method-assign, assignment]
 
-    def call(self, r: CallRecord) -> None:
+    def flush(self) -> None:
+        chunk = self._calls.copy()  # (emptied in place: self.call is its append)
+        self._calls.clear()
+        add = self._add_call
+        for r in chunk:
+            add(r)
+
+    def _add_call(self, r: CallRecord) -> None:
         if r.joined_at < self.warmup:
             return
         key = (r.queue, int(math.floor(r.joined_at / self.interval)))
@@ -85,6 +96,7 @@ class IntervalRecorder(NullRecorder):
 
     def rows(self, queue_ids: list[int], horizon: float) -> list[tuple[Any, ...]]:
         """Every interval of [warmup, horizon) for every queue, empty ones included."""
+        self.flush()
         self.horizon = horizon
         for ref, start in sorted(self.since.items()):  # still logged in: count them to the horizon
             self._add_logged(self.members[ref], start, horizon)

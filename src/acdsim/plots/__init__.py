@@ -54,6 +54,11 @@ __all__ = [
 
 def _read_csv(path: Path) -> pd.DataFrame | None:
     if not path.is_file():
+        parquet = path.with_suffix(".parquet")  # (a run with --format parquet)
+        if parquet.is_file():
+            from ..output.parquet import read_frame
+
+            return read_frame(parquet)
         return None
     try:
         return pd.read_csv(path)

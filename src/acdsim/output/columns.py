@@ -1,0 +1,140 @@
+"""The columnar record path: rows kept as the engine hands them over, given to a sink in chunks,
+column by column, and CSV text made from a chunk's columns in bulk.
+
+A table's ``append`` is a list's own ``append`` (one C call per record, no Python step); the
+recorders call ``flush`` when the engine flushes them (every ``FLUSH_EVERY`` callers), so a
+chunk holds what about a thousand callers left. ``csv_text`` writes the same bytes as
+``csv.writer(lineterminator="\\n")`` over the cells of :func:`acdsim.output.files.fmt` (floats
+with three decimals, None as an empty cell), formatting each column with one C-level call where
+its cells are all of one plain type; an unusual column (mixed types) falls back to the
+per-cell rule.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+#: The rows a table keeps before it hands them over on its own (``row``); ``append`` leaves that
+#: to the recorder's flush.
+CHUNK_ROWS = 8192
+
+_NONE = type(None)
+
+
+def _quoted_by_csv() -> tuple[str, ...]:
+    """The characters that make ``csv.writer`` quote a cell (it varies with the Python version:
+    a lone carriage return is quoted by some, not by others)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    found = []
+    for c in (",", '"', "\n", "\r"):
+        out.seek(0)
+        out.truncate()
+        writer.writerow(["a" + c, "b"])
+        if out.getvalue().startswith('"'):
+            found.append(c)
+    return tuple(found)
+
+
+_SPECIAL = _quoted_by_csv()
+
+
+def cell(value: Any) -> str:
+    """One cell as ``csv.writer`` writes ``fmt(value)`` (the reference for every column)."""
+    if value is None:
+        text = ""
+    elif isinstance(value, float):
+        text = f"{value:.3f}"
+    else:
+        text = str(value)
+    return _quoted(text) if any(c in text for c in _SPECIAL) else text
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _floats(values: Sequence[float], n: int) -> list[str]:
+    # One %-format over the whole column: the same digits as f"{v:.3f}" (both round the
+    # binary value correctly to three decimals).
+    return (("%.3f\n" * n) % tuple(values)).split("\n")[:n]
+
+
+def column_cells(values: Sequence[Any]) -> list[str]:
+    """The CSV cells of one column (see the module docstring)."""
+    n = len(values)
+    if not n:
+        return []
+    types = set(map(type, values))
+    if types == {float}:
+        return _floats(values, n)
+    if types == {int}:
+        return list(map(str, values))
+    if types == {str}:
+        if any(c in "".join(values) for c in _SPECIAL):
+            return [cell(v) for v in values]
+        return list(values)
+    if types == {float, _NONE}:
+        as_float = np.array(values, dtype=float)  # None -> nan
+        missing = np.flatnonzero(np.isnan(as_float)).tolist()
+        if len(missing) == values.count(None):  # (else a real nan is among them: cell by cell)
+            cells = _floats(as_float.tolist(), n)
+            for i in missing:
+                cells[i] = ""
+            return cells
+    if types == {int, _NONE}:
+        return ["" if v is None else str(v) for v in values]
+    if types == {_NONE}:
+        return [""] * n
+    return [cell(v) for v in values]
+
+
+def csv_text(columns: Sequence[Sequence[Any]]) -> str:
+    """The CSV lines of the rows given column-wise (all columns of one length)."""
+    if not columns or not len(columns[0]):
+        return ""
+    if len(columns) == 1:
+        # csv.writer quotes the one empty cell of a one-column row (else the line is blank).
+        cells = [c if c else '""' for c in column_cells(columns[0])]
+        return "\n".join(cells) + "\n"
+    return "\n".join(map(",".join, zip(*map(column_cells, columns), strict=True))) + "\n"
+
+
+class ChunkedTable:
+    """Rows of one table as they arrive, handed to ``take`` column-wise in chunks.
+
+    ``append`` keeps a row (a tuple of the table's columns after the ``prefix`` ones);
+    ``flush`` hands the kept rows over as columns, after one constant column per value of
+    ``prefix`` (the replication). ``derive``, if given, turns the transposed record fields into
+    the table's columns (e.g. adds calls.csv's joined_datetime)."""
+
+    def __init__(
+        self,
+        take: Callable[[list[Sequence[Any]], int], None],
+        derive: Callable[[list[tuple[Any, ...]], int], list[Sequence[Any]]] | None = None,
+    ) -> None:
+        self.take = take
+        self.derive = derive
+        self.prefix: tuple[Any, ...] = ()
+        self.pending: list[tuple[Any, ...]] = []
+        self.append: Callable[[tuple[Any, ...]], None] = self.pending.append
+
+    def row(self, values: tuple[Any, ...]) -> None:
+        self.pending.append(values)
+        if len(self.pending) >= CHUNK_ROWS:
+            self.flush()
+
+    def flush(self) -> None:
+        rows = self.pending.copy()  # (emptied in place: self.append is its append)
+        self.pending.clear()
+        n = len(rows)
+        if not n:
+            return
+        fields: list[tuple[Any, ...]] = list(zip(*rows, strict=True))
+        columns: list[Sequence[Any]] = self.derive(fields, n) if self.derive is not None else list(fields)
+        self.take([[p] * n for p in self.prefix] + columns, n)

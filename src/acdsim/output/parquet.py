@@ -1,0 +1,139 @@
+"""The tables of ``acdsim run --format parquet``: one Parquet file per table, one row group per
+chunk of the columnar record path (:mod:`.columns`), written atomically like the CSV files.
+
+Typed columns: seconds as float64 (full precision: the CSV rounds them to milliseconds),
+counts and ids as int64, calls' ``joined_datetime`` as a timestamp (the wall clock of
+``start``, to the second, like the CSV), and the repeated words (outcome, agent, state, ...)
+dictionary-encoded. Empty cells of the CSV are nulls, except for text columns, which hold
+the empty string as the engine wrote it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from .columns import ChunkedTable
+
+_TEXT = pa.string()
+_WORD = pa.dictionary(pa.int32(), pa.string())
+
+#: Column types by name (every table's columns; anything else is text).
+TYPES: dict[str, pa.DataType] = {
+    **dict.fromkeys(
+        ("joined_at", "answered_at", "left_at", "wait_time", "talk_time", "first_join_at", "offered_at",
+         "ended_at", "time", "start", "end", "logged_in_time", "occupancy", "wrap_up_time",
+         "handle_occupancy", "talk_occupancy", "interval_start", "service_level", "asa", "mean_wait",
+         "covered", "agents_logged_in"),
+        pa.float64(),
+    ),
+    **dict.fromkeys(
+        ("replication", "queue", "agent_level", "offers", "level", "position", "calls_answered",
+         "no_answers", "rejects", "busies", "waiting_members", "trying_members", "answered_members",
+         "offered", "answered", "abandoned", "timeout", "no_agent_timeout", "in_queue"),
+        pa.int64(),
+    ),
+    **dict.fromkeys(("outcome", "agent", "result", "status", "state", "kind", "transferred_to"), _WORD),
+    "joined_datetime": pa.timestamp("ms"),  # (Parquet has no seconds unit)
+}
+
+
+def schema(columns: Sequence[str]) -> pa.Schema:
+    return pa.schema([(name, TYPES.get(name, _TEXT)) for name in columns])
+
+
+class AtomicParquet:
+    """A Parquet file that appears under its final name only when committed; the same
+    interface as :class:`.files.AtomicCsv` (``append``, ``row``, ``prefix``, ``flush``)."""
+
+    def __init__(self, path: Path, header: tuple[str, ...]) -> None:
+        self.path = path
+        self.tmp = path.with_name(f".{path.name}.part")
+        self.schema = schema(header)
+        self.handle = self.tmp.open("xb")
+        self.writer = pq.ParquetWriter(self.handle, self.schema)
+        self.table = ChunkedTable(self.write_columns)
+        self.append = self.table.append
+
+    @property
+    def prefix(self) -> tuple[Any, ...]:
+        return self.table.prefix
+
+    @prefix.setter
+    def prefix(self, value: tuple[Any, ...]) -> None:
+        self.flush()
+        self.table.prefix = value
+
+    def row(self, values: Any) -> None:
+        self.table.row(values)
+
+    def write_columns(self, columns: list[Any], n: int) -> None:
+        arrays = [_array(col, field.type) for col, field in zip(columns, self.schema, strict=True)]
+        self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
+
+    def flush(self) -> None:
+        self.table.flush()
+
+    def commit(self) -> None:
+        self.flush()
+        self.writer.close()
+        self.handle.close()
+        os.replace(self.tmp, self.path)
+
+    def discard(self) -> None:
+        try:
+            self.writer.close()
+        finally:
+            self.handle.close()
+            self.tmp.unlink(missing_ok=True)
+
+
+def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    if pa.types.is_dictionary(kind):
+        return pa.array(values, pa.string()).dictionary_encode()
+    if pa.types.is_timestamp(kind):
+        return pa.array(np.asarray(values, dtype="datetime64[s]"), kind)
+    return pa.array(values, kind)
+
+
+def joined_stamps(start: dt.datetime, seconds: Any) -> Any:
+    """calls' joined_datetime as datetime64[s]: the same wall clock as the CSV's text."""
+    from .files import joined_text
+
+    return np.array(joined_text(start, seconds), dtype="datetime64[s]")
+
+
+def merge_parts(paths: list[Path], final: Path) -> None:
+    """One Parquet file from the replications' part files, in order (their row groups)."""
+    tmp = final.with_name(f".{final.name}.part")
+    with tmp.open("xb") as handle:
+        writer: pq.ParquetWriter | None = None
+        for path in paths:
+            source = pq.ParquetFile(path)
+            if writer is None:
+                writer = pq.ParquetWriter(handle, source.schema_arrow)
+            for i in range(source.num_row_groups):
+                writer.write_table(source.read_row_group(i))
+        if writer is not None:
+            writer.close()
+    os.replace(tmp, final)
+
+
+def read_frame(path: Path) -> Any:
+    """A table as pandas reads the CSV of the same run: text columns as plain strings (empty
+    cells as NaN), floats as floats, joined_datetime as its text."""
+    table = pq.read_table(path)
+    frame = table.to_pandas()
+    for field in table.schema:
+        if pa.types.is_dictionary(field.type) or pa.types.is_string(field.type):
+            frame[field.name] = frame[field.name].astype(object).replace("", np.nan)
+        elif pa.types.is_timestamp(field.type):
+            frame[field.name] = frame[field.name].dt.strftime("%Y-%m-%d %H:%M:%S")
+    return frame
