@@ -19,7 +19,7 @@ import pandas as pd
 
 from .engine.records import NullRecorder
 from .model import Scenario
-from .output.columns import ChunkedTable
+from .output.columns import ChunkedTable, TableSink
 from .output.events import EVENT_COLUMNS
 from .output.files import CALL_COLUMNS, OFFER_COLUMNS, call_columns
 from .output.intervals import INTERVAL_COLUMNS
@@ -34,7 +34,7 @@ from .runner import (
 )
 
 
-class _Table:
+class _Table(TableSink):
     """A table kept in memory column by column, from the same chunks the CSV files get."""
 
     def __init__(self, derive: Any = None) -> None:
@@ -42,16 +42,6 @@ class _Table:
         self.table = ChunkedTable(self._take, derive)
         self.append = self.table.append
         self.row = self.table.row
-        self.flush = self.table.flush
-
-    @property
-    def prefix(self) -> tuple[Any, ...]:
-        return self.table.prefix
-
-    @prefix.setter
-    def prefix(self, value: tuple[Any, ...]) -> None:
-        self.flush()
-        self.table.prefix = value
 
     def _take(self, columns: list[Any], n: int) -> None:
         if not self.columns:

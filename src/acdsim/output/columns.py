@@ -138,3 +138,22 @@ class ChunkedTable:
         fields: list[tuple[Any, ...]] = list(zip(*rows, strict=True))
         columns: list[Sequence[Any]] = self.derive(fields, n) if self.derive is not None else list(fields)
         self.take([[p] * n for p in self.prefix] + columns, n)
+
+
+class TableSink:
+    """A sink whose rows go through ``self.table`` (a :class:`ChunkedTable`): a new
+    replication prefix first flushes the rows kept so far, which are the previous one's."""
+
+    table: ChunkedTable
+
+    def flush(self) -> None:
+        self.table.flush()
+
+    @property
+    def prefix(self) -> tuple[Any, ...]:
+        return self.table.prefix
+
+    @prefix.setter
+    def prefix(self, value: tuple[Any, ...]) -> None:
+        self.flush()
+        self.table.prefix = value

@@ -14,7 +14,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from ..engine.records import NullRecorder
-from .columns import ChunkedTable, csv_text
+from .columns import ChunkedTable, TableSink, csv_text
 
 CALL_COLUMNS = (
     "call_api_id", "queue", "number", "joined_at", "joined_datetime", "answered_at", "left_at",
@@ -32,7 +32,7 @@ def fmt(value: Any) -> Any:
     return value
 
 
-class AtomicCsv:
+class AtomicCsv(TableSink):
     """A CSV file that appears under its final name only when closed successfully.
 
     Rows are kept and written in chunks (:class:`.columns.ChunkedTable`): ``append`` (one row,
@@ -46,23 +46,11 @@ class AtomicCsv:
         self.table = ChunkedTable(self.write_columns)
         self.append = self.table.append
 
-    @property
-    def prefix(self) -> tuple[Any, ...]:
-        return self.table.prefix
-
-    @prefix.setter
-    def prefix(self, value: tuple[Any, ...]) -> None:
-        self.flush()  # (the rows kept so far are the previous replication's)
-        self.table.prefix = value
-
     def row(self, values: Any) -> None:
         self.table.row(values)
 
     def write_columns(self, columns: list[Any], n: int) -> None:
         self.handle.write(csv_text(columns))
-
-    def flush(self) -> None:
-        self.table.flush()
 
     def commit(self) -> None:
         self.flush()

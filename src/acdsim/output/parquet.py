@@ -20,7 +20,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from .columns import ChunkedTable
+from .columns import ChunkedTable, TableSink
 
 _TEXT = pa.string()
 _WORD = pa.dictionary(pa.int32(), pa.string())
@@ -49,7 +49,7 @@ def schema(columns: Sequence[str]) -> pa.Schema:
     return pa.schema([(name, TYPES.get(name, _TEXT)) for name in columns])
 
 
-class AtomicParquet:
+class AtomicParquet(TableSink):
     """A Parquet file that appears under its final name only when committed; the same
     interface as :class:`.files.AtomicCsv` (``append``, ``row``, ``prefix``, ``flush``)."""
 
@@ -62,24 +62,12 @@ class AtomicParquet:
         self.table = ChunkedTable(self.write_columns)
         self.append = self.table.append
 
-    @property
-    def prefix(self) -> tuple[Any, ...]:
-        return self.table.prefix
-
-    @prefix.setter
-    def prefix(self, value: tuple[Any, ...]) -> None:
-        self.flush()
-        self.table.prefix = value
-
     def row(self, values: Any) -> None:
         self.table.row(values)
 
     def write_columns(self, columns: list[Any], n: int) -> None:
         arrays = [_array(col, field.type) for col, field in zip(columns, self.schema, strict=True)]
         self.writer.write_table(pa.Table.from_arrays(arrays, schema=self.schema))
-
-    def flush(self) -> None:
-        self.table.flush()
 
     def commit(self) -> None:
         self.flush()
