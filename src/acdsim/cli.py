@@ -430,6 +430,15 @@ def _register_sweep() -> None:
 _register_sweep()
 
 
+def _register_shifts() -> None:
+    from .cli_shifts import shifts_cmd
+
+    cli.add_command(shifts_cmd, "shifts")
+
+
+_register_shifts()
+
+
 def folder_name(title: str) -> str:
     """A scenario name as a single folder name: ``"test queue"`` -> ``test_queue``."""
     return re.sub(r"[^\w.-]+", "_", title).strip("._") or "scenario"
