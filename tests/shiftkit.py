@@ -56,6 +56,7 @@ def staffing_csv(
             f"{pool},{start:g},{start + interval:g},{clock(h * 60 + m + start / 60)},10,{agents},{agents},{agents},"
             f"{s:g},{need},0.8,0.02,12.5,0.03,0.7,true,service_level"
         )
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
 

@@ -13,12 +13,12 @@ import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from shiftkit import scenario_file, staffing_csv
 
 import acdsim
 from acdsim.errors import ScenarioError
 from acdsim.planning.shifts.model import Column, build_columns, coverage_matrix
 from acdsim.planning.shifts.parse import Interval, parse_break
+from shiftkit import scenario_file, staffing_csv
 
 H = 3600.0
 

@@ -284,17 +284,18 @@ def _row(cells: dict[str, str], shown: str, line: int) -> Interval | list[Proble
             return math.nan
         return value
 
-    start, end = number("interval_start"), number("interval_end")
-    required = number("scheduled", whole=True)
-    shrinkage = number("shrinkage")
+    # In the order of the columns of staffing.csv.
     if not cells["pool"]:
         problems.append(Problem(shown, line, ("pool",), "empty pool name"))
-    if clock_seconds(cells["clock"]) is None:
-        problems.append(Problem(shown, line, ("clock",), f"expected a clock time HH:MM, got {cells['clock']!r}"))
-    if math.isfinite(shrinkage) and not 0 <= shrinkage < 1:
-        problems.append(Problem(shown, line, ("shrinkage",), f"expected a fraction 0 <= s < 1, got {cells['shrinkage']!r}"))
+    start, end = number("interval_start"), number("interval_end")
     if math.isfinite(start) and math.isfinite(end) and end <= start:
         problems.append(Problem(shown, line, ("interval_end",), f"must be after interval_start ({end:g} <= {start:g})"))
+    if clock_seconds(cells["clock"]) is None:
+        problems.append(Problem(shown, line, ("clock",), f"expected a clock time HH:MM, got {cells['clock']!r}"))
+    shrinkage = number("shrinkage")
+    if math.isfinite(shrinkage) and not 0 <= shrinkage < 1:
+        problems.append(Problem(shown, line, ("shrinkage",), f"expected a fraction 0 <= s < 1, got {cells['shrinkage']!r}"))
+    required = number("scheduled", whole=True)
     if problems:
         return problems
     return Interval(start, end, cells["clock"], int(required), shrinkage, line)
