@@ -120,11 +120,15 @@ class Solution:
 
 
 def coverage_matrix(columns: Sequence[Column], intervals: Sequence[Interval]) -> np.ndarray:
+    """``a_ij``: 1 when column ``j`` covers interval ``i`` (:meth:`Column.covers`, vectorised)."""
+    starts = np.array([i.start for i in intervals], dtype=float)
+    ends = np.array([i.end for i in intervals], dtype=float)
     matrix = np.zeros((len(intervals), len(columns)), dtype=np.int8)
     for j, column in enumerate(columns):
-        for i, interval in enumerate(intervals):
-            if column.covers(interval):
-                matrix[i, j] = 1
+        covered = (starts >= column.start - _EPS) & (ends <= column.end + _EPS)
+        for b_start, b_end in column.breaks:
+            covered &= (ends <= b_start + _EPS) | (starts >= b_end - _EPS)
+        matrix[:, j] = covered
     return matrix
 
 
