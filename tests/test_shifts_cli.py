@@ -153,3 +153,42 @@ def test_a_scenario_without_the_pool_is_an_error(tmp_path: Path, capsys: pytest.
     assert capsys.readouterr().err.strip() == (
         f"error: {scenario}: has no pool 'sales', the pool of the staffing table (pools: 'support')"
     )
+
+
+def test_rostered_yaml_runs_from_its_folder_with_every_kind_of_data_file(tmp_path: Path) -> None:
+    """A forecast, an empirical distribution's file and another pool's staffing file are
+    written inline; a trace is copied beside rostered.yaml."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "forecast.csv").write_text("at,calls\n08:00,10\n09:00,12\n10:00,8\n", encoding="utf-8")
+    (src / "talk.csv").write_text("seconds\n60\n90\n150\n", encoding="utf-8")
+    (src / "other.csv").write_text("at,agents\n0,1\n1h,2\n", encoding="utf-8")
+    (src / "trace.csv").write_text("time\n10\n700\n3000\n", encoding="utf-8")
+    text = (
+        scenario_file(src / "x.yaml", 3).read_text(encoding="utf-8")
+        .replace("arrivals: {calls_per_hour: 20}", "arrivals: {profile: {file: forecast.csv}}")
+        .replace("talk_time: {dist: exponential, mean: 120}", "talk_time: {dist: empirical, file: talk.csv, column: seconds}")
+    )
+    text += (
+        "  - name: other\n    first_id: 2000\n    tiers: [{queue: 209, level: 1, position: 1}]\n"
+        "    staffing: {file: other.csv}\n"
+    )
+    text = text.replace("agents: {}\n", (
+        "  - id: 209\n    strategy: longest-idle-agent\n    callers:\n      arrivals: {trace: trace.csv}\n"
+        "      talk_time: {dist: exponential, mean: 60}\nagents: {}\n"
+    ))
+    (src / "staffed.yaml").write_text(text, encoding="utf-8")
+    staffing = staffing_csv(src / "staffing.csv", [1, 2, 1])
+    out = tmp_path / "out"
+    assert shifts_cli(str(staffing), "--lengths", "1h,2h", "-q", "-o", str(out)) == 0
+    written = (out / "rostered.yaml").read_text(encoding="utf-8")
+    assert re.search(r"\bfile:", written) is None and "trace: trace.csv" in written
+    assert (out / "trace.csv").read_text(encoding="utf-8") == (src / "trace.csv").read_text(encoding="utf-8")
+    rostered = load_scenario(out / "rostered.yaml")
+    original = load_scenario(src / "staffed.yaml")
+    new, old = rostered.queues[0].callers, original.queues[0].callers
+    assert new.arrivals.profile == old.arrivals.profile and new.arrivals.file is None
+    assert new.talk_time.values == old.talk_time.values == (60, 90, 150) and new.talk_time.file is None
+    assert rostered.queues[1].callers.arrivals.rows == original.queues[1].callers.arrivals.rows
+    assert rostered.pools[1].steps() == original.pools[1].steps()
+    assert main(["run", str(out / "rostered.yaml"), "-q", "--only", "summary", "-o", str(tmp_path / "run")]) == 0
