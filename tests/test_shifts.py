@@ -156,6 +156,35 @@ def test_breaks_start_inside_their_window_and_last_their_length(tmp_path: Path) 
     assert {c.length for c, _ in roster.worked if c.breaks} <= {8 * H, 6 * H}
 
 
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    required=st.lists(st.integers(0, 5), min_size=12, max_size=16),
+    length=st.sampled_from([900, 1800, 3600]),
+    earliest=st.integers(1, 4), width=st.integers(0, 4),
+)
+def test_every_break_starts_in_its_window_on_the_grid_and_lasts_its_length(
+    tmp_path: Path, required: list[int], length: int, earliest: int, width: int,
+) -> None:
+    """Half-hour intervals, 4h and 6h shifts, a random break window (in half hours)."""
+    low, high = earliest * 1800.0, (earliest + width) * 1800.0
+    rule = f"{length}@{low:g}-{high:g}"
+    roster = acdsim.shifts(staffing_csv(tmp_path / "s.csv", required, interval=1800), ["4h", "6h"], breaks=[rule])
+    assert (roster.coverage["surplus"] >= 0).all()
+    for column, agents in roster.worked:
+        assert agents > 0
+        if column.length <= high:
+            assert column.breaks == ()
+            continue
+        (start, end), = column.breaks
+        offset = start - column.start
+        assert low <= offset <= high and offset % 1800 == 0
+        assert end - start == length and end <= column.end
+    for k, need in enumerate(required):  # recounted minute by minute, not by Column.covers
+        minutes = [k * 1800.0 + 60 * m for m in range(30)]
+        present = sum(n for c, n in roster.worked if all(c.on_duty(t) for t in minutes))
+        assert present == roster.rostered_counts[k] >= need
+
+
 def test_an_agent_on_break_covers_neither_side_of_it(tmp_path: Path) -> None:
     """Four 1-hour intervals need 1 agent each; 4h shifts have a 1h break 1h to 2h in. One
     agent leaves an hour uncovered, so two agents are needed, breaking at different hours:
