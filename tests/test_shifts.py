@@ -54,6 +54,9 @@ def test_tiny_instance_has_the_hand_solved_optimum(tmp_path: Path) -> None:
     ]
     assert list(roster.coverage["rostered"]) == [1, 2, 2, 2, 2, 1]
     assert roster.required_hours == 9 and roster.efficiency == pytest.approx(0.9)
+    assert repr(roster) == "<Roster of pool 'support': 3 agents in 3 shifts, 10 paid hours for 9 required (90.0%), optimal>"
+    written = roster.write(tmp_path / "out")
+    assert [p.name for p in written] == ["shifts.csv", "coverage.csv", "shifts.json", "manifest.json"]
     columns, _ = build_columns([3 * H, 4 * H], [], H, 0.0, 6 * H)
     best, optima = brute_force(columns, required)
     assert best == 10 and len(optima) == 1
@@ -223,8 +226,12 @@ def test_bad_breaks_are_problems(text: str) -> None:
 
 def test_a_break_that_fits_no_shift_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(ScenarioError) as caught:
-        acdsim.shifts(staffing_csv(tmp_path / "s.csv", [1] * 6), ["4h"], breaks=["3h@2h-3h:4h"])
-    assert "no break start" in str(caught.value) and "4h shift" in str(caught.value)
+        acdsim.shifts(staffing_csv(tmp_path / "s.csv", [1] * 6), ["4h"], breaks=["3h@2h-3h:4h"], close="99:00")
+    assert caught.value.lines() == [
+        "error: --close: '99:00' is not a clock time HH:MM (00:00 to 24:00)",
+        "error: --break: '3h@2h-3h:4h': no break start on the 1h start grid between 2h and 3h "
+        "lets the break end within a 4h shift",
+    ]
 
 
 # ------------------------------------------------------------------------------ the pool's curve

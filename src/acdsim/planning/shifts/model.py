@@ -72,7 +72,7 @@ def break_choices(length: float, rules: Sequence[BreakRule], step: float) -> tup
     for rule in applying:
         starts = grid_offsets(rule.earliest, min(rule.latest, length - rule.length), step)
         if not starts:
-            return [], [f"--break {rule.text}: no break start on the {_dur(step)} start grid between "
+            return [], [f"{rule.text!r}: no break start on the {_dur(step)} start grid between "
                         f"{_dur(rule.earliest)} and {_dur(rule.latest)} lets the break end within a {_dur(length)} shift"]
         options.append([(s, s + rule.length) for s in starts])
     placed = []

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import Problem, ScenarioError
-from .model import Column, Solution, build_columns, coverage_matrix, solve
+from .model import Column, Solution, break_choices, build_columns, coverage_matrix, solve
 from .parse import (
     BreakRule,
     Interval,
@@ -57,6 +57,26 @@ class Roster:
     scenario_note: str | None = None
     rostered: Any = field(default=None)
     """The scenario with the pool's staffing set to the roster (None without a scenario)."""
+
+    def __repr__(self) -> str:
+        eff = self.efficiency
+        shown = f" ({100 * eff:.1f}%)" if eff is not None else ""
+        uncovered = f", {len(self.uncovered)} intervals uncovered" if self.uncovered else ""
+        return (
+            f"<Roster of pool {self.staffing.pool!r}: {self.agents} agents in {len(self.worked)} shifts, "
+            f"{self.paid_hours:g} paid hours for {self.required_hours:g} required{shown}, {self.status}{uncovered}>"
+        )
+
+    def write(self, out_dir: str | os.PathLike[str]) -> list[Path]:
+        """Write the files of ``acdsim shifts -o DIR`` into ``out_dir`` (replaced as a whole)."""
+        from ...output.folder import OutputFolder
+        from .outputs import write_roster
+
+        folder = OutputFolder(Path(out_dir))
+        with folder:
+            written, _ = write_roster(self, folder.staging)
+            folder.commit()
+        return [Path(out_dir) / p.name for p in written]
 
     # ------------------------------------------------------------------ figures
 
@@ -231,12 +251,16 @@ def shifts(
     problems += found
     close_at, found = parse_moment(close, table, "--close")
     problems += found
+    if step is None and table is not None:
+        step = table.intervals[0].end - table.intervals[0].start
+    if step is not None:  # breaks that fit no shift, with the other problems
+        for length in length_list:
+            problems += [problem("--break", message) for message in break_choices(length, rules, step)[1]]
     sc, sc_file, note, found = _scenario(scenario, staffing, table)
     problems += found
-    if problems or table is None:
+    if problems or table is None or step is None:
         raise ScenarioError(problems)
     intervals = table.intervals
-    step = step if step is not None else intervals[0].end - intervals[0].start
     open_at = intervals[0].start if open_at is None else open_at
     close_at = intervals[-1].end if close_at is None else close_at
     if close_at <= open_at:
