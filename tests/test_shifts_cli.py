@@ -192,3 +192,31 @@ def test_rostered_yaml_runs_from_its_folder_with_every_kind_of_data_file(tmp_pat
     assert rostered.queues[1].callers.arrivals.rows == original.queues[1].callers.arrivals.rows
     assert rostered.pools[1].steps() == original.pools[1].steps()
     assert main(["run", str(out / "rostered.yaml"), "-q", "--only", "summary", "-o", str(tmp_path / "run")]) == 0
+
+
+def test_a_solver_stopped_at_its_time_limit_is_a_warning_and_no_roster_an_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from acdsim.planning.shifts import roster as module
+    from acdsim.planning.shifts.model import Solution, solve
+
+    staffing = staffing_csv(tmp_path / "staffing.csv", [1, 1, 1])
+
+    def stopped(*args: object, **kwargs: object) -> Solution:
+        found = solve(*args, **kwargs)  # type: ignore[arg-type]
+        return Solution(found.agents, "time_limit", "Time limit reached", 0.05)
+
+    monkeypatch.setattr(module, "solve", stopped)
+    out = tmp_path / "out"
+    assert shifts_cli(str(staffing), "--lengths", "3h", "--time-limit", "5", "-q", "-o", str(out)) == 0
+    assert capsys.readouterr().err.strip().splitlines()[-1] == (
+        "warning: the solver stopped at --time-limit 5 s: the roster covers the requirement but may not "
+        "be the cheapest, within 5.0% of the minimum"
+    )
+    assert json.loads((out / "shifts.json").read_text(encoding="utf-8"))["status"] == "time_limit"
+    monkeypatch.setattr(module, "solve", lambda columns, *a, **k: Solution(tuple(0 for _ in columns), "failed", "Time limit reached", None))
+    assert shifts_cli(str(staffing), "--lengths", "3h", "-q", "-o", str(tmp_path / "none")) == 2
+    assert capsys.readouterr().err.strip() == (
+        f"error: {staffing}: the solver found no roster (Time limit reached); try a longer --time-limit or fewer shift lengths"
+    )
+    assert not (tmp_path / "none").exists()
