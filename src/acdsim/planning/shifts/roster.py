@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -176,16 +176,6 @@ class Roster:
 
     # ------------------------------------------------------------------ the pool's curve
 
-    def on_duty_curve(self) -> list[tuple[float, int]]:
-        """Agents on duty and not on break, at each time the count changes: ``[(t, n), ...]``."""
-        times = sorted({t for c, _ in self.worked for t in (c.start, c.end, *(x for b in c.breaks for x in b))})
-        curve: list[tuple[float, int]] = []
-        for t in times:
-            n = sum(k for c, k in self.worked if c.on_duty(t))
-            if not curve or curve[-1][1] != n:
-                curve.append((t, n))
-        return curve
-
     def staffing_curve(self) -> list[dict[str, Any]]:
         """The pool's ``staffing`` for rostered.yaml: on duty and not on break, times
         (1 - shrinkage) of the interval of each moment, rounded down; from time 0 on."""
@@ -284,7 +274,7 @@ def shifts(
         scenario_note=note,
     )
     if sc is not None:
-        object.__setattr__(roster, "rostered", rostered_scenario(sc, table.pool, roster.staffing_curve()))
+        roster = replace(roster, rostered=rostered_scenario(sc, table.pool, roster.staffing_curve()))
     return roster
 
 
