@@ -36,7 +36,7 @@ DEFAULT_TIME_LIMIT = 60.0
 @dataclass(frozen=True)
 class Roster:
     """The result of :func:`shifts`. ``status``: ``optimal`` (HiGHS proved the minimum),
-    ``time_limit`` (feasible, maybe not minimal: ``gap`` says how far at most) or ``failed``;
+    ``time_limit`` (feasible, maybe not minimal: ``solution.gap`` bounds how far) or ``failed``;
     ``uncovered``: the intervals no shift can cover (then the roster is the best partial cover
     of the others)."""
 
