@@ -34,11 +34,11 @@ def summary_table(
     header = ("queue", "offered", "answered", "SL", "ASA s", "abandon", "p90 wait s",
               "talk occupancy", "handle occupancy")  # fmt: skip
     agents = summary["agents"]
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for qid, q in summary["queues"].items():
         refs = queue_agents.get(qid, list(agents)) if queue_agents is not None else list(agents)
         rows.append((
-            qid,
+            str(qid),
             f"{q['offered']:.0f}" if reps > 1 else str(q["offered"]),
             f"{q['answered']:.0f}" if reps > 1 else str(q["answered"]),
             _pct(q["service_level"]),
