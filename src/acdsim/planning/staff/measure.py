@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from ...engine import Simulation
-from ...engine.records import AgentPauseRecord, CallRecord
+from ...engine.records import CallRecord
 from ...model import Scenario
 from ...output.intervals import IntervalRecorder
 
@@ -25,26 +25,24 @@ Raw = tuple[float, ...]
 
 
 class StaffRecorder(IntervalRecorder):
-    """intervals.csv's counts by joining interval, and the pool's busy and logged-in seconds
-    by clock interval."""
+    """intervals.csv's counts by joining interval, and the pool's busy seconds (each answered
+    call's talk and the pool's wrap-up after it) and logged-in seconds by clock interval."""
 
-    def __init__(self, scenario: Scenario, pool_refs: Sequence[str]) -> None:
+    def __init__(self, scenario: Scenario, pool_refs: Sequence[str], wrap_up: float = 0.0) -> None:
         members = cast(dict[str, list[int]], {ref: [_POOL] for ref in pool_refs})
         super().__init__(
             scenario.report.interval, scenario.report.service_level_threshold, scenario.warmup,
             members, scenario.horizon,
         )
         self.pool = frozenset(pool_refs)
+        self.wrap_up = wrap_up  # the pool's: every answered call is followed by it
         self.busy: dict[int, float] = {}
 
     def _add_call(self, r: CallRecord) -> None:
         super()._add_call(r)
-        if r.outcome == "answered" and r.agent in self.pool and r.answered_at is not None and r.talk_time:
-            self._add_busy(r.answered_at, r.answered_at + r.talk_time)
-
-    def agent_pause(self, r: AgentPauseRecord) -> None:
-        if r.kind == "wrap_up" and r.agent in self.pool:
-            self._add_busy(r.start, r.end)
+        if r.outcome == "answered" and r.agent in self.pool and r.answered_at is not None:
+            # talk then wrap-up, one stretch (no pause records asked of the engine: faster)
+            self._add_busy(r.answered_at, r.answered_at + (r.talk_time or 0.0) + self.wrap_up)
 
     def _add_busy(self, start: float, end: float) -> None:
         start, end = max(start, self.warmup), min(end, self.horizon)
@@ -90,7 +88,7 @@ def pool_queues(scenario: Scenario, pool: int) -> list[int]:
 
 def measure(scenario: Scenario, k: int, pool: int) -> list[Raw]:
     """Replication ``k`` of ``scenario``: the raw figures of every interval of its horizon."""
-    recorder = StaffRecorder(scenario, pool_refs(scenario, pool))
+    recorder = StaffRecorder(scenario, pool_refs(scenario, pool), float(scenario.pools[pool].agent.wrap_up_time))
     Simulation(scenario, recorder, replication=k).run()
     count = max(1, math.ceil(scenario.horizon / scenario.report.interval - 1e-9))
     return recorder.raw(pool_queues(scenario, pool), count)
@@ -105,8 +103,10 @@ def measure_json(scenario_json: str, k: int, pool: int) -> list[Raw]:
 
 def run_candidates(
     scenarios: Sequence[Scenario], tasks: Sequence[tuple[int, int]], pool: int, jobs: int, scheduler: Any,
+    executor: Any = None,
 ) -> dict[tuple[int, int], list[Raw]]:
-    """``measure`` for every (scenario index, replication) task, wherever they run."""
+    """``measure`` for every (scenario index, replication) task, wherever they run;
+    ``executor``: worker processes kept open across batches (``signals.worker_pool``)."""
     from functools import partial
 
     from ..parallel import run_tasks
@@ -116,6 +116,14 @@ def run_candidates(
     def done(task: tuple[int, int], result: list[Raw]) -> None:
         out[task] = [tuple(row) for row in result]
 
+    if executor is not None and scheduler is None and len(tasks) > 1:
+        from concurrent.futures import as_completed
+
+        payloads = [s.model_dump_json() for s in scenarios]
+        futures = {executor.submit(measure_json, payloads[i], k, pool): (i, k) for i, k in tasks}
+        for future in as_completed(futures):
+            done(futures[future], future.result())
+        return out
     run_tasks(
         scenarios, tasks, done, jobs=jobs, scheduler=scheduler,
         worker=partial(measure_json, pool=pool), local=partial(measure, pool=pool),

@@ -98,12 +98,24 @@ def summary(result: Any) -> dict[str, Any]:
     }
 
 
+def cell(value: Any) -> str:
+    """A staffing.csv cell: true/false, whole numbers as ints (``0``, ``1800``), other floats
+    in their shortest form (``0.3``, ``0.871607``), empty for none."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
 def write_outputs(result: Any, staging: Path) -> list[Path]:
     """staffing.csv, staffed.yaml and staffing.json into ``staging``; their paths."""
     table = AtomicCsv(staging / "staffing.csv", COLUMNS)
     try:
         for row in result.rows():
-            table.row(tuple(("true" if v else "false") if isinstance(v, bool) else v for v in row))
+            table.row(tuple(cell(v) for v in row))
     except BaseException:
         table.discard()
         raise

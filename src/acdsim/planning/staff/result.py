@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -9,16 +10,17 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import ScenarioError
+from ...errors import Problem as _Problem
 from ...model import Scenario
 from ...units import parse_duration
 from .problem import Problem, build_problem, erlang_agents
 from .search import Evaluator, Minimality, Progress, SearchResult, agent_hours, search
-from .targets import METRICS, Estimate, Targets, Verdict, judge, make_targets
+from .targets import METRICS, Estimate, TargetError, Targets, Verdict, judge, make_targets
 
 VERIFY_SEED_OFFSET = 1_000_000
 """The verification runs replications 0, 1, ... of seed + this: seeds the search never used."""
 
-DEFAULT_REPLICATIONS = 10
+DEFAULT_REPLICATIONS = 8
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class StaffResult:
     verification: Verification
     erlang_verification: Verification
     staffed: Scenario
+    simulated: float = 0.0  # seconds of scenario time, search and verifications
 
     @property
     def minimal(self) -> Minimality:
@@ -74,7 +77,7 @@ class StaffResult:
     @property
     def simulated_days(self) -> float:
         """Simulated horizons, search and verification (both staffings) together."""
-        return self.search.evaluator.simulated / self.problem.base.horizon
+        return self.simulated / self.problem.base.horizon
 
     @property
     def search_days(self) -> float:
@@ -133,6 +136,7 @@ def staff(
     seed: int | None = None,
     progress: Progress | None = None,
     allow_paths: Sequence[str | Path] = (),
+    label: str | None = None,
     **target_keywords: Any,
 ) -> StaffResult:
     """The fewest agents of ``pool`` (its name; may be omitted with one pool) per
@@ -141,7 +145,7 @@ def staff(
     ``targets``: a :class:`Targets` or a mapping with ``sl`` (``"80/20"``), ``max_abandon``
     (``"5%"`` or ``0.05``), ``max_asa`` (``"30s"``), ``max_occupancy``; the same keys may be
     given as keywords. ``replications``: runs per candidate to start with (the search adds as
-    many at a time while a decision is unclear, up to ``max_replications``, default 4x);
+    many at a time while a decision is unclear, up to ``max_replications``, default 3x);
     ``verify_replications`` (default 2x): runs of the verification, with the seeds
     ``seed + 1_000_000`` onwards. ``seed`` overrides the scenario's. ``jobs``/``scheduler``
     say where the runs execute (the result is the same). Raises ``ScenarioError`` for a bad
@@ -149,40 +153,46 @@ def staff(
     from ...runner import default_jobs
     from ..sweep import base_label
 
-    label = base_label(scenario)
+    label = base_label(scenario) if label is None else label
     if not isinstance(scenario, Scenario):
         from ..scenarios import load_scenario
 
         scenario = load_scenario(scenario, allow_paths=allow_paths)
-    problems = []
+    problems: list[_Problem] = []
     try:
         goal = make_targets(targets, default_threshold=scenario.report.service_level_threshold, **target_keywords)
-    except ValueError as exc:
-        problems.append(("targets", str(exc)))
+    except TargetError as exc:
+        problems += [_Problem(label, None, (), f"targets: {key}: {message}") for key, message in exc.problems]
     try:
         length = parse_interval(interval)
     except ValueError as exc:
-        problems.append(("interval", str(exc)))
+        problems.append(_Problem(label, None, (), f"interval: {exc}"))
     try:
         shrink = parse_shrinkage(shrinkage)
     except ValueError as exc:
-        problems.append(("shrinkage", str(exc)))
+        problems.append(_Problem(label, None, (), f"shrinkage: {exc}"))
     if replications < 2:
-        problems.append(("replications", f"at least 2 (a confidence interval needs two), got {replications}"))
+        problems.append(_Problem(label, None, (), f"replications: at least 2 (a confidence interval needs two), got {replications}"))
     if problems:
-        raise ScenarioError.single(problems[0][0], "; ".join(f"{p}: {m}" if i else m for i, (p, m) in enumerate(problems)))
+        raise ScenarioError(problems)
     problem = build_problem(scenario, pool, goal, length, label)
     base_seed = scenario.seed if seed is None else seed
-    cap = max_replications if max_replications is not None else 4 * replications
+    cap = max_replications if max_replications is not None else 3 * replications
     cap = max(cap, replications)
     jobs = default_jobs() if jobs is None else jobs
-    found = search(problem, base_seed, replications, cap, jobs, scheduler, progress)
     verify_reps = verify_replications if verify_replications is not None else 2 * replications
-    ev = found.evaluator
     erl = [iv.erlang_a for iv in problem.intervals]
-    check = verify(problem, ev, [found.staffing, erl], base_seed + VERIFY_SEED_OFFSET, verify_reps)
+    with contextlib.ExitStack() as stack:
+        executor = None
+        if jobs > 1 and scheduler is None:
+            from ...signals import worker_pool
+
+            executor = stack.enter_context(worker_pool(jobs))
+        ev = Evaluator(problem, jobs, scheduler, progress, executor)
+        found = search(problem, ev, base_seed, replications, cap)
+        check = verify(problem, ev, [found.staffing, erl], base_seed + VERIFY_SEED_OFFSET, verify_reps)
     staffed = problem.scenario(found.staffing, seed=base_seed + VERIFY_SEED_OFFSET, replications=verify_reps)
-    return StaffResult(problem, found.staffing, shrink, base_seed, found, check[0], check[1], staffed)
+    return StaffResult(problem, found.staffing, shrink, base_seed, found, check[0], check[1], staffed, ev.simulated)
 
 
 def verify(problem: Problem, ev: Evaluator, staffings: Sequence[Sequence[int]], seed: int, reps: int) -> list[Verification]:

@@ -47,6 +47,7 @@ class Evaluator:
     jobs: int = 1
     scheduler: object = None
     progress: Progress | None = None
+    executor: object = None  # worker processes kept open for the whole search
     runs: dict[Key, dict[int, list[Raw]]] = field(default_factory=dict)
     simulated: float = 0.0  # seconds of scenario time simulated
     done: int = 0
@@ -66,7 +67,9 @@ class Evaluator:
         if not tasks:
             return
         self.expected = max(self.expected, self.done + len(tasks))
-        results = run_candidates(scenarios, tasks, self.problem.pool, self.jobs, self.scheduler)
+        results = run_candidates(
+            scenarios, tasks, self.problem.pool, self.jobs, self.scheduler, self.executor
+        )
         for (i, k), rows in sorted(results.items()):
             self.runs[keys[i]][k] = rows
             self.simulated += scenarios[i].horizon
@@ -82,9 +85,13 @@ class Evaluator:
     def verdict(self, key: Key, reps: int, j: int) -> Verdict:
         return judge(self.problem.targets, self.kpis(key, reps, j))
 
-    def decide(self, items: Sequence[tuple[Key, Sequence[int]]], first: int, cap: int) -> dict[Key, int]:
+    def decide(
+        self, items: Sequence[tuple[Key, Sequence[int]]], first: int, cap: int, stop_on_clear_miss: bool = False,
+    ) -> dict[Key, int]:
         """Run every candidate until each of its intervals ``J`` is clear or it has ``cap``
-        replications; return the replications each one's decisions rest on."""
+        replications; return the replications each one's decisions rest on. With
+        ``stop_on_clear_miss``, stop as soon as some interval clearly misses (the round then
+        acts on the clear misses alone)."""
         reps: dict[Key, int] = {}
         for key, _ in items:
             have = self.runs.get(key, {})
@@ -94,6 +101,10 @@ class Evaluator:
             reps[key] = max(first, min(cached, cap))
         while True:
             self.ensure([(key, reps[key]) for key, _ in items])
+            if stop_on_clear_miss and any(
+                (v := self.verdict(key, reps[key], j)).clear and not v.met for key, intervals in items for j in intervals
+            ):
+                return reps
             more = [
                 key for key, intervals in items
                 if reps[key] < cap and not all(self.verdict(key, reps[key], j).clear for j in intervals)
@@ -125,46 +136,56 @@ class SearchResult:
     rounds: int
     replications: int  # the most any candidate used
     simulated: float  # seconds of scenario time, search only
-    evaluator: Evaluator
-    final_reps: int
-    first: int = 0  # replications each candidate started with
+    first: int  # replications each candidate started with
+
+
+@dataclass
+class _Test:
+    """The latest removal test of one interval, and the staffing around it then."""
+
+    window: tuple[int, ...]
+    missed: tuple[str, ...]
+    replications: int
 
 
 def search(
-    problem: Problem, seed: int, replications: int, max_replications: int,
-    jobs: int = 1, scheduler: object = None, progress: Progress | None = None,
+    problem: Problem, ev: Evaluator, seed: int, replications: int, max_replications: int,
 ) -> SearchResult:
     n = problem.count
     start = [iv.erlang_a for iv in problem.intervals]
     fixed = {i for i, iv in enumerate(problem.intervals) if iv.end <= problem.base.warmup}
     limit = [3 * max(iv.erlang_a, iv.erlang_c) + 20 for iv in problem.intervals]
-    ev = Evaluator(problem, jobs, scheduler, progress)
-    ev.expected = replications * 4 * 4
+    ev.expected = max(ev.expected, replications * 4 * 3)
     s = list(start)
     restored: set[int] = set()
     removed_last: set[int] = set()
+    tests: dict[int, _Test] = {}
     everything = list(range(n))
     most = replications
+    rounds = 0
+    check = Minimality(False, (), ("",) * n, (0,) * n)
     for rounds in range(1, MAX_ROUNDS + 1):
         key = (seed, tuple(s))
-        reps = ev.decide([(key, everything)], replications, max_replications)[key]
+        reps = ev.decide([(key, everything)], replications, max_replications, stop_on_clear_miss=True)[key]
+        verdicts = [ev.verdict(key, reps, i) for i in everything]
+        missing = [i for i in everything if i not in fixed and not verdicts[i].met]
+        if any(verdicts[i].clear for i in missing):  # (stopped early: act on the clear misses)
+            missing = [i for i in missing if verdicts[i].clear]
         most = max(most, reps)
-        missing = [i for i in everything if i not in fixed and not ev.verdict(key, reps, i).met]
         if missing:
             for i in missing:
                 if s[i] + 1 > limit[i]:
-                    raise ScenarioError.single(
-                        "targets", _unreachable(problem, i, ev.verdict(key, reps, i), s[i])
-                    )
+                    raise ScenarioError.single("targets", _unreachable(problem, i, ev.verdict(key, reps, i), s[i]))
                 s[i] += 1
                 if i in removed_last:
-                    restored.add(i)  # removed, then missed: not tried again
+                    restored.add(i)  # removed, then missed with its neighbours: not tried again
             removed_last = set()
             continue
-        check = _check(problem, ev, s, seed, replications, max_replications, fixed, restored)
-        most = max(most, *check.replications) if check.replications else most
+        _test_removals(problem, ev, s, seed, replications, max_replications, fixed, tests)
+        check = _minimality(s, tests, restored, fixed)
+        most = max(most, *check.replications)
         if check.minimal:
-            return SearchResult(s, start, check, rounds, most, ev.simulated, ev, reps, replications)
+            break
         taken: list[int] = []
         for i in check.removable:
             if not taken or i - taken[-1] >= GROUPS:
@@ -172,25 +193,35 @@ def search(
         for i in taken:
             s[i] -= 1
         removed_last = set(taken)
-    key = (seed, tuple(s))
-    reps = ev.decide([(key, everything)], replications, max_replications)[key]
-    check = _check(problem, ev, s, seed, replications, max_replications, fixed, restored)
-    return SearchResult(s, start, check, MAX_ROUNDS, most, ev.simulated, ev, reps, replications)
+    return SearchResult(s, start, check, rounds, most, ev.simulated, replications)
 
 
-def _check(
+def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
+    """The staffing that a removal at ``i`` is judged with: two intervals before (their
+    backlog), ``i`` and the next one."""
+    return tuple(s[max(0, i - 2): i + 2])
+
+
+def _test_removals(
     problem: Problem, ev: Evaluator, s: list[int], seed: int, first: int, cap: int,
-    fixed: set[int], restored: set[int],
-) -> Minimality:
-    """Try one agent less in every GROUPS-th interval at once (one run per group)."""
+    fixed: set[int], tests: dict[int, _Test],
+) -> None:
+    """Try one agent less in every GROUPS-th interval at once (one run per group), for the
+    intervals not tested yet with the staffing around them as it is now. A run stops after
+    the interval following its last removal (the later ones are not judged)."""
     n = problem.count
+    todo = [
+        i for i in range(n)
+        if s[i] > 0 and i not in fixed and (i not in tests or tests[i].window != _window(s, i))
+    ]
     items: list[tuple[Key, list[int]]] = []
     tested: dict[int, Key] = {}
     for g in range(GROUPS):
-        members = [i for i in range(g, n, GROUPS) if s[i] > 0 and i not in fixed]
+        members = [i for i in todo if i % GROUPS == g]
         if not members:
             continue
-        cand = list(s)
+        upto = min(n, members[-1] + 2)
+        cand = list(s[:upto])
         for i in members:
             cand[i] -= 1
         key = (seed, tuple(cand))
@@ -198,19 +229,24 @@ def _check(
         for i in members:
             tested[i] = key
     reps = ev.decide(items, first, cap) if items else {}
+    for i, key in tested.items():
+        missed = ev.verdict(key, reps[key], i).missed
+        if not missed and i + 1 < n:
+            missed = ev.verdict(key, reps[key], i + 1).missed
+        tests[i] = _Test(_window(s, i), missed, reps[key])
+
+
+def _minimality(s: list[int], tests: dict[int, _Test], restored: set[int], fixed: set[int]) -> Minimality:
     removable, binding, used = [], [], []
-    for i in range(n):
-        key_i = tested.get(i)
-        if key_i is None:
+    for i in range(len(s)):
+        test = tests.get(i)
+        if s[i] == 0 or i in fixed or test is None:
             binding.append("")
             used.append(0)
             continue
-        used.append(reps[key_i])
-        missed = ev.verdict(key_i, reps[key_i], i).missed
-        if not missed and i + 1 < n:
-            missed = ev.verdict(key_i, reps[key_i], i + 1).missed
-        binding.append(missed[0] if missed else "")
-        if not missed and i not in restored:
+        binding.append(test.missed[0] if test.missed else "")
+        used.append(test.replications)
+        if not test.missed and i not in restored:
             removable.append(i)
     return Minimality(not removable, tuple(removable), tuple(binding), tuple(used))
 

@@ -29,6 +29,14 @@ METRICS = ("service_level", "abandon_rate", "asa", "occupancy")
 """The figures a target can bound, in the order ``binding`` names the first missed one."""
 
 
+class TargetError(ValueError):
+    """Bad targets: ``problems`` lists (key, message) pairs, every one at once."""
+
+    def __init__(self, problems: list[tuple[str, str]]) -> None:
+        super().__init__("; ".join(f"{key}: {message}" for key, message in problems))
+        self.problems = problems
+
+
 @dataclass(frozen=True)
 class Targets:
     """The bounds; None: no target on that figure. ``threshold``: the service-level threshold
@@ -81,32 +89,32 @@ def make_targets(
     known = {"sl", "max_abandon", "max_asa", "max_occupancy"}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise ValueError(f"unknown target {unknown[0]!r} (known: {', '.join(sorted(known))})")
-    problems = []
+        raise TargetError([(unknown[0], f"unknown target (known: {', '.join(sorted(known))})")])
+    problems: list[tuple[str, str]] = []
     sl: tuple[float, float] | None = None
     fields: dict[str, float | None] = {"abandon_rate": None, "asa": None, "occupancy": None}
     if data.get("sl") is not None:
         try:
             sl = parse_target(data["sl"])
         except ValueError as exc:
-            problems.append(f"sl: {exc}")
+            problems.append(("sl", str(exc)))
     for key, name in (("max_abandon", "abandon_rate"), ("max_occupancy", "occupancy")):
         if data.get(key) is not None:
             try:
                 fields[name] = parse_percent(data[key])
             except ValueError as exc:
-                problems.append(f"{key}: {exc}")
+                problems.append((key, str(exc)))
     if data.get("max_occupancy") is not None and fields["occupancy"] == 0:
-        problems.append("max_occupancy: must be above 0 %")
+        problems.append(("max_occupancy", "must be above 0 %"))
     if data.get("max_asa") is not None:
         try:
             fields["asa"] = parse_duration(data["max_asa"])
         except ValueError as exc:
-            problems.append(f"max_asa: {exc}")
+            problems.append(("max_asa", str(exc)))
     if problems:
-        raise ValueError("; ".join(problems))
+        raise TargetError(problems)
     if sl is None and all(v is None for v in fields.values()):
-        raise ValueError("no target: give at least one of sl (e.g. 80/20), max_abandon, max_asa, max_occupancy")
+        raise TargetError([("sl", "no target: give at least one of sl (e.g. 80/20), max_abandon, max_asa, max_occupancy")])
     return Targets(
         service_level=None if sl is None else sl[0],
         threshold=default_threshold if sl is None else sl[1],
