@@ -47,6 +47,7 @@ class Problem:
     intervals: tuple[Interval, ...]
     targets: Targets
     patience: float | None  # mean patience (Erlang A), None: Erlang C only
+    ring: float = 0.0  # mean ringing time, s (in the AHT, not in the pool's busy time)
 
     @property
     def count(self) -> int:
@@ -133,7 +134,7 @@ def build_problem(scenario: Scenario, pool: str | None, targets: Targets, length
         erl_c = erlang_agents(calls, length, aht, targets, None)
         erl_a = erlang_agents(calls, length, aht, targets, patience) if patience is not None else erl_c
         intervals.append(Interval(k, start, end, calls, aht, erl_c, erl_a))
-    return Problem(base, index, spec.name, length, tuple(intervals), targets, patience)
+    return Problem(base, index, spec.name, length, tuple(intervals), targets, patience, ring)
 
 
 def _patience(scenario: Scenario, queues: list[Any]) -> float | None:
