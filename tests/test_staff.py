@@ -3,12 +3,12 @@ time-varying load where they are not, and its local-minimality check."""
 
 from __future__ import annotations
 
-import acdsim
 import pytest
+
+import acdsim
 from acdsim.erlang import erlang_a, mmc
 from acdsim.planning.staff import VERIFY_SEED_OFFSET, staff
 from acdsim.planning.staff.targets import Estimate, TargetError, Targets, judge, make_targets
-
 from staffkit import queue_day, sinusoid
 
 

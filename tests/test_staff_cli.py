@@ -10,6 +10,7 @@ import math
 from pathlib import Path
 
 import pytest
+
 from acdsim.cli import main
 
 HEADER = (

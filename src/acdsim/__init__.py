@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "NoProgressError", "Result", "Scenario", "ScenarioError", "__version__", "erlang", "fit",
-    "load_scenario", "override", "plots", "simulate",
+    "load_scenario", "override", "plots", "simulate", "staff",
 ]
 
 if TYPE_CHECKING:
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .errors import ScenarioError
     from .model import Scenario
     from .planning.scenarios import load_scenario, override
+    from .planning.staff import staff
 
 # Imported lazily so that `import acdsim.engine` does not pull in pandas: name -> (module, attr).
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -41,6 +42,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "load_scenario": (".planning.scenarios", "load_scenario"),
     "override": (".planning.scenarios", "override"),
     "fit": (".calibration", "fit"),
+    "staff": (".planning.staff", "staff"),
     "ScenarioError": (".errors", "ScenarioError"),
     "NoProgressError": (".engine.guards", "NoProgressError"),
     "Scenario": (".model", "Scenario"),

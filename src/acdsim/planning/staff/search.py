@@ -172,7 +172,8 @@ def search(
     most = replications
     rounds = 0
     check = Minimality(False, (), ("",) * n, (0,) * n)
-    for rounds in range(1, MAX_ROUNDS + 1):
+    while rounds < MAX_ROUNDS:
+        rounds += 1
         key = (seed, tuple(s))
         reps = ev.decide([(key, everything)], replications, max_replications, stop_on_clear_miss=True)[key]
         verdicts = [ev.verdict(key, reps, i) for i in everything]
