@@ -35,7 +35,7 @@ from .targets import METRICS, Estimate, Verdict, estimate, figures, judge
 
 Key = tuple[int, tuple[int, ...]]  # (seed, staffing of the intervals simulated)
 Progress = Callable[[float, float], None]
-GROUPS = 3  # removals are tested in every GROUPS-th interval at once
+GROUPS = 2  # removals are tested in every GROUPS-th interval at once
 MAX_ROUNDS = 40
 
 
@@ -156,7 +156,7 @@ def search(
     fixed = {i for i, iv in enumerate(problem.intervals) if iv.end <= problem.base.warmup}
     limit = [3 * max(iv.erlang_a, iv.erlang_c) + 20 for iv in problem.intervals]
     ev.expected = max(ev.expected, replications * 4 * 3)
-    start = modified_offered_load_start(problem, ev, seed, replications, limit)
+    start, loads = modified_offered_load_start(problem, ev, seed, replications, limit)
     s = list(start)
     # Intervals that keep their agents: a removal there (or the interval's own count) was
     # followed by a miss in a whole-day run; the miss is the evidence, kept for `binding`.
@@ -164,10 +164,9 @@ def search(
     taken: list[int] = []  # the removals of the last round
     removing = False  # once removals start, every agent put back is kept
     tests: dict[int, _Test] = {}
-    # Agents removed (or added) at once per interval: doubled while the interval keeps
-    # moving the same way, so a start far from the answer takes few rounds.
+    # Agents removed at once per interval: doubled while removals go through, so a start far
+    # above the answer takes few rounds.
     down: dict[int, int] = {}
-    up: dict[int, int] = {}
     everything = list(range(n))
     most = replications
     rounds = 0
@@ -195,12 +194,8 @@ def search(
                     s[culprit] += 1
                     kept[culprit] = verdicts[j].missed
                 else:
-                    s[culprit] = min(limit[culprit], s[culprit] + up.get(culprit, 1))
-                    up[culprit] = 2 * up.get(culprit, 1)
+                    s[culprit] = min(limit[culprit], s[culprit] + _more(problem, ev, key, reps, culprit, s[culprit], loads[culprit]))
                 raised.add(culprit)
-            for i in everything:
-                if i not in raised:
-                    up.pop(i, None)
             taken = []
             continue
         _test_removals(problem, ev, s, seed, replications, max_replications, fixed | set(kept), tests, down)
@@ -224,7 +219,7 @@ def search(
 
 def modified_offered_load_start(
     problem: Problem, ev: Evaluator, seed: int, replications: int, generous: Sequence[int],
-) -> list[int]:
+) -> tuple[list[int], list[float]]:
     """Erlang A (C) per interval at the load the agents really carry there: one run with
     agents to spare gives each interval's busy agents (talk and wrap-up; ringing added back
     in the AHT's proportion), which lags the arrival rate when the load varies (the
@@ -235,17 +230,38 @@ def modified_offered_load_start(
 
     key = (seed, tuple(generous))
     ev.ensure([(key, replications)])
-    out = []
+    out, loads = [], []
     length = problem.length
     for i, iv in enumerate(problem.intervals):
         busy = math.fsum(ev.runs[key][k][i][6] for k in range(replications)) / replications
         handled = iv.aht - problem.ring
         if iv.offered <= 0 or handled <= 0 or iv.end <= problem.base.warmup:
             out.append(iv.erlang_a)
+            loads.append(iv.offered * iv.aht / length)
             continue
         load = busy / length * iv.aht / handled  # erlangs, ringing included
+        loads.append(load)
         out.append(min(generous[i], erlang_agents(load * length / iv.aht, length, iv.aht, problem.targets, problem.patience)))
-    return out
+    return out, loads
+
+
+def _more(problem: Problem, ev: Evaluator, key: Key, reps: int, i: int, agents: int, load: float) -> int:
+    """How many agents to add to interval ``i``, which misses at ``agents``: the fewest by
+    which Erlang (at the interval's carried load), shifted by the gap between it and the
+    simulation at ``agents``, meets every target; at least 1, at most doubling."""
+    from .problem import erlang_figures
+
+    iv = problem.intervals[i]
+    kpis = ev.kpis(key, reps, i)
+    here = erlang_figures(load, iv.aht, agents, problem.targets.threshold, problem.patience)
+    bounds = problem.targets.bounds()
+    gap = {m: (kpis[m].mean - here[m]) if kpis[m].mean is not None and math.isfinite(here[m]) else 0.0
+           for m, _, _ in bounds}
+    for more in range(1, max(1, agents) + 1):
+        there = erlang_figures(load, iv.aht, agents + more, problem.targets.threshold, problem.patience)
+        if all((there[m] + gap[m] >= b) if at_least else (there[m] + gap[m] <= b) for m, b, at_least in bounds):
+            return more
+    return max(1, agents)
 
 
 def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
