@@ -255,8 +255,10 @@ def _more(problem: Problem, ev: Evaluator, key: Key, reps: int, i: int, agents: 
     kpis = ev.kpis(key, reps, i)
     here = erlang_figures(load, iv.aht, agents, problem.targets.threshold, problem.patience)
     bounds = problem.targets.bounds()
-    gap = {m: (kpis[m].mean - here[m]) if kpis[m].mean is not None and math.isfinite(here[m]) else 0.0
-           for m, _, _ in bounds}
+    gap = {}
+    for m, _, _ in bounds:
+        mean = kpis[m].mean
+        gap[m] = mean - here[m] if mean is not None and math.isfinite(here[m]) else 0.0
     for more in range(1, max(1, agents) + 1):
         there = erlang_figures(load, iv.aht, agents + more, problem.targets.threshold, problem.patience)
         if all((there[m] + gap[m] >= b) if at_least else (there[m] + gap[m] <= b) for m, b, at_least in bounds):
