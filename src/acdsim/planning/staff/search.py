@@ -1,25 +1,30 @@
-"""The staffing search: from Erlang A to the fewest agents per interval that meet the targets.
+"""The staffing search: from Erlang to the fewest agents per interval that meet the targets.
 
-docs/staffing.md explains the method and its references; in short:
+docs/staffing.md explains the method, its choices and its references; in short:
 
-1. **Start** from Erlang A per interval (Erlang C without patience): the offered load of the
-   interval from the forecast, the AHT with wrap-up and ringing, as if it were stationary.
+1. **Start** at the *modified offered load*: one run with agents to spare measures the load
+   the agents really carry in each interval (it lags the arrival rate when the rate moves);
+   Erlang A (C without patience) at that load gives the first staffing.
 2. **Rounds** of simulation with common random numbers (every candidate runs replications
-   0, 1, ... of the same seed, so two candidates differ by their staffing, not by their
-   luck). A round first runs the current staffing over the whole day: every interval that
-   misses a target gets one agent more (an agent more never hurts a later interval, and
-   backlog carried into an interval is gone once the earlier one is fixed). Once every
-   interval meets every target, the round tries removals: three runs, each with one agent
-   less in every third interval (intervals 0, 3, 6, ..., then 1, 4, 7, ..., then 2, 5,
-   8, ...). An interval can lose its agent when, in its run, neither it nor the next interval
-   (where its backlog goes) misses a target; such removals, at least three intervals apart
-   (as they were tested), are made and the next round starts. A round with nothing to remove
-   ends the search: the staffing meets every target and is locally minimal.
-3. **Adaptive replications**: each candidate starts with ``replications`` runs; while an
-   interval's decision is unclear (the 95 % CI of a figure contains its bound) runs are added,
+   0, 1, ... of the same seed, so two candidates differ by their staffing, not by luck). A
+   round runs the current staffing over the whole day; every interval that misses a target
+   gets agents (as many as Erlang, shifted by the gap between it and the simulation, says;
+   at least one). Once every interval meets every target, the round tests removals: two runs,
+   one agent less in every other interval (the even ones, then the odd ones), each run cut
+   after the interval following its last removal. An interval can lose its agent when, in
+   its run, neither it nor the next interval (where its backlog goes) misses a target. The
+   removals (at least two intervals apart, as tested) are made, and the next round checks
+   the whole day again: a miss there puts the agent back, for good ("kept"). A round with
+   nothing to remove ends the search: every target met in every interval, and no interval
+   that can lose an agent -- the local-minimality check, reported as :class:`Minimality`.
+   Only intervals whose neighbourhood changed are tested again; an interval that keeps losing
+   agents loses 2, 4, ... at once (a failed multiple removal is retried with one).
+3. **Adaptive replications**: each candidate starts with ``replications`` runs; while a
+   decision it serves is unclear (the 95 % CI of a figure contains its bound) runs are added,
    ``replications`` at a time, up to ``max_replications``; then the mean decides.
 
-The verification (``staff.verify``) runs the result with seeds the search never used.
+Runs are cached by (seed, staffing of the simulated intervals): a candidate is never run
+twice. The verification (``result.verify``) runs the result with seeds the search never used.
 """
 
 from __future__ import annotations
