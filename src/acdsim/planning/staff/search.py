@@ -272,9 +272,9 @@ def _more(problem: Problem, ev: Evaluator, key: Key, reps: int, i: int, agents: 
 
 
 def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
-    """The staffing that a removal at ``i`` is judged with: two intervals before (their
+    """The staffing that a removal at ``i`` is judged with: the interval before (its
     backlog), ``i`` and the next one."""
-    return tuple(s[max(0, i - 2): i + 2])
+    return tuple(s[max(0, i - 1): i + 2])
 
 
 def _test_removals(
