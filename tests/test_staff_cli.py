@@ -120,6 +120,16 @@ def test_same_seed_same_bytes_and_jobs_do_not_matter(day: Path, staffed: Path, t
     assert (two / "staffed.yaml").read_bytes() == (staffed / "staffed.yaml").read_bytes()
 
 
+def test_a_dask_cluster_gives_the_same_bytes(day: Path, staffed: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        out = tmp_path / "dask"
+        assert staff_cli(day, out, "--shrinkage", "30%", "--scheduler", cluster.scheduler_address) == 0
+    assert (out / "staffing.csv").read_bytes() == (staffed / "staffing.csv").read_bytes()
+
+
 @pytest.mark.parametrize(
     ("extra", "lines"),
     [

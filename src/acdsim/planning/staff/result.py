@@ -184,7 +184,13 @@ def staff(
     erl = [iv.erlang_a for iv in problem.intervals]
     with contextlib.ExitStack() as stack:
         executor = None
-        if jobs > 1 and scheduler is None:
+        if scheduler is not None:  # one connection for the whole search, not one per batch
+            from ..dask import _client
+
+            scheduler, owned = _client(scheduler)
+            if owned:
+                stack.callback(scheduler.close)
+        elif jobs > 1:
             from ...signals import worker_pool
 
             executor = stack.enter_context(worker_pool(jobs))
