@@ -160,6 +160,14 @@ def test_a_scenario_without_a_pool_is_an_error(tmp_path: Path, capsys: pytest.Ca
     assert len(err) == 1 and "has no pool" in err[0]
 
 
+def test_a_target_below_the_ring_time_is_an_error(day: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ringing = day.with_name("ringing.yaml")
+    ringing.write_text(day.read_text(encoding="utf-8").replace("answer_time: 0", "answer_time: 2"), encoding="utf-8")
+    assert main(["staff", str(ringing), "-q", "--max-asa", "1s", "--replications", "2", "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no staffing up to" in err[0] and "ring time" in err[0], err
+
+
 def test_no_target_is_an_error(day: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["staff", str(day), "-q", "-o", str(tmp_path / "o")]) == 2
     assert "no target" in capsys.readouterr().err

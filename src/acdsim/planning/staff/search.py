@@ -194,7 +194,7 @@ def search(
                 if culprit in raised:
                     continue
                 if s[culprit] + 1 > limit[culprit]:
-                    raise ScenarioError.single("targets", _unreachable(problem, j, verdicts[j], s[culprit]))
+                    raise ScenarioError.single(problem.label, _unreachable(problem, j, verdicts[j], s[culprit]))
                 if removing:  # one back, and kept
                     s[culprit] += 1
                     kept[culprit] = verdicts[j].missed
