@@ -13,9 +13,9 @@ from ...errors import Problem as _Problem
 from ...errors import ScenarioError
 from ...model import Scenario
 from ...units import parse_duration
-from .problem import Problem, build_problem, erlang_agents
+from .problem import Problem, build_problem
 from .search import Evaluator, Minimality, Progress, SearchResult, agent_hours, search
-from .targets import METRICS, Estimate, TargetError, Targets, Verdict, judge, make_targets
+from .targets import Estimate, TargetError, Targets, Verdict, judge, make_targets
 
 VERIFY_SEED_OFFSET = 1_000_000
 """The verification runs replications 0, 1, ... of seed + this: seeds the search never used."""
@@ -212,4 +212,4 @@ def verify(problem: Problem, ev: Evaluator, staffings: Sequence[Sequence[int]], 
     return out
 
 
-__all__ = ["METRICS", "StaffResult", "erlang_agents", "staff"]
+__all__ = ["VERIFY_SEED_OFFSET", "StaffResult", "Verification", "scheduled", "staff"]
