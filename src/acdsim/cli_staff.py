@@ -16,10 +16,10 @@ from .signals import exit_status, signal_name
 @click.command("staff")
 @click.argument("scenario", metavar="SCENARIO")
 @click.option("--pool", metavar="NAME", help="the pool to staff (may be left out when the scenario has one)")
-@click.option("--sl", metavar="SL/T", help='service-level target: "80/20" (80 %% answered within 20 s), "90%%/30s"')
-@click.option("--max-abandon", metavar="PCT", help='highest abandon rate per interval, e.g. "5%%"')
+@click.option("--sl", metavar="SL/T", help='service-level target: "80/20" (80 % answered within 20 s), "90%/30s"')
+@click.option("--max-abandon", metavar="PCT", help='highest abandon rate per interval, e.g. "5%"')
 @click.option("--max-asa", metavar="DURATION", help='highest mean wait of the answered callers, e.g. "30s"')
-@click.option("--max-occupancy", metavar="PCT", help='highest occupancy (talk + wrap-up over logged-in time), e.g. "90%%"')
+@click.option("--max-occupancy", metavar="PCT", help='highest occupancy (talk + wrap-up over logged-in time), e.g. "90%"')
 @click.option("--interval", default="30m", show_default=True, metavar="DURATION", help="staffing interval; must divide the horizon")
 @click.option("--shrinkage", default="0%", show_default=True, metavar="PCT",
               help="share of paid time away from the phone: scheduled = agents / (1 - shrinkage), rounded up")
@@ -44,8 +44,8 @@ def staff_cmd(
     max_callers: int | None,
 ) -> int:
     """Find the agents of a pool per interval that meet every target in every interval, by
-    simulation from an Erlang A start; verify with fresh seeds; write staffing.csv,
-    staffed.yaml, staffing.json and staffing.png into DIR."""
+    simulation from Erlang A at the load the agents carry; verify with fresh seeds; write
+    staffing.csv, staffed.yaml, staffing.json and staffing.png into DIR (docs/staffing.md)."""
     from .cli import no_progress
     from .engine.guards import NoProgressError
     from .loader import load_scenario_with_lines, read_scenario_text
