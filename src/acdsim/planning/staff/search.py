@@ -1,0 +1,349 @@
+"""The staffing search: from Erlang to the fewest agents per interval that meet the targets.
+
+docs/staffing.md explains the method, its choices and its references; in short:
+
+1. **Start** at the *modified offered load*: one run with agents to spare measures the load
+   the agents really carry in each interval (it lags the arrival rate when the rate moves);
+   Erlang A (C without patience) at that load gives the first staffing.
+2. **Rounds** of simulation with common random numbers (every candidate runs replications
+   0, 1, ... of the same seed, so two candidates differ by their staffing, not by luck). A
+   round runs the current staffing over the whole day; every interval that misses a target
+   gets agents (as many as Erlang, shifted by the gap between it and the simulation, says;
+   at least one). Once every interval meets every target, the round tests removals: two runs,
+   one agent less in every other interval (the even ones, then the odd ones), each run cut
+   after the interval following its last removal. An interval can lose its agent when, in
+   its run, neither it nor the next interval (where its backlog goes) misses a target. The
+   removals (at least two intervals apart, as tested) are made, and the next round checks
+   the whole day again: a miss there puts the agent back, for good ("kept"). A round with
+   nothing to remove ends the search: every target met in every interval, and no interval
+   that can lose an agent -- the local-minimality check, reported as :class:`Minimality`.
+   Only intervals whose neighbourhood changed are tested again; an interval that keeps losing
+   agents loses 2, 4, ... at once (a failed multiple removal is retried with one).
+3. **Adaptive replications**: each candidate starts with ``replications`` runs; while a
+   decision it serves is unclear (the 95 % CI of a figure contains its bound) runs are added,
+   ``replications`` at a time, up to ``max_replications``; then the mean decides.
+
+Runs are cached by (seed, staffing of the simulated intervals): a candidate is never run
+twice. The verification (``result.verify``) runs the result with seeds the search never used.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from ...errors import ScenarioError
+from .measure import Raw, run_candidates
+from .problem import Problem
+from .targets import METRICS, Estimate, Verdict, estimate, figures, judge
+
+Key = tuple[int, tuple[int, ...]]  # (seed, staffing of the intervals simulated)
+Progress = Callable[[float, float], None]
+GROUPS = 2  # removals are tested in every GROUPS-th interval at once
+MAX_ROUNDS = 40
+
+
+@dataclass
+class Evaluator:
+    """Runs candidates (cached: a run is never repeated) and judges their intervals."""
+
+    problem: Problem
+    jobs: int = 1
+    scheduler: object = None
+    progress: Progress | None = None
+    executor: object = None  # worker processes kept open for the whole search
+    runs: dict[Key, dict[int, list[Raw]]] = field(default_factory=dict)
+    simulated: float = 0.0  # seconds of scenario time simulated
+    done: int = 0
+    expected: int = 0
+
+    def ensure(self, wanted: Sequence[tuple[Key, int]]) -> None:
+        """Replications 0 .. n-1 of every (key, n), run in one batch where missing."""
+        scenarios, tasks, keys = [], [], []
+        for key, need in wanted:
+            have = self.runs.setdefault(key, {})
+            missing = [k for k in range(need) if k not in have]
+            if missing:
+                seed, staffing = key
+                keys.append(key)
+                scenarios.append(self.problem.scenario(staffing, upto=len(staffing), seed=seed))
+                tasks += [(len(scenarios) - 1, k) for k in missing]
+        if not tasks:
+            return
+        self.expected = max(self.expected, self.done + len(tasks))
+        results = run_candidates(scenarios, tasks, self.problem.pool, self.scheduler, self.executor)
+        for (i, k), rows in sorted(results.items()):
+            self.runs[keys[i]][k] = rows
+            self.simulated += scenarios[i].horizon
+            self.done += 1
+        if self.progress is not None:
+            self.progress(self.done, self.expected)
+
+    def kpis(self, key: Key, reps: int, j: int) -> dict[str, Estimate]:
+        have = self.runs[key]
+        per_rep = [figures(have[k][j]) for k in range(reps)]
+        return {m: estimate([f[m] for f in per_rep]) for m in ("offered", *METRICS)}
+
+    def verdict(self, key: Key, reps: int, j: int) -> Verdict:
+        return judge(self.problem.targets, self.kpis(key, reps, j))
+
+    def decide(
+        self, items: Sequence[tuple[Key, Sequence[int]]], first: int, cap: int, stop_on_clear_miss: bool = False,
+    ) -> dict[Key, int]:
+        """Run every candidate until each of its intervals ``J`` is clear or it has ``cap``
+        replications; return the replications each one's decisions rest on. With
+        ``stop_on_clear_miss``, stop as soon as some interval clearly misses (the round then
+        acts on the clear misses alone)."""
+        reps: dict[Key, int] = {}
+        for key, _ in items:
+            have = self.runs.get(key, {})
+            cached = 0
+            while cached in have:
+                cached += 1
+            reps[key] = max(first, min(cached, cap))
+        while True:
+            self.ensure([(key, reps[key]) for key, _ in items])
+            if stop_on_clear_miss and any(
+                (v := self.verdict(key, reps[key], j)).clear and not v.met for key, intervals in items for j in intervals
+            ):
+                return reps
+            more = [
+                key for key, intervals in items
+                if reps[key] < cap and not all(self.verdict(key, reps[key], j).clear for j in intervals)
+            ]
+            if not more:
+                return reps
+            for key in dict.fromkeys(more):
+                reps[key] = min(cap, reps[key] + first)
+
+
+@dataclass(frozen=True)
+class Minimality:
+    """The local-minimality check of the final staffing: ``removable`` lists the intervals
+    that could lose one agent with every target still met in them and the next interval;
+    ``binding[i]`` names the target that the removal at interval i misses first ('' when
+    none, or the interval has no agent); ``replications`` per tested interval."""
+
+    minimal: bool
+    removable: tuple[int, ...]
+    binding: tuple[str, ...]
+    replications: tuple[int, ...]
+
+
+@dataclass
+class SearchResult:
+    staffing: list[int]
+    start: list[int]
+    minimality: Minimality
+    rounds: int
+    replications: int  # the most any candidate used
+    simulated: float  # seconds of scenario time, search only
+    first: int  # replications each candidate started with
+
+
+@dataclass
+class _Test:
+    """The latest removal test of one interval, and the staffing around it then."""
+
+    window: tuple[int, ...]
+    missed: tuple[str, ...]
+    replications: int
+    step: int = 1  # agents removed in the test
+
+
+def search(
+    problem: Problem, ev: Evaluator, seed: int, replications: int, max_replications: int,
+) -> SearchResult:
+    n = problem.count
+    fixed = {i for i, iv in enumerate(problem.intervals) if iv.end <= problem.base.warmup}
+    limit = [3 * max(iv.erlang_a, iv.erlang_c) + 20 for iv in problem.intervals]
+    ev.expected = max(ev.expected, replications * 4 * 3)
+    start, loads = modified_offered_load_start(problem, ev, seed, replications, limit)
+    s = list(start)
+    # Intervals that keep their agents: a removal there (or the interval's own count) was
+    # followed by a miss in a whole-day run; the miss is the evidence, kept for `binding`.
+    kept: dict[int, tuple[str, ...]] = {}
+    taken: list[int] = []  # the removals of the last round
+    removing = False  # once removals start, every agent put back is kept
+    tests: dict[int, _Test] = {}
+    # Agents removed at once per interval: doubled while removals go through, so a start far
+    # above the answer takes few rounds.
+    down: dict[int, int] = {}
+    everything = list(range(n))
+    most = replications
+    rounds = 0
+    check = Minimality(False, (), ("",) * n, (0,) * n)
+    while rounds < MAX_ROUNDS:
+        rounds += 1
+        key = (seed, tuple(s))
+        reps = ev.decide([(key, everything)], replications, max_replications, stop_on_clear_miss=True)[key]
+        verdicts = [ev.verdict(key, reps, i) for i in everything]
+        missing = [i for i in everything if i not in fixed and not verdicts[i].met]
+        if any(verdicts[i].clear for i in missing):  # (stopped early: act on the clear misses)
+            missing = [i for i in missing if verdicts[i].clear]
+        most = max(most, reps)
+        if missing:
+            raised: set[int] = set()
+            for j in missing:
+                # A miss after removals is put on the latest removal at or just before it
+                # (its backlog), else on the interval itself.
+                culprit = max((t for t in taken if j - GROUPS < t <= j), default=j)
+                if culprit in raised:
+                    continue
+                if s[culprit] + 1 > limit[culprit]:
+                    raise ScenarioError.single(problem.label, _unreachable(problem, j, verdicts[j], s[culprit]))
+                if removing:  # one back, and kept
+                    s[culprit] += 1
+                    kept[culprit] = verdicts[j].missed
+                else:
+                    s[culprit] = min(limit[culprit], s[culprit] + _more(problem, ev, key, reps, culprit, s[culprit], loads[culprit]))
+                raised.add(culprit)
+            taken = []
+            continue
+        _test_removals(problem, ev, s, seed, replications, max_replications, fixed | set(kept), tests, down)
+        check = _minimality(s, tests, kept, fixed)
+        most = max(most, *check.replications)
+        if check.minimal:
+            break
+        taken = []
+        for i in check.removable:
+            if not taken or i - taken[-1] >= GROUPS:
+                taken.append(i)
+        for i in taken:
+            s[i] -= tests[i].step
+            down[i] = 2 * tests[i].step
+        for i in everything:
+            if i not in taken:
+                down.pop(i, None)
+        removing = True
+    return SearchResult(s, start, check, rounds, most, ev.simulated, replications)
+
+
+def modified_offered_load_start(
+    problem: Problem, ev: Evaluator, seed: int, replications: int, generous: Sequence[int],
+) -> tuple[list[int], list[float]]:
+    """Erlang A (C) per interval at the load the agents really carry there: one run with
+    agents to spare gives each interval's busy agents (talk and wrap-up; ringing added back
+    in the AHT's proportion), which lags the arrival rate when the load varies (the
+    *modified offered load* of Jennings, Mandelbaum, Massey & Whitt 1996); Erlang at that
+    load is the first candidate. Intervals kept out of the search (the warm-up) and
+    intervals with no call keep Erlang A at the forecast."""
+    from .problem import erlang_agents
+
+    key = (seed, tuple(generous))
+    ev.ensure([(key, replications)])
+    out, loads = [], []
+    length = problem.length
+    for i, iv in enumerate(problem.intervals):
+        busy = math.fsum(ev.runs[key][k][i][6] for k in range(replications)) / replications
+        handled = iv.aht - problem.ring
+        if iv.offered <= 0 or handled <= 0 or iv.end <= problem.base.warmup:
+            out.append(iv.erlang_a)
+            loads.append(iv.offered * iv.aht / length)
+            continue
+        load = busy / length * iv.aht / handled  # erlangs, ringing included
+        loads.append(load)
+        out.append(min(generous[i], erlang_agents(load * length / iv.aht, length, iv.aht, problem.targets, problem.patience)))
+    return out, loads
+
+
+def _more(problem: Problem, ev: Evaluator, key: Key, reps: int, i: int, agents: int, load: float) -> int:
+    """How many agents to add to interval ``i``, which misses at ``agents``: the fewest by
+    which Erlang (at the interval's carried load), shifted by the gap between it and the
+    simulation at ``agents``, meets every target; at least 1, at most doubling."""
+    from .problem import erlang_figures
+
+    iv = problem.intervals[i]
+    kpis = ev.kpis(key, reps, i)
+    here = erlang_figures(load, iv.aht, agents, problem.targets.threshold, problem.patience)
+    bounds = problem.targets.bounds()
+    gap = {}
+    for m, _, _ in bounds:
+        mean = kpis[m].mean
+        gap[m] = mean - here[m] if mean is not None and math.isfinite(here[m]) else 0.0
+    for more in range(1, max(1, agents) + 1):
+        there = erlang_figures(load, iv.aht, agents + more, problem.targets.threshold, problem.patience)
+        if all((there[m] + gap[m] >= b) if at_least else (there[m] + gap[m] <= b) for m, b, at_least in bounds):
+            return more
+    return max(1, agents)
+
+
+def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
+    """The staffing that a removal at ``i`` is judged with: the interval before (its
+    backlog), ``i`` and the next one."""
+    return tuple(s[max(0, i - 1): i + 2])
+
+
+def _test_removals(
+    problem: Problem, ev: Evaluator, s: list[int], seed: int, first: int, cap: int,
+    fixed: set[int], tests: dict[int, _Test], steps: dict[int, int],
+) -> None:
+    """Try ``steps[i]`` agents less (1 by default) in every GROUPS-th interval at once (one
+    run per group), for the intervals not tested yet with the staffing around them as it is
+    now. A run stops after the interval following its last removal (the later ones are not
+    judged). A removal of several agents that misses is tried again with one."""
+    n = problem.count
+    todo = [
+        i for i in range(n)
+        if s[i] > 0 and i not in fixed and (i not in tests or tests[i].window != _window(s, i))
+    ]
+    while todo:
+        items: list[tuple[Key, list[int]]] = []
+        tested: dict[int, Key] = {}
+        for g in range(GROUPS):
+            members = [i for i in todo if i % GROUPS == g]
+            if not members:
+                continue
+            upto = min(n, members[-1] + 2)
+            cand = list(s[:upto])
+            for i in members:
+                cand[i] -= min(steps.get(i, 1), s[i])
+            key = (seed, tuple(cand))
+            items.append((key, sorted({j for i in members for j in (i, i + 1) if j < n})))
+            for i in members:
+                tested[i] = key
+        reps = ev.decide(items, first, cap) if items else {}
+        todo = []
+        for i, key in tested.items():
+            missed = ev.verdict(key, reps[key], i).missed
+            if not missed and i + 1 < n:
+                missed = ev.verdict(key, reps[key], i + 1).missed
+            step = min(steps.get(i, 1), s[i])
+            tests[i] = _Test(_window(s, i), missed, reps[key], step)
+            if missed and step > 1:
+                steps[i] = 1  # too many at once: one agent is the test that counts
+                todo.append(i)
+        todo.sort()
+
+
+def _minimality(s: list[int], tests: dict[int, _Test], kept: dict[int, tuple[str, ...]], fixed: set[int]) -> Minimality:
+    removable, binding, used = [], [], []
+    for i in range(len(s)):
+        test = tests.get(i)
+        if s[i] == 0 or i in fixed or (test is None and i not in kept):
+            binding.append("")
+            used.append(0)
+            continue
+        missed = kept.get(i) or (test.missed if test is not None else ())
+        binding.append(missed[0] if missed else "")
+        used.append(test.replications if test is not None else 0)
+        if not missed:
+            removable.append(i)
+    return Minimality(not removable, tuple(removable), tuple(binding), tuple(used))
+
+
+def _unreachable(problem: Problem, i: int, verdict: Verdict, agents: int) -> str:
+    from .outputs import clock
+
+    iv = problem.intervals[i]
+    return (
+        f"interval {clock(problem.base, iv.start)}: no staffing up to {agents} agents meets "
+        f"{', '.join(verdict.missed)} ({problem.targets.describe()}); check that the targets "
+        "can be reached at all (ringing counts in the wait: an ASA or a threshold below the "
+        "ring time cannot be met)"
+    )
+
+
+def agent_hours(staffing: Sequence[int], length: float) -> float:
+    return math.fsum(staffing) * length / 3600.0
