@@ -138,6 +138,25 @@ def test_jobs_2_writes_the_bytes_of_jobs_1(tmp_path: Path) -> None:
         assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes()
 
 
+def test_jobs_2_with_data_files_writes_the_bytes_of_jobs_1(tmp_path: Path) -> None:
+    # An empirical distribution read from a file (and a trace) travel to the workers as
+    # their values: a worker neither needs the file nor sees values and a file at once.
+    (tmp_path / "talk.csv").write_text("talk\n100\n200\n300\n", encoding="utf-8")
+    (tmp_path / "calls.csv").write_text("time,talk_time\n10,100\n500,120\n900,60\n", encoding="utf-8")
+    args = ["--set", "queues[0].strategy=longest-idle-agent,top-down", "--replications", "2"]
+    for arrivals in ("{calls_per_hour: 10}", "{trace: calls.csv}"):
+        scenario = tmp_path / "s.yaml"
+        scenario.write_text(
+            "acdsim: 1\nhorizon: 1h\ntiming: continuous\nqueues:\n  - id: 1\n"
+            "    strategy: longest-idle-agent\n    agents: {local: [{agent_id: 1, level: 1, position: 1}]}\n"
+            f"    callers:\n      arrivals: {arrivals}\n"
+            "      talk_time: {dist: empirical, file: talk.csv, column: talk}\n"
+            "agents: {local: [{id: 1}]}\n", encoding="utf-8")
+        assert sweep_cli(scenario, tmp_path / "one", *args, "--jobs", "1") == 0
+        assert sweep_cli(scenario, tmp_path / "two", *args, "--jobs", "2") == 0
+        assert (tmp_path / "one" / "sweep.csv").read_bytes() == (tmp_path / "two" / "sweep.csv").read_bytes()
+
+
 @pytest.fixture(scope="module")
 def cluster() -> Iterator[Any]:
     distributed = pytest.importorskip("distributed")

@@ -2,7 +2,7 @@
 processes (``jobs``), or on a Dask cluster (``scheduler``).
 
 A run is one replication ``k`` of one scenario. Work leaves this process as the scenario's
-JSON text (``Scenario.model_dump_json``: trace rows and empirical values included, so a
+JSON text (:func:`scenario_json`: trace rows and empirical values included, so a
 worker needs no file) and the replication number; the worker validates the JSON once per
 scenario (a small cache) and sends back the replication's KPI dict, exactly the dict an
 in-process run returns. So the results do not depend on where they were computed: replication
@@ -11,6 +11,7 @@ k of a scenario draws from its own named streams (SCENARIO_FORMAT §8).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from concurrent.futures import as_completed
 from typing import Any
@@ -25,8 +26,26 @@ _CACHE: dict[str, Scenario] = {}
 _CACHE_SIZE = 8
 
 
+def scenario_json(scenario: Scenario) -> str:
+    """The scenario as the JSON text a worker validates. Its data files' contents are in it
+    (trace rows, empirical values); an empirical distribution read from a file keeps its
+    values and drops the file's name and column, since values and a file at once do not
+    validate (and the worker may not see the file)."""
+    data = scenario.model_dump(mode="json", by_alias=True)
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, dict):
+            if node.get("dist") == "empirical" and node.get("values") is not None:
+                node["file"] = node["column"] = None
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return json.dumps(data, separators=(",", ":"))
+
+
 def scenario_from_json(text: str) -> Scenario:
-    """The validated scenario of a JSON text from ``Scenario.model_dump_json`` (cached)."""
+    """The validated scenario of a JSON text from :func:`scenario_json` (cached)."""
     found = _CACHE.get(text)
     if found is None:
         found = Scenario.model_validate_json(text, context={"base_dir": "."})
@@ -67,13 +86,13 @@ def run_tasks(
     if scheduler is not None:
         from .dask import run_on_dask
 
-        run_on_dask(scheduler, [s.model_dump_json() for s in scenarios], tasks, done, worker)
+        run_on_dask(scheduler, [scenario_json(s) for s in scenarios], tasks, done, worker)
         return
     if jobs <= 1 or len(tasks) <= 1:
         for task in tasks:
             done(task, local(scenarios[task[0]], task[1]))
         return
-    payloads = [s.model_dump_json() for s in scenarios]
+    payloads = [scenario_json(s) for s in scenarios]
     # worker_pool: leaving the block by an exception (Ctrl-C, SIGTERM, a failed run) cancels
     # the queued runs and ends the running workers at once; workers die with this process.
     with worker_pool(min(jobs, len(tasks))) as pool:
