@@ -248,12 +248,12 @@ def test_sigterm_while_the_scenario_loads_exits_143(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Outside the run itself (click turns the interrupt into its Abort): the same status."""
-    from acdsim import cli
+    from acdsim import cli_run
 
     def load(*args: object, **kwargs: object) -> None:
         signal.raise_signal(signal.SIGTERM)
 
-    monkeypatch.setattr(cli, "load_scenario_with_lines", load)
+    monkeypatch.setattr(cli_run, "load_scenario_with_lines", load)
     assert main(["run", str(QUICKSTART), "-o", str(tmp_path / "out")]) == 143
     assert "interrupted by SIGTERM" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()

@@ -2,13 +2,15 @@
 
 ``main(argv)`` runs one command and returns its exit status (0 success, 2 bad input,
 1 unexpected failure) without calling ``sys.exit``; ``run_cli`` is the console script.
-Each command is a small function registered on the ``cli`` group, so more commands can
-be added beside them (``@cli.command(...)``).
+This module holds the group, ``validate`` and ``schema``, and what the commands share
+(error reporting, bounds, option types); every other command lives in a ``cli_*`` module
+of its own (``cli_run``: run, status, report; ``cli_erlang``, ``cli_fit``, ``cli_sweep``,
+``cli_staff``, ``cli_shifts``), imported only when it is used.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import importlib
 import json
 import re
 import sys
@@ -21,10 +23,9 @@ from typing import Any
 import click
 
 from .errors import Problem, ScenarioError, escape
-from .loader import load_scenario, load_scenario_with_lines, read_scenario_text
-from .output.manifest import RunRecord
+from .loader import load_scenario_with_lines
 from .signals import exit_status, signal_name, stop_signals
-from .units import DURATION_HELP, parse_duration
+from .units import parse_duration
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -147,25 +148,6 @@ class DurationType(click.ParamType):
 
 DURATION = DurationType()
 
-_CLOCK = re.compile(r"^\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}(?:\.[0-9]+)?))?\s*$")
-
-
-class MomentType(click.ParamType):
-    """A simulated time: a duration after start, or a clock time HH:MM[:SS] on start's date."""
-
-    name = "time"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
-        if isinstance(value, float | dt.time):
-            return value
-        match = _CLOCK.match(str(value))
-        if match is None:
-            return DURATION.convert(value, param, ctx)
-        hours, minutes, seconds = int(match[1]), int(match[2]), float(match[3] or 0)
-        if hours > 23 or minutes > 59 or seconds >= 60:
-            self.fail(f"{value!r} is not a clock time (HH:MM or HH:MM:SS, 00:00 to 23:59:59)", param, ctx)
-        whole = int(seconds)
-        return dt.time(hours, minutes, whole, round((seconds - whole) * 1e6))
 
 
 allow_path_option = click.option(
@@ -176,7 +158,29 @@ allow_path_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The commands of the ``cli_*`` modules (one per command group), imported when one is
+    run or listed: ``acdsim validate`` does not load the planning code."""
+
+    MODULES = {
+        "run": ("cli_run", "run_command"), "status": ("cli_run", "status_command"),
+        "report": ("cli_run", "report_command"), "erlang": ("cli_erlang", "erlang_cmd"),
+        "fit": ("cli_fit", "fit_cmd"), "sweep": ("cli_sweep", "sweep_cmd"),
+        "staff": ("cli_staff", "staff_cmd"), "shifts": ("cli_shifts", "shifts_cmd"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted([*super().list_commands(ctx), *self.MODULES])
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        where = self.MODULES.get(cmd_name)
+        if where is None:
+            return super().get_command(ctx, cmd_name)
+        command: click.Command = getattr(importlib.import_module(f"{__package__}.{where[0]}"), where[1])
+        return command
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 def cli() -> None:
     """acdsim: discrete-event simulator of call-center queues as a cloud PBX runs them."""
 
@@ -215,237 +219,6 @@ def schema_command() -> int:
 
     click.echo(json.dumps(build_schema(), indent=2, ensure_ascii=False))
     return EXIT_OK
-
-
-# -------------------------------------------------------------------------------------------- run
-
-
-OUTPUT_CHOICES = (
-    "summary", "calls", "offers", "agents", "status", "intervals", "agent_events",
-    "agent_states", "agent_pauses", "intervals_summary",
-)
-
-
-def _split_outputs(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> tuple[str, ...]:
-    """``--only summary,intervals --only calls`` -> the outputs in the order given, once each."""
-    names: list[str] = []
-    for value in values:
-        for name in (part.strip() for part in value.split(",")):
-            if name not in OUTPUT_CHOICES:
-                shown = repr(name) if name else "an empty name"
-                raise click.BadParameter(
-                    f"{shown} is not one of {', '.join(OUTPUT_CHOICES)} "
-                    "(separate several with commas or repeat --only)",
-                    ctx=ctx, param=param,
-                )
-            if name not in names:
-                names.append(name)
-    return tuple(names)
-
-
-@cli.command("run")
-@click.argument("scenario", metavar="SCENARIO")
-@click.option("-o", "--out", "out_dir", metavar="DIR", help="output folder [default: out/<scenario name>]")
-@click.option("--seed", type=click.IntRange(min=0), help="base random seed (overrides the file)")
-@click.option("--replications", type=click.IntRange(min=1), help="number of replications (overrides the file)")
-@click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
-@click.option("--horizon", type=DURATION, help=f"arrivals are generated in [0, horizon): {DURATION_HELP}")
-@click.option(
-    "--only", "only", multiple=True, metavar="NAME[,NAME...]", callback=_split_outputs,
-    help=f"write only these outputs: {', '.join(OUTPUT_CHOICES)} (comma-separated or repeated, "
-    "e.g. '--only summary,intervals'; summary.json is always written). "
-    "'--only summary' keeps memory flat however many callers",
-)
-@click.option("-j", "--jobs", type=click.IntRange(min=1), help="parallel processes for replications [default: all cores]")
-@click.option(
-    "--scheduler", metavar="ADDRESS",
-    help="run the replications on a Dask cluster at this scheduler address (needs acdsim[dask]; docs/scaling.md)",
-)
-@click.option("--plots", is_flag=True, help="also write PNG plots into DIR")
-@click.option(
-    "--format", "file_format", type=click.Choice(["csv", "parquet"]), default="csv", show_default=True,
-    help="file format of the record tables (calls, offers, agents, status, intervals, agent_states, "
-    "agent_pauses): parquet writes typed columns, one NAME.parquet per table",
-)
-@click.option("-q", "--quiet", is_flag=True, help="no table, no progress bar, no warnings, no behaviour line")
-@allow_path_option
-@click.option("--max-callers", type=click.IntRange(min=1), metavar="N", help=MAX_CALLERS_HELP)
-def run_command(
-    scenario: str,
-    out_dir: str | None,
-    seed: int | None,
-    replications: int | None,
-    timing: str | None,
-    horizon: float | None,
-    only: tuple[str, ...],
-    jobs: int | None,
-    scheduler: str | None,
-    plots: bool,
-    file_format: str,
-    quiet: bool,
-    allow_paths: tuple[str, ...],
-    max_callers: int | None,
-) -> int:
-    """Simulate SCENARIO and write its outputs (calls.csv, offers.csv, summary.json, ...) into DIR."""
-    from .engine.guards import NoProgressError
-    from .progress import ProgressBar
-    from .runner import run_scenario
-
-    if jobs is not None and scheduler is not None:
-        raise click.UsageError("give --jobs or --scheduler, not both")
-    if file_format != "csv" and scheduler is not None:
-        raise click.UsageError("--format parquet does not run with --scheduler yet (its files are CSV)")
-    overrides = {
-        key: value
-        for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))
-        if value is not None
-    }
-    # Read once: scenario.yaml in the output folder is a copy of the text that was loaded
-    # (a pipe such as /dev/stdin cannot be read twice; the file may change during the run).
-    text = read_scenario_text(scenario)
-    loaded, lines = load_scenario_with_lines(
-        scenario, overrides=overrides or None, text=text, allow_paths=allow_paths
-    )
-    found = check_bounds(scenario, loaded, max_callers, only)
-    if not quiet:
-        from .model.advice import behaviour_line
-
-        report_warnings(scenario, loaded, lines)
-        report_bounds(scenario, found)
-        click.echo(behaviour_line(loaded))
-    out = Path(out_dir) if out_dir is not None else Path("out") / folder_name(loaded.title)
-    prepare_output_dir(out)
-    options = {"out": str(out), "only": list(only), "jobs": jobs, "plots": plots, **overrides}
-    if scheduler is not None:
-        options["scheduler"] = scheduler
-    if file_format != "csv":
-        options["format"] = file_format
-    record = RunRecord(scenario_text=text, scenario_file=scenario, options=options, plots=plots)
-    bar = ProgressBar(f"simulating {loaded.title}", enabled=None if not quiet else False)
-    try:
-        status = run_scenario(
-            loaded, out, quiet=quiet, only=list(only) or None, progress=bar.update, jobs=jobs,
-            record=record, scheduler=scheduler, file_format=file_format,
-        )
-    except NoProgressError as exc:
-        raise no_progress(scenario, exc) from None
-    finally:
-        bar.close()
-    return int(status)
-
-
-# ----------------------------------------------------------------------------------------- status
-
-
-@cli.command("status")
-@click.argument("scenario", metavar="SCENARIO")
-@click.option(
-    "--at", "at", type=MomentType(), required=True, metavar="TIME",
-    help=f"simulated time to look at: {DURATION_HELP} after start, or a clock time HH:MM or "
-    "HH:MM:SS on start's date (e.g. 10:30); at most the end of the run (horizon, plus drain_limit "
-    "when it drains)",
-)
-@click.option("--queue", "queue", type=int, help="only this queue (its id); prints that queue's answer")
-@click.option("--members", is_flag=True, help="the members list (GET .../queue/status/members/)")
-@click.option("--seed", type=click.IntRange(min=0), help="base random seed (overrides the file)")
-@click.option("--timing", type=click.Choice(["pbx", "continuous"]), help="clock policy (overrides the file)")
-@allow_path_option
-def status_command(
-    scenario: str, at: float | dt.time, queue: int | None, members: bool, seed: int | None, timing: str | None,
-    allow_paths: tuple[str, ...],
-) -> int:
-    """Print, as JSON, what GET /extension/{id}/queue/status/ (or .../status/members/) would
-    have answered at simulated time TIME (replication 0)."""
-    from .output.status import past_end_message, seconds_at_clock, status_at
-
-    overrides = {k: v for k, v in (("seed", seed), ("timing", timing)) if v is not None}
-    loaded = load_scenario(scenario, overrides=overrides or None, allow_paths=allow_paths)
-    if queue is not None and queue not in [q.id for q in loaded.queues]:
-        known = ", ".join(str(q.id) for q in loaded.queues)
-        raise click.BadParameter(f"no queue {queue} in {scenario} (queues: {known})", param_hint="--queue")
-    if isinstance(at, dt.time):
-        try:
-            at = seconds_at_clock(loaded, at)
-        except ValueError as exc:
-            raise click.BadParameter(str(exc), param_hint="--at") from None
-    past = past_end_message(loaded, at)
-    if past is not None:
-        raise click.BadParameter(past, param_hint="--at")
-    from .engine.guards import NoProgressError
-
-    try:
-        answer = status_at(loaded, at, queue=queue, members=members)
-    except NoProgressError as exc:
-        raise no_progress(scenario, exc) from None
-    click.echo(json.dumps(answer, indent=2, ensure_ascii=False))
-    return EXIT_OK
-
-
-# ----------------------------------------------------------------------------------------- report
-
-
-@cli.command("report")
-@click.argument("out_dir", metavar="OUTDIR")
-def report_command(out_dir: str) -> int:
-    """Build OUTDIR/report.html (KPI tables, plots, the scenario) from the files of a run."""
-    from .report import build_report
-
-    path = Path(out_dir)
-    summary_file = path / "summary.json"
-    if not summary_file.is_file():
-        raise ScenarioError.single(str(summary_file), "missing (is this the folder of an 'acdsim run'?)")
-    try:
-        summary = json.loads(summary_file.read_text(encoding="utf-8"))
-    except (OSError, ValueError, RecursionError) as exc:  # ValueError: also ints past 4,300 digits
-        raise ScenarioError.single(str(summary_file), f"not a summary written by acdsim run ({_one_line(str(exc))})") from None
-    if not (isinstance(summary, dict) and isinstance(summary.get("queues"), dict) and isinstance(summary.get("agents"), dict)):
-        raise ScenarioError.single(str(summary_file), "not a summary written by acdsim run (no 'queues' and 'agents' maps)")
-    try:
-        report = build_report(path)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        # The files of the folder are the input here: a damaged one is the user's to fix.
-        raise ScenarioError.single(str(path), f"cannot build the report from these files ({type(exc).__name__}: {_one_line(str(exc))})") from None
-    click.echo(f"wrote {report}")
-    return EXIT_OK
-
-
-def _register_erlang() -> None:
-    from .cli_erlang import erlang_cmd
-
-    cli.add_command(erlang_cmd, "erlang")
-    from .cli_fit import fit_cmd
-
-    cli.add_command(fit_cmd, "fit")
-
-
-_register_erlang()
-
-
-def _register_sweep() -> None:
-    from .cli_sweep import sweep_cmd
-
-    cli.add_command(sweep_cmd, "sweep")
-
-
-_register_sweep()
-
-
-def _register_shifts() -> None:
-    from .cli_shifts import shifts_cmd
-
-    cli.add_command(shifts_cmd, "shifts")
-
-
-_register_shifts()
-
-
-def _register_staff() -> None:
-    from .cli_staff import staff_cmd
-
-    cli.add_command(staff_cmd, "staff")
-
-
-_register_staff()
 
 
 def folder_name(title: str) -> str:
