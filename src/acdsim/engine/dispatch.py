@@ -247,6 +247,8 @@ class DispatchMixin(EngineBase):
             m.state = M_TRYING  # E12: on the first pass, whether or not an agent is free
             if self.record_members:
                 self._member_changed(m, t)
+            if self.record_marks:
+                self._member_mark(m, t)  # (no offer may start with it: calls and offers do not tell)
         if strategy.fanout == "progressive" and m.last_originated is not None:
             due = m.last_originated + q.rp_delay
             if now_c < due - EPS:

@@ -12,7 +12,9 @@ from typing import Any
 
 from ..engine.records import wants
 
-METHODS = ("call", "offer", "agent_state", "agent_status", "agent_pause", "member_state", "agent_event")
+METHODS = (
+    "call", "offer", "agent_state", "agent_status", "agent_pause", "member_state", "member_mark", "agent_event",
+)
 
 
 class Tee:
