@@ -106,7 +106,7 @@ class StatusSampler(NullRecorder):
                 if ids[i] in self.open_at_end:
                     self.open_at_end.discard(ids[i])
                     ended_at[i] = np.inf
-        keep = slice(None)
+        keep: Any = slice(None)
         if self.rings:
             keep = np.array([q not in self.rings for q in queues])
         self._interval(
