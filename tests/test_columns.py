@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +53,29 @@ cells = st.one_of(
 @given(st.integers(1, 5).flatmap(lambda w: st.lists(st.tuples(*[cells] * w), min_size=1, max_size=12)))
 def test_bulk_csv_text_is_the_per_record_writers(rows: list[tuple[Any, ...]]) -> None:
     assert csv_text(columns_of(rows)) == reference_csv(rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda w: st.lists(st.tuples(*[cells] * w), min_size=1, max_size=12)))
+def test_numpy_float_text_is_the_per_record_writers(rows: list[tuple[Any, ...]]) -> None:
+    # (the numpy path of float columns, taken from BULK_ROWS cells on: here from 1)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(columns_module, "BULK_ROWS", 1)
+        assert csv_text(columns_of(rows)) == reference_csv(rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(
+    st.floats(min_value=0, max_value=2e9) | st.integers(0, 2 * 10**12).map(lambda k: k / 2000)
+    | st.integers(0, 10**6).map(lambda k: k / 16) | st.none(),
+    min_size=1, max_size=40,
+))
+def test_numpy_floats_round_halves_like_the_format(values: list[Any]) -> None:
+    # Values at (or a product's rounding away from) a half of a millisecond: k / 2000, k / 16.
+    rows = [(v, 1) for v in values]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(columns_module, "BULK_ROWS", 1)
+        assert csv_text(columns_of(rows)) == reference_csv(rows)
 
 
 @settings(max_examples=200, deadline=None)

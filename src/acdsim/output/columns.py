@@ -59,7 +59,16 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+#: From this many cells on, a float column's text is made by numpy (:func:`_bulk_floats`);
+#: below it, by one %-format over the column.
+BULK_ROWS = 64
+
+
 def _floats(values: Sequence[float], n: int) -> list[str]:
+    if n >= BULK_ROWS:
+        cells = _bulk_floats(values)
+        if cells is not None:
+            return _texts(cells, n)
     # One %-format over the whole column: the same digits as f"{v:.3f}" (both round the
     # binary value correctly to three decimals).
     return (("%.3f\n" * n) % tuple(values)).split("\n")[:n]
@@ -80,6 +89,8 @@ def column_cells(values: Sequence[Any]) -> list[str]:
             return [cell(v) for v in values]
         return list(values)
     if types == {float, _NONE}:
+        if n >= BULK_ROWS and (bulk := _bulk_floats(values)) is not None:
+            return _texts(bulk, n)
         as_float = np.array(values, dtype=float)  # None -> nan
         missing = np.flatnonzero(np.isnan(as_float)).tolist()
         if len(missing) == values.count(None):  # (else a real nan is among them: cell by cell)
@@ -103,6 +114,77 @@ def csv_text(columns: Sequence[Sequence[Any]]) -> str:
         cells = [c if c else '""' for c in column_cells(columns[0])]
         return "\n".join(cells) + "\n"
     return "\n".join(map(",".join, zip(*map(column_cells, columns), strict=True))) + "\n"
+
+
+def _words(texts: list[bytes]) -> np.ndarray:
+    """Up to 4 bytes each, 0-padded, as uint32 (a gather of one picks a cell's bytes)."""
+    return np.frombuffer(b"".join(t.ljust(4, b"\0") for t in texts), dtype=np.uint32)
+
+
+# Groups of three digits as 4-byte words (the 4th byte 0): zero-padded, or with the leading
+# zeros as 0 bytes (0 itself empty), or so but 0 as "0" (a number's last group).
+_FULL = [f"{i:03d}".encode() for i in range(1000)]
+_LEAD = [b"\0" * (3 - len(str(i))) + str(i).encode() if i else b"" for i in range(1000)]
+_GROUP = _words(_FULL + _LEAD)  # [i + 1000 * (no group above)]
+_LAST = _words(_FULL + [t or b"0" for t in _LEAD])
+_FRACTION = _words([b"." + t for t in _FULL])
+_BIG = 10**9  # whole numbers from here on take the per-cell rule
+
+
+def _texts(cells: np.ndarray, n: int) -> list[str]:
+    """The rows of an (n, width) matrix of ASCII bytes as strings (0 bytes dropped): a line
+    each, cut at the line ends (an all-0 row is the empty string)."""
+    lines = np.concatenate([cells, np.full((n, 1), ord("\n"), dtype=np.uint8)], axis=1).ravel()
+    return lines[lines != 0].tobytes().decode("ascii").split("\n")[:n]
+
+
+def _digits(whole: np.ndarray, fraction: np.ndarray | None = None) -> np.ndarray:
+    """The decimal digits of whole numbers in [0, 1e9) (then ``.`` and the three digits of
+    ``fraction``), as an (n, width) uint8 matrix with 0 for no byte."""
+    words = []
+    top = int(whole.max()) if len(whole) else 0
+    if top >= 1_000_000:
+        high, rest = np.divmod(whole, 1_000_000)
+        words.append(_GROUP[high + 1000])
+        words.append(_GROUP[rest // 1000 + 1000 * (high == 0)])
+    elif top >= 1000:
+        rest = whole
+        words.append(_GROUP[rest // 1000 + 1000])
+    if top >= 1000:
+        words.append(_LAST[rest % 1000 + 1000 * (whole < 1000)])
+    else:
+        words.append(_LAST[whole + 1000])
+    if fraction is not None:
+        words.append(_FRACTION[fraction])
+    return np.stack(words, axis=1).view(np.uint8)
+
+
+def _bulk_floats(values: Sequence[Any]) -> np.ndarray | None:
+    """``%.3f`` of each float, in bulk: the value in milliseconds rounded to the nearest whole
+    (``np.rint``), which is the correctly rounded ``%.3f`` except near a half, where the product
+    ``x * 1000`` may have rounded across it: those few cells are rounded by ``%.3f`` itself.
+    None if the column holds what this does not write (nan, inf, a negative or -0.0, 1e9 s and
+    more): the per-cell rule then. None is an empty cell."""
+    x = np.array(values, dtype=float)  # None -> nan
+    missing = np.isnan(x)
+    n_missing = int(missing.sum())
+    if n_missing != values.count(None):  # (a real nan among them)
+        return None
+    present = np.where(missing, 0.0, x) if n_missing else x
+    if np.signbit(present).any() or not (present.max() < _BIG):
+        return None
+    product = present * 1000.0
+    millis = np.rint(product)
+    near_half = np.abs(product - np.floor(product) - 0.5) <= np.maximum(product, 1.0) * 1e-15
+    for i in np.flatnonzero(near_half).tolist():
+        millis[i] = int(f"{float(present[i]):.3f}".replace(".", ""))
+    whole, part = np.divmod(millis.astype(np.int64), 1000)
+    if whole.max() >= _BIG:  # (rounded up to it)
+        return None
+    cells = _digits(whole, part)
+    if n_missing:
+        cells[missing] = 0
+    return cells
 
 
 class ChunkedTable:
