@@ -20,6 +20,7 @@ from operator import attrgetter
 from typing import Any
 
 from .base import EngineBase
+from .records import new_agent_state_record
 from .state import (
     CONTACTABLE_TIER,
     INF,
@@ -464,7 +465,8 @@ class DispatchMixin(EngineBase):
         a.idle = False
         self._leave_idle(a, row)
         if self.record_agents:
-            self._agent_changed(a, t)
+            # (_agent_changed's record: an offered agent was idle and is not, left above)
+            self.recorder.agent_state(new_agent_state_record((t, a.ref, a.status, RECEIVING)))
         if rings:
             # A race is decided by its first answer, which ends every other offer of the
             # member (or they all end together when the caller leaves): an offer that ends
