@@ -59,6 +59,8 @@ def _quoted(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
+_SMALL = [str(i) for i in range(1024)]
+
 #: From this many cells on, a float column's text is made by numpy (:func:`_bulk_floats`);
 #: below it, by one %-format over the column.
 BULK_ROWS = 64
@@ -83,6 +85,8 @@ def column_cells(values: Sequence[Any]) -> list[str]:
     if types == {float}:
         return _floats(values, n)
     if types == {int}:
+        if min(values) >= 0 and max(values) < len(_SMALL):
+            return list(map(_SMALL.__getitem__, values))  # (counts, ids, levels: a few values)
         return list(map(str, values))
     if types == {str}:
         if any(c in "".join(values) for c in _SPECIAL):
