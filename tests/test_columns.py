@@ -160,10 +160,10 @@ def test_simulate_frames_equal_the_files_of_a_run(tmp_path: Path) -> None:
 
 
 def _same(cell: str, v: Any) -> bool:
-    """A frame value is its CSV cell (an int column with gaps is float in the frame)."""
+    """A frame value is its CSV cell (an empty cell is NaN, or NA in a nullable int column)."""
     if isinstance(v, pd.Timestamp):
         return cell == v.strftime("%Y-%m-%d %H:%M:%S")
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return cell == ""
     if isinstance(v, float):
         return cell == f"{v:.3f}" or ("." not in cell and float(cell) == v)
@@ -253,3 +253,35 @@ def test_report_reads_a_parquet_folder(tmp_path: Path) -> None:
     assert main(["run", "-q", "-o", str(tmp_path / "pq"), "--format", "parquet", str(QUICKSTART)]) == 0
     assert main(["report", str(tmp_path / "pq")]) == 0
     assert (tmp_path / "pq" / "report.html").is_file()
+
+
+def test_simulate_frames_have_typed_columns() -> None:
+    result = acdsim.simulate(QUICKSTART, seed=3, replications=2, horizon=3600)
+    calls = result.calls
+    assert str(calls.joined_at.dtype) == "float64" and str(calls.talk_time.dtype) == "float64"
+    assert calls.talk_time.isna().any()  # (empty cells are NaN)
+    assert str(calls.queue.dtype) == "int64" and str(calls.offers.dtype) == "int64"
+    assert str(calls.replication.dtype) == "int64"
+    assert str(calls.agent_level.dtype) == "Int64" and calls.agent_level.isna().any()
+    for column in ("outcome", "agent", "transferred_to"):
+        assert isinstance(calls[column].dtype, pd.CategoricalDtype), column
+    assert pd.api.types.is_datetime64_any_dtype(calls.joined_datetime)
+    assert isinstance(result.offers.result.dtype, pd.CategoricalDtype)
+    assert str(result.offers.level.dtype) == "int64"
+    for column in ("agent", "status", "state"):
+        assert isinstance(result.agent_states[column].dtype, pd.CategoricalDtype), column
+    assert str(result.status.waiting_members.dtype) == "int64"
+    assert str(result.intervals.offered.dtype) == "int64" and str(result.intervals.asa.dtype) == "float64"
+    assert isinstance(result.agents.agent.dtype, pd.CategoricalDtype)
+    assert (calls.outcome == "answered").any()  # (a category compares with its word)
+
+
+def test_empty_frames_have_the_same_types() -> None:
+    result = acdsim.simulate(QUICKSTART, seed=3, horizon=600, only=["summary"])
+    assert len(result.calls) == 0 and len(result.agent_pauses) == 0
+    assert str(result.calls.joined_at.dtype) == "float64"
+    assert str(result.calls.agent_level.dtype) == "Int64"
+    assert isinstance(result.calls.outcome.dtype, pd.CategoricalDtype)
+    assert pd.api.types.is_datetime64_any_dtype(result.calls.joined_datetime)
+    assert str(result.agent_pauses.start.dtype) == "float64"
+    assert isinstance(result.agent_pauses.kind.dtype, pd.CategoricalDtype)

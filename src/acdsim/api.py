@@ -22,6 +22,7 @@ from .model import Scenario
 from .output.columns import ChunkedTable, TableSink
 from .output.events import EVENT_COLUMNS
 from .output.files import CALL_COLUMNS, OFFER_COLUMNS, call_columns
+from .output.frames import typed_frame
 from .output.intervals import INTERVAL_COLUMNS
 from .output.summary import build_summary
 from .runner import (
@@ -220,10 +221,8 @@ def simulate(
 
     import json
 
-    events = pd.DataFrame(
-        [json.loads(line) for k in range(reps) for line in done[k][1]["agent_events"]],
-        columns=["replication", *EVENT_COLUMNS],
-    )
+    lines = [json.loads(line) for k in range(reps) for line in done[k][1]["agent_events"]]
+    events = typed_frame({name: [e.get(name, 0) for e in lines] for name in ("replication", *EVENT_COLUMNS)})
     return Result(
         scenario=scenario,
         summary=build_summary(scenario, per_rep),
@@ -240,14 +239,15 @@ def simulate(
 
 def _frame(parts: list[list[list[Any]]], names: tuple[str, ...]) -> pd.DataFrame:
     """One DataFrame from the replications' columns (each a list of columns, or empty); the
-    replication column is added when the rows have none (one replication)."""
+    replication column is added when the rows have none (one replication). Typed by column
+    name (output/frames.py): categorical words, int64 counts, datetime64 joined_datetime."""
     parts = [p for p in parts if p]
     if not parts:
-        return pd.DataFrame([], columns=list(names))
+        return typed_frame({name: [] for name in names})
     columns = [list(chain.from_iterable(p[i] for p in parts)) for i in range(len(parts[0]))]
     if len(columns) == len(names) - 1:
         columns.insert(0, [0] * len(columns[0]))
-    return pd.DataFrame(dict(zip(names, columns, strict=True))).infer_objects()
+    return typed_frame(dict(zip(names, columns, strict=True)))
 
 
 def _wanted(only: Iterable[str] | None) -> tuple[str, ...]:
