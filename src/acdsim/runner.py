@@ -255,8 +255,7 @@ def run_scenario(
     With ``scheduler`` (a Dask address or Client) the replications run on that cluster
     (:mod:`acdsim.planning.cluster`), with the same bytes in every file.
     A failure to write (full disk, permissions) is a :class:`ScenarioError` naming ``out_dir``.
-    ``file_format`` "parquet" writes the record tables as Parquet files instead of CSV (not
-    with ``scheduler``)."""
+    ``file_format`` "parquet" writes the record tables as Parquet files instead of CSV."""
     wanted = list(only if only is not None else FILES)
     jobs = default_jobs() if jobs is None else jobs
     reps = scenario.replications
@@ -269,7 +268,7 @@ def run_scenario(
             if scheduler is not None:
                 from .planning.cluster import run_on_cluster
 
-                written = run_on_cluster(scenario, staging, wanted, scheduler, per_rep, progress)
+                written = run_on_cluster(scenario, staging, wanted, scheduler, per_rep, progress, file_format)
             elif jobs > 1 and reps > 1:
                 written = _run_parallel(scenario, staging, wanted, jobs, per_rep, progress, file_format)
             else:

@@ -98,13 +98,14 @@ def joined_stamps(start: dt.datetime, seconds: Any) -> Any:
     return np.array(joined_text(start, seconds), dtype="datetime64[s]")
 
 
-def merge_parts(paths: list[Path], final: Path) -> None:
-    """One Parquet file from the replications' part files, in order (their row groups)."""
+def merge_parts(paths: Sequence[Path | bytes], final: Path) -> None:
+    """One Parquet file from the replications' part files (or their bytes, from the workers of
+    a cluster), in order (their row groups)."""
     tmp = final.with_name(f".{final.name}.part")
     with tmp.open("xb") as handle:
         writer: pq.ParquetWriter | None = None
         for path in paths:
-            source = pq.ParquetFile(path)
+            source = pq.ParquetFile(pa.BufferReader(path) if isinstance(path, bytes) else path)
             if writer is None:
                 writer = pq.ParquetWriter(handle, source.schema_arrow)
             for i in range(source.num_row_groups):
