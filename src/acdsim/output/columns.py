@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -76,12 +77,14 @@ def _floats(values: Sequence[float], n: int) -> list[str]:
     return (("%.3f\n" * n) % tuple(values)).split("\n")[:n]
 
 
-def column_cells(values: Sequence[Any]) -> list[str]:
-    """The CSV cells of one column (see the module docstring)."""
+def column_cells(values: Sequence[Any], types: set[type] | None = None) -> list[str]:
+    """The CSV cells of one column (see the module docstring); ``types``: those of its values,
+    if known."""
     n = len(values)
     if not n:
         return []
-    types = set(map(type, values))
+    if types is None:
+        types = set(map(type, values))
     if types == {float}:
         return _floats(values, n)
     if types == {int}:
@@ -115,9 +118,24 @@ def csv_text(columns: Sequence[Sequence[Any]]) -> str:
         return ""
     if len(columns) == 1:
         # csv.writer quotes the one empty cell of a one-column row (else the line is blank).
-        cells = [c if c else '""' for c in column_cells(columns[0])]
-        return "\n".join(cells) + "\n"
-    return "\n".join(map(",".join, zip(*map(column_cells, columns), strict=True))) + "\n"
+        return "\n".join([c if c else '""' for c in column_cells(columns[0])]) + "\n"
+    n = len(columns[0])
+    if n < BULK_ROWS:
+        return "\n".join(map(",".join, zip(*map(column_cells, columns), strict=True))) + "\n"
+    # The float columns (None allowed) in one numpy pass: fewer calls per cell than a pass each.
+    types = [set(map(type, values)) for values in columns]
+    floats = [i for i, t in enumerate(types) if float in t and t <= {float, _NONE}]
+    cells: list[Any] = [None] * len(columns)
+    if len(floats) > 1:
+        bulk = _bulk_floats(list(chain.from_iterable(columns[i] for i in floats)))
+        if bulk is not None:
+            texts = _texts(bulk, n * len(floats))
+            for j, i in enumerate(floats):
+                cells[i] = texts[j * n : (j + 1) * n]
+    for i, values in enumerate(columns):
+        if cells[i] is None:
+            cells[i] = column_cells(values, types[i])
+    return "\n".join(map(",".join, zip(*cells, strict=True))) + "\n"
 
 
 def _words(texts: list[bytes]) -> np.ndarray:
