@@ -260,4 +260,8 @@ class TableSink:
     @prefix.setter
     def prefix(self, value: tuple[Any, ...]) -> None:
         self.flush()
+        self.boundary()
         self.table.prefix = value
+
+    def boundary(self) -> None:
+        """The rows so far are a replication's: a sink that groups chunks ends its group."""
