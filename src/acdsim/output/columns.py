@@ -209,6 +209,29 @@ def _bulk_floats(values: Sequence[Any]) -> np.ndarray | None:
     return cells
 
 
+_TRANSPOSED: dict[tuple[int, int, int], tuple[Any, Any, list[tuple[Any, ...]]]] = {}
+
+
+def transposed(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """The columns of ``rows`` (records of one kind): ``list(zip(*rows))``, made once per chunk
+    however many consumers ask (at a flush the Tee hands one chunk of records to each of them:
+    the KPIs, the file, the interval table, the status samples). A chunk is known by its length
+    and its first and last records; the few kept here hold those alive, so no other chunk can
+    share their identity. Read the columns, do not change them."""
+    if not rows:
+        return []
+    first, last = rows[0], rows[-1]
+    key = (len(rows), id(first), id(last))
+    hit = _TRANSPOSED.get(key)
+    if hit is not None and hit[0] is first and hit[1] is last:
+        return hit[2]
+    columns = list(zip(*rows, strict=True))
+    if len(_TRANSPOSED) >= 4:
+        del _TRANSPOSED[next(iter(_TRANSPOSED))]
+    _TRANSPOSED[key] = (first, last, columns)
+    return columns
+
+
 class ChunkedTable:
     """Rows of one table as they arrive, handed to ``take`` column-wise in chunks.
 
@@ -239,7 +262,7 @@ class ChunkedTable:
         n = len(rows)
         if not n:
             return
-        fields: list[tuple[Any, ...]] = list(zip(*rows, strict=True))
+        fields = transposed(rows)
         columns: list[Sequence[Any]] = self.derive(fields, n) if self.derive is not None else list(fields)
         self.take([[p] * n for p in self.prefix] + columns, n)
 

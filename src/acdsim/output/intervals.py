@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.records import AgentStateRecord, CallRecord, NullRecorder
+from .columns import transposed
 
 INTERVAL_COLUMNS = (
     "interval_start", "queue", "offered", "answered", "abandoned", "timeout", "no_agent_timeout",
@@ -63,18 +64,20 @@ class IntervalRecorder(NullRecorder):
         self._calls.clear()
         if not chunk:
             return
-        _, queue_of, _, joined, _, _, outcome_of, wait_of = list(zip(*chunk, strict=True))[:8]
+        _, queue_of, _, joined, _, _, outcome_of, wait_of = transposed(chunk)[:8]
         joined_at = np.array(joined, dtype=float)
         counted = joined_at >= self.warmup
         if not counted.any():
             return
+        n = len(chunk)
         queues = np.array(queue_of, dtype=np.int64)[counted]
         ks = np.floor(joined_at[counted] / self.interval).astype(np.int64)
-        outcomes = np.array(outcome_of, dtype=object)[counted]
+        if outcome_of.count("answered") == n:
+            codes = np.ones(n, dtype=np.int64)  # (the usual chunk: every caller answered)
+        else:
+            codes = np.fromiter(map(_OUTCOME_INDEX.__getitem__, outcome_of), np.int64, n)
+        codes = codes[counted]
         waits = np.array(wait_of, dtype=float)[counted]
-        codes = np.zeros(len(waits), dtype=np.int64)
-        for name, index in _OUTCOME_INDEX.items():
-            codes[outcomes == name] = index
         answered = codes == 1
         left = codes != 5
         for q, k in sorted(set(zip(queues.tolist(), ks.tolist(), strict=True))):

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from ..engine.records import CallRecord, MemberStateRecord, NullRecorder, OfferRecord
+from .columns import transposed
 
 _PRESENT, _TRYING, _ANSWERED = 0, 1, 2
 
@@ -74,7 +75,7 @@ class StatusSampler(NullRecorder):
             self._add_calls(calls)
 
     def _add_calls(self, chunk: list[CallRecord]) -> None:
-        ids, queues, _, joined, answered, left = list(zip(*chunk, strict=True))[:6]
+        ids, queues, _, joined, answered, left = transposed(chunk)[:6]
         qi = self._queue_index(queues)
         joined_at = np.array(joined, dtype=float)
         answered_at = np.array(answered, dtype=float)  # None -> nan
@@ -98,7 +99,7 @@ class StatusSampler(NullRecorder):
                 self._interval(_TRYING, qi[at], np.array(starts, dtype=float), ends)
 
     def _add_offers(self, chunk: list[OfferRecord]) -> None:
-        ids, queues, _, _, _, offered, ended = list(zip(*chunk, strict=True))[:7]
+        ids, queues, _, _, _, offered, ended = transposed(chunk)[:7]
         ended_at = np.array(ended, dtype=float)
         if self.open_at_end:
             # The offer still ringing when the run ended is the caller's last one (cut then).
