@@ -1,10 +1,12 @@
 """The dtypes of ``acdsim.simulate``'s DataFrames, by column name (the same columns as the CSV
 files): seconds and ratios float64 (NaN for an empty cell), counts and ids int64 (nullable
 ``Int64`` where a cell may be empty: ``agent_level``), the repeated words categorical, calls'
-``joined_datetime`` datetime64; anything else (call ids, numbers) text."""
+``joined_datetime`` datetime64 (kept as seconds until then, turned into clock times in bulk);
+anything else (call ids, numbers) text."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -27,8 +29,9 @@ WORD_COLUMNS = frozenset(("outcome", "agent", "result", "status", "state", "kind
 DATETIME_COLUMNS = frozenset(("joined_datetime",))
 
 
-def typed_column(name: str, values: Sequence[Any]) -> Any:
-    """One column's values with the dtype its name calls for."""
+def typed_column(name: str, values: Sequence[Any], start: dt.datetime | None = None) -> Any:
+    """One column's values with the dtype its name calls for (``joined_datetime``: given as
+    seconds since ``start``)."""
     if name in FLOAT_COLUMNS:
         return np.array(values, dtype=np.float64)  # None -> NaN
     if name in INT_COLUMNS:
@@ -38,10 +41,21 @@ def typed_column(name: str, values: Sequence[Any]) -> Any:
     if name in WORD_COLUMNS:
         return pd.Categorical(values)
     if name in DATETIME_COLUMNS:
-        return pd.to_datetime(pd.Series(values, dtype=object)) if len(values) else pd.Series([], dtype="datetime64[us]")
-    return pd.array(values, dtype="str") if all(isinstance(v, str) for v in values) else values
+        return clock_times(start, values)
+    return values  # (text: pandas makes it its string dtype)
 
 
-def typed_frame(columns: dict[str, Sequence[Any]]) -> pd.DataFrame:
+def clock_times(start: dt.datetime | None, seconds: Sequence[float]) -> Any:
+    """``start + timedelta(seconds=x)`` for each ``x``, to the microsecond, as datetime64[us]
+    (time-zone aware with an aware ``start``)."""
+    if start is None or not len(seconds):
+        return pd.Series([start + dt.timedelta(seconds=x) for x in seconds] if start else [], dtype="datetime64[us]")
+    if start.tzinfo is not None:
+        return pd.to_datetime(pd.Series([start + dt.timedelta(seconds=x) for x in seconds], dtype=object))
+    micros = np.rint(np.asarray(seconds, dtype=float) * 1e6).astype("timedelta64[us]")
+    return pd.Series(np.datetime64(start, "us") + micros)
+
+
+def typed_frame(columns: dict[str, Sequence[Any]], start: dt.datetime | None = None) -> pd.DataFrame:
     """A DataFrame of ``columns`` (name -> values), each with its dtype (empty ones too)."""
-    return pd.DataFrame({name: typed_column(name, values) for name, values in columns.items()})
+    return pd.DataFrame({name: typed_column(name, values, start) for name, values in columns.items()})
