@@ -109,3 +109,28 @@ def test_every_scenario_samples_as_the_replay(path: Path) -> None:
     assert rows == expected
     assert set(STATES) == {"Waiting", "Trying", "Answered"}
     assert all(not math.isnan(r[0]) for r in rows)
+
+
+def test_a_recorder_without_member_mark_still_runs() -> None:
+    # A duck-typed recorder written for the seven older methods: no mark is sent to it.
+    class Old:
+        def __init__(self) -> None:
+            self.calls: list[Any] = []
+
+        def call(self, r: Any) -> None:
+            self.calls.append(r)
+
+        def offer(self, r: Any) -> None: ...
+        def agent_state(self, r: Any) -> None: ...
+        def agent_status(self, r: Any) -> None: ...
+        def agent_pause(self, r: Any) -> None: ...
+        def member_state(self, r: Any) -> None: ...
+        def agent_event(self, r: Any) -> None: ...
+
+    sc = tiny_scenario(agents=[{"id": 1}], trace=[0.0, 10.0], talk=100, strategy="ring-all", horizon=60, drain=False)
+    old = Old()
+    Simulation(sc, old).run()  # type: ignore[arg-type]
+    assert len(old.calls) == 2
+    tee = Tee(Old(), ListRecorder())
+    Simulation(sc, tee).run()
+    tee.flush()

@@ -71,7 +71,8 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         self.scenario = scenario
         self.recorder: Recorder = recorder if recorder is not None else NullRecorder()
         self.record_members = wants(self.recorder, "member_state")
-        self.record_marks = wants(self.recorder, "member_mark")
+        # (a recorder written before member_mark existed may not have it)
+        self.record_marks = hasattr(self.recorder, "member_mark") and wants(self.recorder, "member_mark")
         self.record_agents = wants(self.recorder, "agent_state")
         self.record_statuses = wants(self.recorder, "agent_status")
         self.record_pauses = wants(self.recorder, "agent_pause")
