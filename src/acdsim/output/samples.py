@@ -14,8 +14,10 @@ A sample at time ``at`` counts the states after every change at a time <= ``at``
 held over ``[start, end)`` is in the samples ``k`` with ``start <= k * interval < end`` (one
 of zero length in none). Each state's counts are kept as differences per sample (+1 at the
 first sample of an interval, -1 at the first sample past it), added a chunk at a time with
-numpy; the samples are their running sums. Memory: three counts per sample and queue (the
-rows of status.csv), and the first pass of each ring caller still in the queue.
+numpy; the samples are their running sums, written at the end (a caller still present may
+change any sample since it joined). Memory: three 4-byte counts per sample and queue, 12
+bytes per row of status.csv (the M/M/50's million callers: 67,000 rows, 0.8 MB; the limit of
+20 million rows: 240 MB), and the first pass of each ring caller still in the queue.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class StatusSampler(NullRecorder):
         self.rings = frozenset(rings)
         self.interval = interval
         self.emit = emit
-        self.diff = np.zeros((3, len(queue_ids), 1024), dtype=np.int64)
+        self.diff = np.zeros((3, len(queue_ids), 1024), dtype=np.int32)  # (member counts)
         self.tried: dict[str, float] = {}  # ring callers' first pass, until their call record
         self.open_at_end: set[str] = set()  # one-offer callers Trying when the run ended
         self._calls: list[CallRecord] = []
@@ -127,7 +129,7 @@ class StatusSampler(NullRecorder):
         k_end = self._first_sample(end[finite])
         top = int(max(k_start.max(initial=0), k_end.max(initial=0)))
         if top >= self.diff.shape[2]:
-            grown = np.zeros((3, len(self.queue_ids), max(2 * self.diff.shape[2], top + 1)), dtype=np.int64)
+            grown = np.zeros((3, len(self.queue_ids), max(2 * self.diff.shape[2], top + 1)), dtype=np.int32)
             grown[:, :, : self.diff.shape[2]] = self.diff
             self.diff = grown
         counts = self.diff[state]
@@ -155,7 +157,7 @@ class StatusSampler(NullRecorder):
         n = last + 1
         diff = self.diff
         if diff.shape[2] < n:
-            diff = np.concatenate([diff, np.zeros((3, len(self.queue_ids), n - diff.shape[2]), dtype=np.int64)], axis=2)
+            diff = np.concatenate([diff, np.zeros((3, len(self.queue_ids), n - diff.shape[2]), dtype=np.int32)], axis=2)
         counts = np.cumsum(diff[:, :, :n], axis=2)
         present, trying, answered = counts[_PRESENT], counts[_TRYING], counts[_ANSWERED]
         waiting = present - trying - answered
