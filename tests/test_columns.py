@@ -285,3 +285,21 @@ def test_empty_frames_have_the_same_types() -> None:
     assert pd.api.types.is_datetime64_any_dtype(result.calls.joined_datetime)
     assert str(result.agent_pauses.start.dtype) == "float64"
     assert isinstance(result.agent_pauses.kind.dtype, pd.CategoricalDtype)
+
+
+def test_a_chunk_is_transposed_once_and_never_mistaken_for_another() -> None:
+    from acdsim.output.columns import transposed
+
+    rows = [(i, f"r{i}", float(i)) for i in range(5)]
+    first = transposed(rows)
+    assert first == [(0, 1, 2, 3, 4), ("r0", "r1", "r2", "r3", "r4"), (0.0, 1.0, 2.0, 3.0, 4.0)]
+    assert transposed(list(rows)) is first  # (another consumer's list of the same records)
+    same_ends = [rows[0], (9, "x", 9.0), rows[2], rows[3], rows[4]]  # (other records between)
+    assert transposed(same_ends) == [(0, 9, 2, 3, 4), ("r0", "x", "r2", "r3", "r4"), (0.0, 9.0, 2.0, 3.0, 4.0)]
+    changed = list(rows)
+    assert transposed(changed) == first
+    changed[2] = (7, "y", 7.0)  # (the same list, changed in place: not the chunk it was)
+    assert transposed(changed)[1] == ("r0", "r1", "y", "r3", "r4")
+    other = [(i, f"s{i}", float(i)) for i in range(5)]
+    assert transposed(other)[1] == ("s0", "s1", "s2", "s3", "s4")
+    assert transposed([]) == []

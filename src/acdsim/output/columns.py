@@ -15,7 +15,9 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from itertools import chain
+from operator import is_
 from typing import Any
 
 import numpy as np
@@ -209,26 +211,27 @@ def _bulk_floats(values: Sequence[Any]) -> np.ndarray | None:
     return cells
 
 
-_TRANSPOSED: dict[tuple[int, int, int], tuple[Any, Any, list[tuple[Any, ...]]]] = {}
+_TRANSPOSED: dict[tuple[int, int, int], tuple[tuple[Any, ...], list[tuple[Any, ...]]]] = {}
 
 
 def transposed(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """The columns of ``rows`` (records of one kind): ``list(zip(*rows))``, made once per chunk
     however many consumers ask (at a flush the Tee hands one chunk of records to each of them:
-    the KPIs, the file, the interval table, the status samples). A chunk is known by its length
-    and its first and last records; the few kept here hold those alive, so no other chunk can
-    share their identity. Read the columns, do not change them."""
+    the KPIs, the file, the interval table, the status samples). A chunk is the same when it
+    holds the same record objects in the same order (the few chunks kept here hold them alive,
+    so no other object can take their identity). Read the columns, do not change them."""
     if not rows:
         return []
-    first, last = rows[0], rows[-1]
-    key = (len(rows), id(first), id(last))
+    key = (len(rows), id(rows[0]), id(rows[-1]))
     hit = _TRANSPOSED.get(key)
-    if hit is not None and hit[0] is first and hit[1] is last:
-        return hit[2]
+    if hit is not None and all(map(is_, hit[0], rows)):
+        return hit[1]
     columns = list(zip(*rows, strict=True))
     if len(_TRANSPOSED) >= 4:
-        del _TRANSPOSED[next(iter(_TRANSPOSED))]
-    _TRANSPOSED[key] = (first, last, columns)
+        # (the oldest; replications in threads of one process may race for it)
+        with suppress(RuntimeError, StopIteration):
+            _TRANSPOSED.pop(next(iter(_TRANSPOSED)), None)
+    _TRANSPOSED[key] = (tuple(rows), columns)
     return columns
 
 
