@@ -124,10 +124,21 @@ def csv_text(columns: Sequence[Sequence[Any]]) -> str:
     n = len(columns[0])
     if n < BULK_ROWS:
         return "\n".join(map(",".join, zip(*map(column_cells, columns), strict=True))) + "\n"
-    # The float columns (None allowed) in one numpy pass: fewer calls per cell than a pass each.
-    types = [set(map(type, values)) for values in columns]
-    floats = [i for i, t in enumerate(types) if float in t and t <= {float, _NONE}]
+    # Text columns as they are (joining them end to end both proves that every cell is text
+    # and finds the characters that need quotes); the float columns (None allowed) in one
+    # numpy pass: fewer calls per cell than a pass each.
     cells: list[Any] = [None] * len(columns)
+    types: list[set[type]] = []
+    for i, values in enumerate(columns):
+        try:
+            joined = "".join(values)
+        except TypeError:
+            types.append(set(map(type, values)))
+            continue
+        types.append({str})
+        if not any(c in joined for c in _SPECIAL):
+            cells[i] = list(values)
+    floats = [i for i, t in enumerate(types) if float in t and t <= {float, _NONE}]
     if len(floats) > 1:
         bulk = _bulk_floats(list(chain.from_iterable(columns[i] for i in floats)))
         if bulk is not None:
