@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -52,6 +53,29 @@ cells = st.one_of(
 @given(st.integers(1, 5).flatmap(lambda w: st.lists(st.tuples(*[cells] * w), min_size=1, max_size=12)))
 def test_bulk_csv_text_is_the_per_record_writers(rows: list[tuple[Any, ...]]) -> None:
     assert csv_text(columns_of(rows)) == reference_csv(rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(1, 5).flatmap(lambda w: st.lists(st.tuples(*[cells] * w), min_size=1, max_size=12)))
+def test_numpy_float_text_is_the_per_record_writers(rows: list[tuple[Any, ...]]) -> None:
+    # (the numpy path of float columns, taken from BULK_ROWS cells on: here from 1)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(columns_module, "BULK_ROWS", 1)
+        assert csv_text(columns_of(rows)) == reference_csv(rows)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(
+    st.floats(min_value=0, max_value=2e9) | st.integers(0, 2 * 10**12).map(lambda k: k / 2000)
+    | st.integers(0, 10**6).map(lambda k: k / 16) | st.none(),
+    min_size=1, max_size=40,
+))
+def test_numpy_floats_round_halves_like_the_format(values: list[Any]) -> None:
+    # Values at (or a product's rounding away from) a half of a millisecond: k / 2000, k / 16.
+    rows = [(v, 1) for v in values]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(columns_module, "BULK_ROWS", 1)
+        assert csv_text(columns_of(rows)) == reference_csv(rows)
 
 
 @settings(max_examples=200, deadline=None)
@@ -136,10 +160,10 @@ def test_simulate_frames_equal_the_files_of_a_run(tmp_path: Path) -> None:
 
 
 def _same(cell: str, v: Any) -> bool:
-    """A frame value is its CSV cell (an int column with gaps is float in the frame)."""
+    """A frame value is its CSV cell (an empty cell is NaN, or NA in a nullable int column)."""
     if isinstance(v, pd.Timestamp):
         return cell == v.strftime("%Y-%m-%d %H:%M:%S")
-    if v is None or (isinstance(v, float) and math.isnan(v)):
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
         return cell == ""
     if isinstance(v, float):
         return cell == f"{v:.3f}" or ("." not in cell and float(cell) == v)
@@ -229,3 +253,53 @@ def test_report_reads_a_parquet_folder(tmp_path: Path) -> None:
     assert main(["run", "-q", "-o", str(tmp_path / "pq"), "--format", "parquet", str(QUICKSTART)]) == 0
     assert main(["report", str(tmp_path / "pq")]) == 0
     assert (tmp_path / "pq" / "report.html").is_file()
+
+
+def test_simulate_frames_have_typed_columns() -> None:
+    result = acdsim.simulate(QUICKSTART, seed=3, replications=2, horizon=3600)
+    calls = result.calls
+    assert str(calls.joined_at.dtype) == "float64" and str(calls.talk_time.dtype) == "float64"
+    assert calls.talk_time.isna().any()  # (empty cells are NaN)
+    assert str(calls.queue.dtype) == "int64" and str(calls.offers.dtype) == "int64"
+    assert str(calls.replication.dtype) == "int64"
+    assert str(calls.agent_level.dtype) == "Int64" and calls.agent_level.isna().any()
+    for column in ("outcome", "agent", "transferred_to"):
+        assert isinstance(calls[column].dtype, pd.CategoricalDtype), column
+    assert pd.api.types.is_datetime64_any_dtype(calls.joined_datetime)
+    assert isinstance(result.offers.result.dtype, pd.CategoricalDtype)
+    assert str(result.offers.level.dtype) == "int64"
+    for column in ("agent", "status", "state"):
+        assert isinstance(result.agent_states[column].dtype, pd.CategoricalDtype), column
+    assert str(result.status.waiting_members.dtype) == "int64"
+    assert str(result.intervals.offered.dtype) == "int64" and str(result.intervals.asa.dtype) == "float64"
+    assert isinstance(result.agents.agent.dtype, pd.CategoricalDtype)
+    assert (calls.outcome == "answered").any()  # (a category compares with its word)
+
+
+def test_empty_frames_have_the_same_types() -> None:
+    result = acdsim.simulate(QUICKSTART, seed=3, horizon=600, only=["summary"])
+    assert len(result.calls) == 0 and len(result.agent_pauses) == 0
+    assert str(result.calls.joined_at.dtype) == "float64"
+    assert str(result.calls.agent_level.dtype) == "Int64"
+    assert isinstance(result.calls.outcome.dtype, pd.CategoricalDtype)
+    assert pd.api.types.is_datetime64_any_dtype(result.calls.joined_datetime)
+    assert str(result.agent_pauses.start.dtype) == "float64"
+    assert isinstance(result.agent_pauses.kind.dtype, pd.CategoricalDtype)
+
+
+def test_a_chunk_is_transposed_once_and_never_mistaken_for_another() -> None:
+    from acdsim.output.columns import transposed
+
+    rows = [(i, f"r{i}", float(i)) for i in range(5)]
+    first = transposed(rows)
+    assert first == [(0, 1, 2, 3, 4), ("r0", "r1", "r2", "r3", "r4"), (0.0, 1.0, 2.0, 3.0, 4.0)]
+    assert transposed(list(rows)) is first  # (another consumer's list of the same records)
+    same_ends = [rows[0], (9, "x", 9.0), rows[2], rows[3], rows[4]]  # (other records between)
+    assert transposed(same_ends) == [(0, 9, 2, 3, 4), ("r0", "x", "r2", "r3", "r4"), (0.0, 9.0, 2.0, 3.0, 4.0)]
+    changed = list(rows)
+    assert transposed(changed) == first
+    changed[2] = (7, "y", 7.0)  # (the same list, changed in place: not the chunk it was)
+    assert transposed(changed)[1] == ("r0", "r1", "y", "r3", "r4")
+    other = [(i, f"s{i}", float(i)) for i in range(5)]
+    assert transposed(other)[1] == ("s0", "s1", "s2", "s3", "s4")
+    assert transposed([]) == []

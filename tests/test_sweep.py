@@ -431,3 +431,22 @@ def test_a_sweep_without_progress_is_exit_2_with_one_error_line_and_no_files(
     (line,) = capsys.readouterr().err.strip().splitlines()
     assert line.startswith(f"error: {file}: the run makes no progress: caller ")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["small.yaml"]
+
+
+def test_parquet_on_a_cluster_is_the_parquet_of_jobs_1(tmp_path: Path, cluster: Any) -> None:
+    import pyarrow.parquet as pq
+
+    scenario = quick_scenario(tmp_path)
+    base = ["run", "-q", str(scenario), "--replications", "3", "--format", "parquet"]
+    assert main([*base, "-o", str(tmp_path / "one"), "--jobs", "1"]) == 0
+    assert main([*base, "-o", str(tmp_path / "dask"), "--scheduler", cluster.scheduler_address]) == 0
+    names = sorted(p.name for p in (tmp_path / "one").iterdir() if p.name != "manifest.json")
+    assert "calls.parquet" in names and "offers.parquet" in names and "status.parquet" in names
+    assert names == sorted(p.name for p in (tmp_path / "dask").iterdir() if p.name != "manifest.json")
+    for name in names:
+        if name.endswith(".parquet"):
+            one, dask = pq.read_table(tmp_path / "one" / name), pq.read_table(tmp_path / "dask" / name)
+            assert one.equals(dask), name
+            if name in ("calls.parquet", "offers.parquet", "status.parquet"):
+                assert one.column("replication").to_pylist()[-1] == 2, name
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "dask" / name).read_bytes(), name

@@ -22,6 +22,7 @@ from .model import Scenario
 from .output.columns import ChunkedTable, TableSink
 from .output.events import EVENT_COLUMNS
 from .output.files import CALL_COLUMNS, OFFER_COLUMNS, call_columns
+from .output.frames import typed_frame
 from .output.intervals import INTERVAL_COLUMNS
 from .output.summary import build_summary
 from .runner import (
@@ -59,12 +60,12 @@ class _Lines:
 
 
 class _Records(NullRecorder):
-    """calls and offers, kept column-wise (the replication first); joined_datetime as
-    timestamps."""
+    """calls and offers, kept column-wise (the replication first)."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.start = scenario.start
-        self.calls = _Table(lambda fields, n: call_columns(fields, _joined_stamps(self.start, fields[3])))
+        # (joined_datetime kept as joined_at's seconds: the frame makes them clock times in bulk)
+        self.calls = _Table(lambda fields, n: call_columns(fields, fields[3]))
         self.offers = _Table()
         self.call = self.calls.append  # type: ignore[method-assign, assignment]
         self.offer = self.offers.append  # type: ignore[method-assign, assignment]
@@ -82,10 +83,6 @@ class _Records(NullRecorder):
     def flush(self) -> None:
         self.calls.flush()
         self.offers.flush()
-
-
-def _joined_stamps(start: Any, seconds: Any) -> list[Any]:
-    return [start + pd.Timedelta(seconds=x) for x in seconds]
 
 
 class MemoryOutputs:
@@ -216,14 +213,12 @@ def simulate(
     reps = scenario.replications
 
     def frame(name: str, columns: tuple[str, ...]) -> pd.DataFrame:
-        return _frame([done[k][1].get(name, []) for k in range(reps)], ("replication", *columns))
+        return _frame([done[k][1].get(name, []) for k in range(reps)], ("replication", *columns), scenario.start)
 
     import json
 
-    events = pd.DataFrame(
-        [json.loads(line) for k in range(reps) for line in done[k][1]["agent_events"]],
-        columns=["replication", *EVENT_COLUMNS],
-    )
+    lines = [json.loads(line) for k in range(reps) for line in done[k][1]["agent_events"]]
+    events = typed_frame({name: [e.get(name, 0) for e in lines] for name in ("replication", *EVENT_COLUMNS)})
     return Result(
         scenario=scenario,
         summary=build_summary(scenario, per_rep),
@@ -238,16 +233,17 @@ def simulate(
     )
 
 
-def _frame(parts: list[list[list[Any]]], names: tuple[str, ...]) -> pd.DataFrame:
+def _frame(parts: list[list[list[Any]]], names: tuple[str, ...], start: Any = None) -> pd.DataFrame:
     """One DataFrame from the replications' columns (each a list of columns, or empty); the
-    replication column is added when the rows have none (one replication)."""
+    replication column is added when the rows have none (one replication). Typed by column
+    name (output/frames.py): categorical words, int64 counts, datetime64 joined_datetime."""
     parts = [p for p in parts if p]
     if not parts:
-        return pd.DataFrame([], columns=list(names))
+        return typed_frame({name: [] for name in names}, start)
     columns = [list(chain.from_iterable(p[i] for p in parts)) for i in range(len(parts[0]))]
     if len(columns) == len(names) - 1:
         columns.insert(0, [0] * len(columns[0]))
-    return pd.DataFrame(dict(zip(names, columns, strict=True))).infer_objects()
+    return typed_frame(dict(zip(names, columns, strict=True)), start)
 
 
 def _wanted(only: Iterable[str] | None) -> tuple[str, ...]:

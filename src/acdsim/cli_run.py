@@ -123,8 +123,6 @@ def run_command(
 
     if jobs is not None and scheduler is not None:
         raise click.UsageError("give --jobs or --scheduler, not both")
-    if file_format != "csv" and scheduler is not None:
-        raise click.UsageError("--format parquet does not run with --scheduler yet (its files are CSV)")
     overrides = {
         key: value
         for key, value in (("seed", seed), ("replications", replications), ("timing", timing), ("horizon", horizon))

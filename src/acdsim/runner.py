@@ -20,6 +20,7 @@ from typing import Any
 from rich.console import Console
 
 from .engine import NullRecorder, Simulation
+from .engine.strategies import STRATEGIES
 from .errors import ScenarioError
 from .model import Scenario
 from .output.events import AgentEventWriter
@@ -28,7 +29,7 @@ from .output.folder import OutputFolder
 from .output.intervals import INTERVAL_COLUMNS, IntervalRecorder, queue_members
 from .output.kpis import KpiRecorder
 from .output.manifest import RunRecord
-from .output.status import StatusSampler
+from .output.samples import StatusSampler
 from .output.summary import build_summary
 from .output.table import summary_table
 from .output.tee import Tee
@@ -63,17 +64,6 @@ class _AgentRows(NullRecorder):
         for table in (self.states, self.pauses):
             if table is not None:
                 table.flush()
-
-
-class _Flush(NullRecorder):
-    """Hands the kept rows of ``tables`` to their sinks when the engine flushes."""
-
-    def __init__(self, tables: list[Any]) -> None:
-        self.tables = tables
-
-    def flush(self) -> None:
-        for table in self.tables:
-            table.flush()
 
 
 class Outputs:
@@ -157,10 +147,10 @@ def run_replication(
         if out.status is not None:
             status_file = out.status
             sampler = StatusSampler(
-                queue_ids, scenario.report.status_interval,
-                status_file.append,
+                queue_ids, scenario.report.status_interval, status_file.row,
+                rings=[q.id for q in scenario.queues if STRATEGIES[q.strategy].rings],
             )
-            recorders.extend([sampler, _Flush([status_file])])
+            recorders.append(sampler)
         if out.intervals is not None or getattr(out, "interval_rows", False):
             intervals = IntervalRecorder(
                 scenario.report.interval, scenario.report.service_level_threshold, scenario.warmup,
@@ -265,8 +255,7 @@ def run_scenario(
     With ``scheduler`` (a Dask address or Client) the replications run on that cluster
     (:mod:`acdsim.planning.cluster`), with the same bytes in every file.
     A failure to write (full disk, permissions) is a :class:`ScenarioError` naming ``out_dir``.
-    ``file_format`` "parquet" writes the record tables as Parquet files instead of CSV (not
-    with ``scheduler``)."""
+    ``file_format`` "parquet" writes the record tables as Parquet files instead of CSV."""
     wanted = list(only if only is not None else FILES)
     jobs = default_jobs() if jobs is None else jobs
     reps = scenario.replications
@@ -279,7 +268,7 @@ def run_scenario(
             if scheduler is not None:
                 from .planning.cluster import run_on_cluster
 
-                written = run_on_cluster(scenario, staging, wanted, scheduler, per_rep, progress)
+                written = run_on_cluster(scenario, staging, wanted, scheduler, per_rep, progress, file_format)
             elif jobs > 1 and reps > 1:
                 written = _run_parallel(scenario, staging, wanted, jobs, per_rep, progress, file_format)
             else:

@@ -20,6 +20,7 @@ from operator import attrgetter
 from typing import Any
 
 from .base import EngineBase
+from .records import new_agent_state_record
 from .state import (
     CONTACTABLE_TIER,
     INF,
@@ -247,6 +248,8 @@ class DispatchMixin(EngineBase):
             m.state = M_TRYING  # E12: on the first pass, whether or not an agent is free
             if self.record_members:
                 self._member_changed(m, t)
+            if self.record_marks:
+                self._member_mark(m, t)  # (no offer may start with it: calls and offers do not tell)
         if strategy.fanout == "progressive" and m.last_originated is not None:
             due = m.last_originated + q.rp_delay
             if now_c < due - EPS:
@@ -462,7 +465,8 @@ class DispatchMixin(EngineBase):
         a.idle = False
         self._leave_idle(a, row)
         if self.record_agents:
-            self._agent_changed(a, t)
+            # (_agent_changed's record: an offered agent was idle and is not, left above)
+            self.recorder.agent_state(new_agent_state_record((t, a.ref, a.status, RECEIVING)))
         if rings:
             # A race is decided by its first answer, which ends every other offer of the
             # member (or they all end together when the caller leaves): an offer that ends

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from .base import EngineBase
 from .guards import CHECK_EVERY, CHECK_MASK, NoProgressError, no_progress_message
-from .records import AgentPauseRecord, new_offer_record
+from .records import AgentPauseRecord, new_agent_state_record, new_offer_record
 from .state import (
     ACTIVE,
     IDLE,
@@ -73,7 +73,8 @@ class OutcomeMixin(EngineBase):
         a.no_answer_count = 0
         a.last_bridge_start = self.env.c
         if self.record_agents:
-            self._agent_changed(a, now)  # Receiving to In a queue call: not idle either way
+            # (_agent_changed's record: Receiving to In a queue call, not idle either way)
+            self.recorder.agent_state(new_agent_state_record((now, a.ref, a.status, IN_CALL)))
         m.state = M_ANSWERED
         m.serving = a.ref
         m.answered_at = now

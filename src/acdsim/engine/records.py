@@ -105,8 +105,12 @@ FLUSH_EVERY = 1024
 
 class Recorder(Protocol):
     """``agent_state`` receives every status or state change of an agent; ``agent_status``
-    only the status changes (enough for logged-in time, and much rarer). An optional
-    ``flush()`` is called every ``FLUSH_EVERY`` callers (see above)."""
+    only the status changes (enough for logged-in time, and much rarer). ``member_state``
+    receives every member state change; ``member_mark`` only the ones the call and offer
+    records do not tell (a ring member turning Trying on its first pass, E12, and, when the
+    run ends, the state of each caller still Waiting or Trying): the status samples are
+    derived from calls, offers and these. An optional ``flush()`` is called every
+    ``FLUSH_EVERY`` callers (see above)."""
 
     def call(self, record: CallRecord) -> None: ...
     def offer(self, record: OfferRecord) -> None: ...
@@ -114,6 +118,7 @@ class Recorder(Protocol):
     def agent_status(self, record: AgentStateRecord) -> None: ...
     def agent_pause(self, record: AgentPauseRecord) -> None: ...
     def member_state(self, record: MemberStateRecord) -> None: ...
+    def member_mark(self, record: MemberStateRecord) -> None: ...
     def agent_event(self, record: AgentEventRecord) -> None: ...
 
 
@@ -138,6 +143,9 @@ class NullRecorder:
     def member_state(self, record: MemberStateRecord) -> None:
         pass
 
+    def member_mark(self, record: MemberStateRecord) -> None:
+        pass
+
     def agent_event(self, record: AgentEventRecord) -> None:
         pass
 
@@ -152,6 +160,7 @@ class ListRecorder:
         self.agent_statuses: list[AgentStateRecord] = []
         self.agent_pauses: list[AgentPauseRecord] = []
         self.member_states: list[MemberStateRecord] = []
+        self.member_marks: list[MemberStateRecord] = []
         self.agent_events: list[AgentEventRecord] = []
 
     def call(self, record: CallRecord) -> None:
@@ -171,6 +180,9 @@ class ListRecorder:
 
     def member_state(self, record: MemberStateRecord) -> None:
         self.member_states.append(record)
+
+    def member_mark(self, record: MemberStateRecord) -> None:
+        self.member_marks.append(record)
 
     def agent_event(self, record: AgentEventRecord) -> None:
         self.agent_events.append(record)

@@ -71,6 +71,8 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         self.scenario = scenario
         self.recorder: Recorder = recorder if recorder is not None else NullRecorder()
         self.record_members = wants(self.recorder, "member_state")
+        # (a recorder written before member_mark existed may not have it)
+        self.record_marks = hasattr(self.recorder, "member_mark") and wants(self.recorder, "member_mark")
         self.record_agents = wants(self.recorder, "agent_state")
         self.record_statuses = wants(self.recorder, "agent_status")
         self.record_pauses = wants(self.recorder, "agent_pause")
@@ -250,6 +252,9 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
             offer = a.offer
             if offer is not None and offer.member.state == M_ANSWERED:
                 talking.append(offer.member)
+        if self.record_marks:
+            for m in self.members:
+                self._member_mark(m, now)
         for m in list(self.members):
             for offer in list(m.offers):
                 offer.done = True
@@ -376,6 +381,12 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin):
         serving = m.serving
         self.recorder.member_state(
             new_member_state_record((t, m.call_id, m.queue.id, m.number, m.state, serving, m.first_joined))
+        )
+
+    def _member_mark(self, m: Member, t: float) -> None:
+        """A member state the call and offer records do not tell (Recorder.member_mark)."""
+        self.recorder.member_mark(
+            new_member_state_record((t, m.call_id, m.queue.id, m.number, m.state, m.serving, m.first_joined))
         )
 
     def _agent_event(self, a: Agent, t: float, event_type: str, status: str, source: str) -> None:

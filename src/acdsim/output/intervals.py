@@ -11,12 +11,25 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from ..engine.records import AgentStateRecord, CallRecord, NullRecorder
+from .columns import transposed
 
 INTERVAL_COLUMNS = (
     "interval_start", "queue", "offered", "answered", "abandoned", "timeout", "no_agent_timeout",
     "in_queue", "service_level", "asa", "mean_wait", "covered", "agents_logged_in",
 )
+
+
+_OUTCOME_INDEX = {"answered": 1, "abandoned": 2, "timeout": 3, "no_agent_timeout": 4, "in_queue": 5}
+
+
+def _running_sum(start: float, values: np.ndarray) -> float:
+    """``start + values[0] + values[1] + ...``, added in that order."""
+    if not len(values):
+        return start
+    return float(np.cumsum(np.concatenate(([start], values)))[-1])
 
 
 class IntervalRecorder(NullRecorder):
@@ -43,29 +56,44 @@ class IntervalRecorder(NullRecorder):
         self.call = self._calls.append  # type: ignore[method-assign, assignment]
 
     def flush(self) -> None:
+        """Add the calls kept since the last flush to their cells, a cell at a time with numpy:
+        counts by outcome, and the wait sums as running sums in arrival order (``np.cumsum``
+        adds one value after the other, from the cell's sum so far: the floats of adding the
+        calls one by one)."""
         chunk = self._calls.copy()  # (emptied in place: self.call is its append)
         self._calls.clear()
-        add = self._add_call
-        for r in chunk:
-            add(r)
-
-    def _add_call(self, r: CallRecord) -> None:
-        if r.joined_at < self.warmup:
+        if not chunk:
             return
-        key = (r.queue, int(math.floor(r.joined_at / self.interval)))
-        c = self.cells.get(key)
-        if c is None:
-            # offered, answered, abandoned, timeout, no_agent, in_queue, within_sl, wait_ans, wait_left
-            c = self.cells[key] = [0, 0, 0, 0, 0, 0, 0, 0.0, 0.0]
-        c[0] += 1
-        index = {"answered": 1, "abandoned": 2, "timeout": 3, "no_agent_timeout": 4, "in_queue": 5}[r.outcome]
-        c[index] += 1
-        if r.outcome != "in_queue":
-            c[8] += r.wait_time
-        if r.outcome == "answered":
-            c[7] += r.wait_time
-            if r.wait_time <= self.threshold:
-                c[6] += 1
+        _, queue_of, _, joined, _, _, outcome_of, wait_of = transposed(chunk)[:8]
+        joined_at = np.array(joined, dtype=float)
+        counted = joined_at >= self.warmup
+        if not counted.any():
+            return
+        n = len(chunk)
+        queues = np.array(queue_of, dtype=np.int64)[counted]
+        ks = np.floor(joined_at[counted] / self.interval).astype(np.int64)
+        if outcome_of.count("answered") == n:
+            codes = np.ones(n, dtype=np.int64)  # (the usual chunk: every caller answered)
+        else:
+            codes = np.fromiter(map(_OUTCOME_INDEX.__getitem__, outcome_of), np.int64, n)
+        codes = codes[counted]
+        waits = np.array(wait_of, dtype=float)[counted]
+        answered = codes == 1
+        left = codes != 5
+        for q, k in sorted(set(zip(queues.tolist(), ks.tolist(), strict=True))):
+            at = (queues == q) & (ks == k)
+            c = self.cells.get((q, k))
+            if c is None:
+                # offered, answered, abandoned, timeout, no_agent, in_queue, within_sl, wait_ans, wait_left
+                c = self.cells[(q, k)] = [0, 0, 0, 0, 0, 0, 0, 0.0, 0.0]
+            per_outcome = np.bincount(codes[at], minlength=6).tolist()
+            c[0] += int(at.sum())
+            for i in range(1, 6):
+                c[i] += per_outcome[i]
+            ans = at & answered
+            c[6] += int((waits[ans] <= self.threshold).sum())
+            c[7] = _running_sum(c[7], waits[ans])
+            c[8] = _running_sum(c[8], waits[at & left])
 
     def agent_status(self, r: AgentStateRecord) -> None:
         queues = self.members.get(r.agent)

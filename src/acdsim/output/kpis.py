@@ -21,6 +21,7 @@ from ..engine.records import (
     NullRecorder,
     OfferRecord,
 )
+from .columns import transposed
 from .stats import QuantileSketch
 
 OUTCOMES = ("answered", "abandoned", "timeout", "no_agent_timeout", "in_queue")
@@ -141,7 +142,7 @@ class KpiRecorder(NullRecorder):
         n = len(chunk)
         if not n:
             return
-        cols = list(zip(*chunk, strict=True))
+        cols = transposed(chunk)
         refs, results = cols[_O_AGENT], cols[_O_RESULT]
         index = np.fromiter(map(self._agent_index.__getitem__, refs), np.int64, n)
         if self.warmup > 0:
@@ -166,7 +167,7 @@ class KpiRecorder(NullRecorder):
         n = len(chunk)
         if not n:
             return
-        cols = list(zip(*chunk, strict=True))
+        cols = transposed(chunk)
         outcomes = cols[_C_OUTCOME]
         if outcomes.count("answered") == n:
             codes = np.zeros(n, np.int8)  # (the usual chunk: every caller answered)

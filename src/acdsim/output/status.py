@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
 from typing import Any
 
 from ..engine.records import MemberStateRecord, NullRecorder
@@ -52,53 +51,6 @@ class MemberBoard:
                 }
             )
         return out
-
-
-class StatusSampler(NullRecorder):
-    """Emits (time, queue, waiting, trying, answered) every ``interval`` seconds.
-
-    Member states are kept by the list's own append and replayed, in order, when the engine
-    flushes (and by ``finish``): the samples are the same, without a Python call per record."""
-
-    def __init__(self, queue_ids: list[int], interval: float, emit: Callable[[tuple[Any, ...]], None]) -> None:
-        self.board = MemberBoard(queue_ids)
-        self.queue_ids = queue_ids
-        self.interval = interval
-        self.emit = emit
-        self.k = 0
-        self._records: list[MemberStateRecord] = []
-        self.member_state = self._records.append  # type: ignore[method-assign, assignment]
-
-    def flush(self) -> None:
-        chunk = self._records.copy()  # (emptied in place: self.member_state is its append)
-        self._records.clear()
-        present, counts = self.board.present, self.board.counts
-        next_at = self.k * self.interval
-        for r in chunk:
-            if r.time > next_at:  # (a sample at exactly r.time comes after this change)
-                self._sample_until(r.time, inclusive=False)
-                next_at = self.k * self.interval
-            # MemberBoard.apply, inline
-            old = present.pop(r.call_api_id, None)
-            if old is not None:
-                counts[old.queue][old.state] -= 1
-            if r.state in STATES:
-                present[r.call_api_id] = r
-                counts[r.queue][r.state] += 1
-
-    def _sample_until(self, t: float, inclusive: bool) -> None:
-        while True:
-            at = self.k * self.interval
-            if at > t or (at == t and not inclusive):
-                return
-            for q in self.queue_ids:
-                c = self.board.counts[q]
-                self.emit((at, q, c["Waiting"], c["Trying"], c["Answered"]))
-            self.k += 1
-
-    def finish(self, end: float) -> None:
-        self.flush()
-        self._sample_until(end, inclusive=True)
 
 
 class SnapshotRecorder(NullRecorder):

@@ -12,7 +12,9 @@ from typing import Any
 
 from ..engine.records import wants
 
-METHODS = ("call", "offer", "agent_state", "agent_status", "agent_pause", "member_state", "agent_event")
+METHODS = (
+    "call", "offer", "agent_state", "agent_status", "agent_pause", "member_state", "member_mark", "agent_event",
+)
 
 
 class Tee:
@@ -20,7 +22,7 @@ class Tee:
         self._wanted: set[str] = set()
         self._shared: list[tuple[list[Any], list[list[Any]]]] = []  # (kept here, the consumers' lists)
         for name in METHODS:
-            targets = [getattr(r, name) for r in recorders if wants(r, name)]
+            targets = [getattr(r, name) for r in recorders if hasattr(r, name) and wants(r, name)]
             if targets:
                 self._wanted.add(name)
             lists = [_appended_list(t) for t in targets]
