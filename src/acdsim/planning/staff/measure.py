@@ -39,11 +39,13 @@ class StaffRecorder(IntervalRecorder):
         self.wrap_up = wrap_up  # the pool's: every answered call is followed by it
         self.busy: dict[int, float] = {}
 
-    def _add_call(self, r: CallRecord) -> None:
-        super()._add_call(r)
-        if r.outcome == "answered" and r.agent in self.pool and r.answered_at is not None:
-            # talk then wrap-up, one stretch (no pause records asked of the engine: faster)
-            self._add_busy(r.answered_at, r.answered_at + (r.talk_time or 0.0) + self.wrap_up)
+    def flush(self) -> None:
+        calls: list[CallRecord] = self._calls
+        for r in calls:
+            if r.outcome == "answered" and r.agent in self.pool and r.answered_at is not None:
+                # talk then wrap-up, one stretch (no pause records asked of the engine: faster)
+                self._add_busy(r.answered_at, r.answered_at + (r.talk_time or 0.0) + self.wrap_up)
+        super().flush()
 
     def _add_busy(self, start: float, end: float) -> None:
         start, end = max(start, self.warmup), min(end, self.horizon)
