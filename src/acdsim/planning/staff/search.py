@@ -168,6 +168,7 @@ class _Test:
     replications: int
     step: int = 1  # agents removed in the test
     settled: bool = True
+    key: Key | None = None  # the candidate run for the test
 
 
 def search(
@@ -237,7 +238,7 @@ def search(
             # The coarse answer: every decision again with the precision rule (the runs made so
             # far count), starting with the whole-day check of this staffing.
             precise, cap = True, max_replications
-            tests.clear()
+            _resettle(problem, ev, tests, replications, cap)
             down.clear()
             taken = []
             continue
@@ -341,17 +342,40 @@ def _test_removals(
         reps = ev.decide(items, first, cap, settle=settle) if items else {}
         todo = []
         for i, key in tested.items():
-            verdict = ev.verdict(key, reps[key], i)
-            missed, settled = verdict.missed, verdict.settled
-            if not missed and i + 1 < n:
-                verdict = ev.verdict(key, reps[key], i + 1)
-                missed, settled = verdict.missed, verdict.settled
+            missed, settled = _outcome(ev, key, reps[key], i, n)
             step = min(steps.get(i, 1), s[i])
-            tests[i] = _Test(_window(s, i), missed, reps[key], step, settled)
+            tests[i] = _Test(_window(s, i), missed, reps[key], step, settled, key)
             if missed and step > 1:
                 steps[i] = 1  # too many at once: one agent is the test that counts
                 todo.append(i)
         todo.sort()
+
+
+def _outcome(ev: Evaluator, key: Key, reps: int, i: int, n: int) -> tuple[tuple[str, ...], bool]:
+    """What a removal at ``i`` tested in ``key`` misses (in ``i``, else in ``i + 1``), and
+    whether that decision is settled."""
+    verdict = ev.verdict(key, reps, i)
+    if not verdict.missed and i + 1 < n:
+        verdict = ev.verdict(key, reps, i + 1)
+    return verdict.missed, verdict.settled
+
+
+def _resettle(problem: Problem, ev: Evaluator, tests: dict[int, _Test], first: int, cap: int) -> None:
+    """The removal tests the coarse rounds left unsettled, given runs (on the same candidates,
+    so the runs made count) until the precision rule settles them or the cap is reached."""
+    n = problem.count
+    open_ = {i: t for i, t in sorted(tests.items()) if not t.settled and t.key is not None}
+    judged: dict[Key, set[int]] = {}
+    for i, t in open_.items():
+        assert t.key is not None
+        judged.setdefault(t.key, set()).update(j for j in (i, i + 1) if j < n)
+    if not judged:
+        return
+    reps = ev.decide([(key, sorted(js)) for key, js in judged.items()], first, cap, settle=True)
+    for i, t in open_.items():
+        assert t.key is not None
+        missed, settled = _outcome(ev, t.key, reps[t.key], i, n)
+        tests[i] = _Test(t.window, missed, reps[t.key], t.step, settled, t.key)
 
 
 def _minimality(s: list[int], tests: dict[int, _Test], kept: dict[int, tuple[str, ...]], fixed: set[int]) -> Minimality:
