@@ -3,9 +3,8 @@ logged-in time: on a stationary M/M/c it is close to the offered load per agent.
 
 from __future__ import annotations
 
-from staffkit import queue_day
-
 from acdsim.planning.staff import staff
+from staffkit import queue_day
 
 
 def test_staff_occupancy_is_the_offered_load_per_agent() -> None:
