@@ -34,3 +34,17 @@ def test_run_table_turns_on_a_narrow_terminal() -> None:
     assert [c.header for c in narrow.columns] == ["queue", "208"]
     wide = summary_table(SUMMARY, width=160)
     assert len(wide.columns) == 9
+
+
+def test_fitted_table_leaves_out_columns_not_digits() -> None:
+    from acdsim.output.table import fitted_table
+
+    header = ("interval", "offered", "Erlang C", "agents", "SL", "binding")
+    rows = [("08:00", "1234.5", "31", "30", "[red]79.9%[/red]", "abandon")]
+    table, dropped = fitted_table("t", header, rows, 48, ["Erlang C", "binding", "offered"])
+    out = io.StringIO()
+    Console(file=out, width=48, color_system=None).print(table)
+    text = out.getvalue()
+    assert dropped and "…" not in text and "79.9%" in text and "30" in text
+    wide, none = fitted_table("t", header, rows, 200, ["Erlang C"])
+    assert none == [] and len(wide.columns) == 6

@@ -114,7 +114,10 @@ def staff_cmd(
         from rich.console import Console
 
         console = Console()
-        console.print(_table(result))
+        table, dropped = _table(result, console.width)
+        console.print(table)
+        if dropped:
+            console.print(f"(left out for the terminal's width: {', '.join(dropped)}; staffing.csv has every column)")
         for line in _lines(result):
             console.print(line)
         console.print("wrote " + ", ".join(p.name for p in written) + f" to {out}")
@@ -170,25 +173,34 @@ def _pct(value: float | None) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
 
-def _table(result: Any) -> Any:
-    from rich.table import Table
+def _table(result: Any, width: int | None = None) -> tuple[Any, list[str]]:
+    """The intervals, every number whole; on a narrow terminal the columns a planner reads
+    least are left out (staffing.csv has them all)."""
+    from .output.table import fitted_table
 
-    table = Table(title=f"pool {result.problem.pool_name}: {result.problem.targets.describe()} "
-                  f"(verification: {result.verification.replications} replications, new seeds)")
-    for name in ("interval", "offered", "Erlang C", "Erlang A", "agents", "scheduled", "SL", "±", "ASA s",
-                 "abandon", "occupancy", "met", "binding", "precision"):
-        table.add_column(name, justify="right")
+    title = (f"pool {result.problem.pool_name}: {result.problem.targets.describe()} "
+             f"(verification: {result.verification.replications} replications, new seeds)")
+    header = ("interval", "offered", "Erlang C", "Erlang A", "agents", "scheduled", "SL", "±", "ASA s",
+              "abandon", "occupancy", "met", "binding", "precision")
+    rows = []
     for i, row in enumerate(result.rows()):
         (_, _, _, clock, offered, erl_c, erl_a, agents, _, sched, sl, ci, asa, ab, occ, met, binding, precision) = row
-        shown = "yes" if met else ("no, within CI" if _within_ci(result, i) else "[red]no[/red]")
-        table.add_row(
+        shown = "yes" if met else ("no, in CI" if _within_ci(result, i) else "[red]no[/red]")
+        rows.append((
             clock, f"{offered:.1f}", str(erl_c), str(erl_a), str(agents), str(sched), _pct(sl),
-            _pct(ci), "—" if asa is None else f"{asa:.1f}", _pct(ab), _pct(occ), shown, binding,
-            _PRECISION.get(precision, precision),
-        )
-    return table
+            _pct(ci), "—" if asa is None else f"{asa:.1f}", _pct(ab), _pct(occ), shown,
+            _BINDING.get(binding, binding), _PRECISION.get(precision, precision),
+        ))
+    targets = result.problem.targets
+    droppable = [name for name, unused in (
+        ("scheduled", True), ("Erlang C", True), ("precision", True), ("ASA s", targets.asa is None),
+        ("occupancy", targets.occupancy is None), ("±", True), ("binding", True),
+        ("ASA s", True), ("occupancy", True), ("offered", True),
+    ) if unused]
+    return fitted_table(title, header, rows, width, list(dict.fromkeys(droppable)))
 
 
+_BINDING = {"service_level": "SL", "abandon_rate": "abandon", "asa": "ASA", "occupancy": "occupancy"}
 _PRECISION = {"clear": "clear", "within_tolerance": "± tol", "imprecise": "[yellow]imprecise[/yellow]"}
 
 

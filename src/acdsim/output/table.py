@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from typing import Any
 
 from rich.table import Table
@@ -75,3 +77,32 @@ def _transposed(title: str, header: tuple[str, ...], rows: list[tuple[str, ...]]
     for k, name in enumerate(header[1:], start=1):
         table.add_row(name, *(row[k] for row in rows))
     return table
+
+
+def fitted_table(
+    title: str, header: Sequence[str], rows: Sequence[Sequence[str]], width: int | None,
+    droppable: Sequence[str] = (),
+) -> tuple[Table, list[str]]:
+    """A table whose numbers are never cut short: when it is wider than ``width``, the columns
+    named in ``droppable`` are left out, in that order, until it fits (the file has them all).
+    Returns the table and the columns left out."""
+    keep = list(range(len(header)))
+    dropped: list[str] = []
+
+    def plain(k: int, r: Sequence[str]) -> str:
+        return re.sub(r"\[/?[a-z ]+\]", "", r[k])  # rich markup is not printed
+
+    def needed() -> int:
+        return _needed_width(tuple(header[k] for k in keep), [tuple(plain(k, r) for k in keep) for r in rows])
+
+    for name in droppable:
+        if width is None or needed() <= width:
+            break
+        keep.remove(list(header).index(name))
+        dropped.append(name)
+    table = Table(title=title)
+    for k in keep:
+        table.add_column(header[k], justify="right", min_width=max([len(plain(k, r)) for r in rows] + [1]))
+    for r in rows:
+        table.add_row(*(r[k] for k in keep))
+    return table, dropped
