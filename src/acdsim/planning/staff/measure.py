@@ -10,7 +10,6 @@ a Dask cluster with the same result (``planning.parallel``).
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from typing import Any, cast
@@ -104,26 +103,6 @@ def measure_json(scenario_json: str, k: int, pool: int) -> list[Raw]:
     return measure(scenario_from_json(scenario_json), k, pool)
 
 
-def payload(scenario: Scenario) -> str:
-    """The scenario as the JSON text a worker validates: its data files' contents are in it
-    (trace rows, empirical values), so an empirical distribution read from a file keeps its
-    values and drops the file's name (both at once do not validate)."""
-    data = scenario.model_dump(mode="json", by_alias=True)
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("dist") == "empirical" and node.get("values") is not None:
-                node["file"] = node["column"] = None
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(data)
-    return json.dumps(data, separators=(",", ":"))
-
-
 def run_candidates(
     scenarios: Sequence[Scenario], tasks: Sequence[tuple[int, int]], pool: int, scheduler: Any = None,
     executor: Any = None,
@@ -132,6 +111,8 @@ def run_candidates(
     worker processes of ``executor`` (kept open across batches: ``signals.worker_pool``) or on
     a Dask cluster (``scheduler``, a connected client); the results are the same."""
     from functools import partial
+
+    from ..parallel import scenario_json
 
     out: dict[tuple[int, int], list[Raw]] = {}
 
@@ -142,7 +123,7 @@ def run_candidates(
         for i, k in tasks:
             done((i, k), measure(scenarios[i], k, pool))
         return out
-    payloads = [payload(s) for s in scenarios]
+    payloads = [scenario_json(s) for s in scenarios]
     if scheduler is not None:
         from ..dask import run_on_dask
 
