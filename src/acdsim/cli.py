@@ -16,7 +16,8 @@ import re
 import sys
 import tempfile
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -243,3 +244,34 @@ def prepare_output_dir(path: Path) -> None:
         raise ScenarioError.single(
             where, f"cannot write into the output folder ({exc.strerror or exc})"
         ) from None
+
+
+@contextmanager
+def output_folder(out_dir: str, scenario: str, bar: Any, what: str, done: Callable[[], str] = str) -> Iterator[Any]:
+    """The ``-o DIR`` of a planning command (``sweep``, ``staff``): built in a staging folder
+    and swapped in whole (:class:`acdsim.output.folder.OutputFolder`, yielded). Ctrl-C or a
+    stop signal prints what DIR holds and exits 128 + n; a run that makes no progress and a
+    folder that cannot be written are ``error:`` lines, exit 2; the progress bar is closed in
+    every case. ``done()`` words how far it got (``" after 3 of 8 runs"``)."""
+    from .engine.guards import NoProgressError
+    from .output.folder import OutputFolder
+
+    where = Path(out_dir)
+    folder = OutputFolder(where)
+    try:
+        with folder:
+            yield folder
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP under signals.stop_signals
+        bar.close()
+        state = (f"{where} holds this {what}'s complete outputs" if folder.committed
+                 else f"no file was written: {where} is unchanged (its temporary folder was removed)")
+        click.echo(f"interrupted{done()} by {signal_name(exc)}; {state}", err=True)
+        raise click.exceptions.Exit(exit_status(exc)) from None
+    except NoProgressError as exc:  # in any run, here or in a worker: no file is written
+        raise no_progress(scenario, exc) from None
+    except OSError as exc:
+        if folder.committed:
+            raise
+        raise ScenarioError.single(out_dir, f"cannot write the outputs ({exc.strerror or exc}); the folder is unchanged") from None
+    finally:
+        bar.close()

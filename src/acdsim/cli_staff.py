@@ -10,7 +10,6 @@ from typing import Any
 import click
 
 from .errors import ScenarioError
-from .signals import exit_status, signal_name
 
 
 @click.command("staff")
@@ -54,10 +53,8 @@ def staff_cmd(
     """Find the agents of a pool per interval that meet every target in every interval, by
     simulation from Erlang A at the load the agents carry; verify with fresh seeds; write
     staffing.csv, staffed.yaml, staffing.json and staffing.png into DIR (docs/staffing.md)."""
-    from .cli import no_progress
-    from .engine.guards import NoProgressError
+    from .cli import output_folder
     from .loader import load_scenario_with_lines, read_scenario_text
-    from .output.folder import OutputFolder
     from .output.manifest import write_manifest
     from .planning.staff import staff
     from .planning.staff.outputs import write_outputs
@@ -73,43 +70,27 @@ def staff_cmd(
     _refuse_oversized(scenario, base, replications, max_callers)
     out = Path(out_dir)
     bar = ProgressBar(f"staffing {base.title}", enabled=None if not quiet else False)
-    folder = OutputFolder(out)
-    try:
-        with folder:
-            result = staff(
-                base, pool, None, sl=sl, max_abandon=max_abandon, max_asa=max_asa,
-                max_occupancy=max_occupancy, interval=interval, shrinkage=shrinkage,
-                replications=replications, max_replications=max_replications, tolerance=tolerance,
-                asa_tolerance=asa_tolerance, jobs=jobs, scheduler=scheduler, progress=bar.update,
-                label=scenario,
-            )
-            written = write_outputs(result, folder.staging)
-            written.append(write_staffing_png(result, folder.staging / "staffing.png"))
-            with (folder.staging / "scenario.yaml").open("x", encoding="utf-8", newline="") as f:
-                f.write(text)  # the scenario as given, as acdsim run and sweep keep it
-            options: dict[str, Any] = {
-                "out": out_dir, "pool": pool, "sl": sl, "max_abandon": max_abandon, "max_asa": max_asa,
-                "max_occupancy": max_occupancy, "interval": interval, "shrinkage": shrinkage,
-                "replications": replications, "max_replications": max_replications, "tolerance": tolerance,
-                "asa_tolerance": asa_tolerance, "jobs": jobs, "scheduler": scheduler, "seed": seed,
-            }
-            written.append(folder.staging / "scenario.yaml")
-            written.append(write_manifest(folder.staging, base, scenario, options))
-            folder.commit()
-    except KeyboardInterrupt as exc:
-        bar.close()
-        state = (f"{out} holds this search's complete outputs" if folder.committed
-                 else f"no file was written: {out} is unchanged (its temporary folder was removed)")
-        click.echo(f"interrupted by {signal_name(exc)}; {state}", err=True)
-        return exit_status(exc)
-    except NoProgressError as exc:
-        raise no_progress(scenario, exc) from None
-    except OSError as exc:
-        if folder.committed:
-            raise
-        raise ScenarioError.single(out_dir, f"cannot write the outputs ({exc.strerror or exc}); the folder is unchanged") from None
-    finally:
-        bar.close()
+    with output_folder(out_dir, scenario, bar, "search") as folder:
+        result = staff(
+            base, pool, None, sl=sl, max_abandon=max_abandon, max_asa=max_asa,
+            max_occupancy=max_occupancy, interval=interval, shrinkage=shrinkage,
+            replications=replications, max_replications=max_replications, tolerance=tolerance,
+            asa_tolerance=asa_tolerance, jobs=jobs, scheduler=scheduler, progress=bar.update,
+            label=scenario,
+        )
+        written = write_outputs(result, folder.staging)
+        written.append(write_staffing_png(result, folder.staging / "staffing.png"))
+        with (folder.staging / "scenario.yaml").open("x", encoding="utf-8", newline="") as f:
+            f.write(text)  # the scenario as given, as acdsim run and sweep keep it
+        options: dict[str, Any] = {
+            "out": out_dir, "pool": pool, "sl": sl, "max_abandon": max_abandon, "max_asa": max_asa,
+            "max_occupancy": max_occupancy, "interval": interval, "shrinkage": shrinkage,
+            "replications": replications, "max_replications": max_replications, "tolerance": tolerance,
+            "asa_tolerance": asa_tolerance, "jobs": jobs, "scheduler": scheduler, "seed": seed,
+        }
+        written.append(folder.staging / "scenario.yaml")
+        written.append(write_manifest(folder.staging, base, scenario, options))
+        folder.commit()
     if not quiet:
         from rich.console import Console
 

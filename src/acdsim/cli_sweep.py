@@ -11,7 +11,6 @@ from typing import Any
 import click
 
 from .errors import Problem, ScenarioError
-from .signals import exit_status, signal_name
 
 
 def _sets(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> dict[str, list[Any]]:
@@ -68,10 +67,8 @@ def sweep_cmd(
     """Run SCENARIO at every point of the --set grid, with common random numbers; write
     sweep.csv (per point, replication and queue) and sweep_summary.csv (means, CI95 and,
     with --baseline, paired differences) into DIR."""
-    from .cli import no_progress, report_bounds
-    from .engine.guards import NoProgressError
+    from .cli import output_folder, report_bounds
     from .loader import load_scenario_with_lines, read_scenario_text
-    from .output.folder import OutputFolder
     from .planning.files import write_sweep
     from .planning.points import SetError, build_points
     from .planning.sweep import parse_baseline, run_points, sweep_bounds
@@ -105,7 +102,6 @@ def sweep_cmd(
     runs = len(points) * base.replications
     bar = ProgressBar(f"sweeping {base.title}: {len(points)} points x {base.replications} replications",
                       enabled=None if not quiet else False)
-    folder = OutputFolder(out)
     done = 0
 
     def progress(finished: float, total: float) -> None:
@@ -113,28 +109,13 @@ def sweep_cmd(
         done = int(finished)
         bar.update(finished, total)
 
-    try:
-        with folder:
-            result = run_points(
-                base, points, list(axes), jobs=jobs, scheduler=scheduler, baseline=base_line or None,
-                progress=progress,
-            )
-            written = write_sweep(result, folder, text, scenario, options)
-            folder.commit()
-    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP under signals.stop_signals
-        bar.close()
-        state = (f"{out} holds this sweep's complete outputs" if folder.committed
-                 else f"no file was written: {out} is unchanged (its temporary folder was removed)")
-        click.echo(f"interrupted after {done} of {runs} runs by {signal_name(exc)}; {state}", err=True)
-        return exit_status(exc)
-    except NoProgressError as exc:  # in any run, here or in a worker: no file is written
-        raise no_progress(scenario, exc) from None
-    except OSError as exc:
-        if folder.committed:
-            raise
-        raise ScenarioError.single(out_dir, f"cannot write the outputs ({exc.strerror or exc}); the folder is unchanged") from None
-    finally:
-        bar.close()
+    with output_folder(out_dir, scenario, bar, "sweep", lambda: f" after {done} of {runs} runs") as folder:
+        result = run_points(
+            base, points, list(axes), jobs=jobs, scheduler=scheduler, baseline=base_line or None,
+            progress=progress,
+        )
+        written = write_sweep(result, folder, text, scenario, options)
+        folder.commit()
     if not quiet:
         from rich.console import Console
 
