@@ -7,13 +7,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 from ... import __version__
 from ...output.folder import MANIFEST
 from ...output.manifest import file_digest
+from ..portable import portable_yaml
 from .roster import Roster
 
 SHIFT_COLUMNS = ("start", "end", "break", "agents", "paid_hours", "start_s", "end_s", "length_h")
@@ -49,7 +49,8 @@ def write_roster(roster: Roster, folder: Path, options: dict[str, Any] | None = 
     ]
     summary = roster.summary()
     if roster.rostered is not None:
-        text, copied = portable_yaml(roster.rostered, folder)
+        header = "# acdsim shifts: the scenario with the pool's staffing set to the roster (rostered.yaml)\n"
+        text, copied = portable_yaml(roster.rostered, folder, header)
         (folder / "rostered.yaml").write_text(text, encoding="utf-8")
         written.append(folder / "rostered.yaml")
         notes += [f"copied the trace {name} beside rostered.yaml" for name in copied]
@@ -79,51 +80,3 @@ def _manifest(folder: Path, roster: Roster, options: dict[str, Any]) -> Path:
     path = folder / MANIFEST
     path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
-
-
-# ------------------------------------------------------------------------------ rostered.yaml
-
-
-def portable_yaml(scenario: Any, folder: Path) -> tuple[str, list[str]]:
-    """The scenario as YAML that runs from ``folder``: forecast profiles, empirical values and
-    staffing files written inline (they were read from the scenario's own folder); a trace file
-    is copied into ``folder`` under its name. Returns the text and the traces copied."""
-    from ..scenarios import override, to_yaml
-
-    changes: dict[Any, Any] = {}
-    traces: list[str] = []
-    _inline(scenario.model_dump(mode="json", by_alias=True), (), changes, traces)
-    inline = override(scenario, changes) if changes else scenario
-    copied: list[str] = []
-    base = Path(scenario.base_dir) if scenario.base_dir is not None else Path(".")
-    for name in traces:
-        source, target = base / name, folder / name
-        if Path(name).is_absolute() or ".." in Path(name).parts or not source.is_file():
-            continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
-        copied.append(name)
-    header = "# acdsim shifts: the scenario with the pool's staffing set to the roster (rostered.yaml)\n"
-    return header + to_yaml(inline), copied
-
-
-def _inline(full: Any, path: tuple[Any, ...], changes: dict[Any, Any], traces: list[str]) -> None:
-    """Collect the overrides that replace the file references under ``path`` by their data."""
-    if isinstance(full, dict):
-        if "profile" in full and isinstance(full.get("file"), str):
-            changes[path] = {"profile": [{k: v for k, v in row.items() if v is not None} for row in full["profile"]]}
-            return
-        if full.get("dist") == "empirical" and isinstance(full.get("file"), str):
-            changes[path] = {"dist": "empirical", "values": list(full["values"])}
-            return
-        if "steps" in full and isinstance(full.get("file"), str):
-            changes[path] = list(full["steps"])
-            return
-        if "trace" in full and isinstance(full.get("trace"), str):
-            traces.append(full["trace"])
-            return
-        for key, value in full.items():
-            _inline(value, (*path, key), changes, traces)
-    elif isinstance(full, list | tuple):
-        for k, value in enumerate(full):
-            _inline(value, (*path, k), changes, traces)
