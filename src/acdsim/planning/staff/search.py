@@ -94,7 +94,7 @@ class Evaluator:
         return {m: estimate([f[m] for f in per_rep]) for m in ("offered", *METRICS)}
 
     def verdict(self, key: Key, reps: int, j: int) -> Verdict:
-        return judge(self.problem.targets, self.kpis(key, reps, j))
+        return judge(self.problem.targets, self.kpis(key, reps, j), cautious=True)
 
     def decide(
         self, items: Sequence[tuple[Key, Sequence[int]]], first: int, cap: int, stop_on_clear_miss: bool = False,

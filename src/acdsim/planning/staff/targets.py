@@ -193,9 +193,16 @@ class Verdict:
         return "clear" if self.clear else "within_tolerance" if self.settled else "imprecise"
 
 
-def judge(targets: Targets, kpis: Mapping[str, Estimate]) -> Verdict:
+def judge(targets: Targets, kpis: Mapping[str, Estimate], cautious: bool = False) -> Verdict:
     """The verdict on one interval's estimates. A figure with no value (no caller left the
-    queue, no agent logged in) meets its target; a single replication is never clear."""
+    queue, no agent logged in) meets its target; a single replication is never clear.
+
+    ``cautious`` (the search's rule): a figure whose decision is unsettled -- its CI contains
+    the bound and is wider than the tolerance -- meets its target only when the whole CI lies
+    within the tolerance of the bound. So even where replications run out, "met" still says,
+    at 95 %, that the true mean misses by no more than the tolerance; without it the mean
+    alone would decide, and the search, which stops at the first staffing its seeds accept,
+    would keep the lucky ones (the winner's curse)."""
     missed = []
     clear = settled = True
     for metric, bound, at_least in targets.bounds():
@@ -203,6 +210,9 @@ def judge(targets: Targets, kpis: Mapping[str, Estimate]) -> Verdict:
         if est.mean is None:
             continue
         ok = est.mean >= bound - 1e-12 if at_least else est.mean <= bound + 1e-12
+        tol = targets.tolerance(metric)
+        if ok and cautious and est.half is not None and not math.isnan(est.half) and est.half > tol + 1e-12:
+            ok = est.mean - est.half >= bound - tol - 1e-12 if at_least else est.mean + est.half <= bound + tol + 1e-12
         if not ok:
             missed.append(metric)
         if est.half is None or math.isnan(est.half):
