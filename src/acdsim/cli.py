@@ -439,6 +439,15 @@ def _register_shifts() -> None:
 _register_shifts()
 
 
+def _register_staff() -> None:
+    from .cli_staff import staff_cmd
+
+    cli.add_command(staff_cmd, "staff")
+
+
+_register_staff()
+
+
 def folder_name(title: str) -> str:
     """A scenario name as a single folder name: ``"test queue"`` -> ``test_queue``."""
     return re.sub(r"[^\w.-]+", "_", title).strip("._") or "scenario"
