@@ -22,7 +22,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "NoProgressError", "Result", "Scenario", "ScenarioError", "__version__", "erlang", "fit",
-    "load_scenario", "override", "plots", "shifts", "simulate",
+    "load_scenario", "override", "plots", "shifts", "simulate", "staff",
 ]
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from .model import Scenario
     from .planning.scenarios import load_scenario, override
     from .planning.shifts import shifts
+    from .planning.staff import staff
 
 # Imported lazily so that `import acdsim.engine` does not pull in pandas: name -> (module, attr).
 _LAZY: dict[str, tuple[str, str | None]] = {
@@ -43,6 +44,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "override": (".planning.scenarios", "override"),
     "fit": (".calibration", "fit"),
     "shifts": (".planning.shifts", "shifts"),
+    "staff": (".planning.staff", "staff"),
     "ScenarioError": (".errors", "ScenarioError"),
     "NoProgressError": (".engine.guards", "NoProgressError"),
     "Scenario": (".model", "Scenario"),

@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from ...erlang import erlang_a
 from ...erlang.staffing import _smallest_meeting, agents_for_asa, agents_for_service_level
@@ -47,6 +47,7 @@ class Problem:
     intervals: tuple[Interval, ...]
     targets: Targets
     patience: float | None  # mean patience (Erlang A), None: Erlang C only
+    ring: float = 0.0  # mean ringing time, s (in the AHT, not in the pool's busy time)
 
     @property
     def count(self) -> int:
@@ -120,7 +121,7 @@ def build_problem(scenario: Scenario, pool: str | None, targets: Targets, length
     base = override(scenario, changes)
     patience = _patience(base, [q for _, q in queues])
     behavior = base.behaviors[spec.agent.behavior]
-    ring = min(float(behavior.answer_time.mean), float(spec.agent.call_timeout))
+    ring = min(float(cast(Any, behavior.answer_time).mean), float(spec.agent.call_timeout))
     extra = float(spec.agent.wrap_up_time) + ring
     intervals = []
     for k in range(count):
@@ -133,7 +134,7 @@ def build_problem(scenario: Scenario, pool: str | None, targets: Targets, length
         erl_c = erlang_agents(calls, length, aht, targets, None)
         erl_a = erlang_agents(calls, length, aht, targets, patience) if patience is not None else erl_c
         intervals.append(Interval(k, start, end, calls, aht, erl_c, erl_a))
-    return Problem(base, index, spec.name, length, tuple(intervals), targets, patience)
+    return Problem(base, index, spec.name, length, tuple(intervals), targets, patience, ring)
 
 
 def _patience(scenario: Scenario, queues: list[Any]) -> float | None:
@@ -144,7 +145,7 @@ def _patience(scenario: Scenario, queues: list[Any]) -> float | None:
 def _offered(queue: Any, start: float, end: float) -> tuple[float, float]:
     """Mean calls joining in [start, end) and their total talk time (forecast aht scaling)."""
     arrivals = queue.callers.arrivals
-    talk_mean = float(queue.callers.talk_time.mean)
+    talk_mean = float(cast(Any, queue.callers.talk_time).mean)
     if isinstance(arrivals, RateArrivals):
         calls = arrivals.calls_per_hour / 3600.0 * (end - start)
         return calls, calls * talk_mean

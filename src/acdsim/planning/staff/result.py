@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...errors import ScenarioError
 from ...errors import Problem as _Problem
+from ...errors import ScenarioError
 from ...model import Scenario
 from ...units import parse_duration
 from .problem import Problem, build_problem, erlang_agents

@@ -146,25 +146,34 @@ class _Test:
     window: tuple[int, ...]
     missed: tuple[str, ...]
     replications: int
+    step: int = 1  # agents removed in the test
 
 
 def search(
     problem: Problem, ev: Evaluator, seed: int, replications: int, max_replications: int,
 ) -> SearchResult:
     n = problem.count
-    start = [iv.erlang_a for iv in problem.intervals]
     fixed = {i for i, iv in enumerate(problem.intervals) if iv.end <= problem.base.warmup}
     limit = [3 * max(iv.erlang_a, iv.erlang_c) + 20 for iv in problem.intervals]
     ev.expected = max(ev.expected, replications * 4 * 3)
+    start = modified_offered_load_start(problem, ev, seed, replications, limit)
     s = list(start)
-    restored: set[int] = set()
-    removed_last: set[int] = set()
+    # Intervals that keep their agents: a removal there (or the interval's own count) was
+    # followed by a miss in a whole-day run; the miss is the evidence, kept for `binding`.
+    kept: dict[int, tuple[str, ...]] = {}
+    taken: list[int] = []  # the removals of the last round
+    removing = False  # once removals start, every agent put back is kept
     tests: dict[int, _Test] = {}
+    # Agents removed (or added) at once per interval: doubled while the interval keeps
+    # moving the same way, so a start far from the answer takes few rounds.
+    down: dict[int, int] = {}
+    up: dict[int, int] = {}
     everything = list(range(n))
     most = replications
     rounds = 0
     check = Minimality(False, (), ("",) * n, (0,) * n)
-    for rounds in range(1, MAX_ROUNDS + 1):
+    while rounds < MAX_ROUNDS:
+        rounds += 1
         key = (seed, tuple(s))
         reps = ev.decide([(key, everything)], replications, max_replications, stop_on_clear_miss=True)[key]
         verdicts = [ev.verdict(key, reps, i) for i in everything]
@@ -173,27 +182,70 @@ def search(
             missing = [i for i in missing if verdicts[i].clear]
         most = max(most, reps)
         if missing:
-            for i in missing:
-                if s[i] + 1 > limit[i]:
-                    raise ScenarioError.single("targets", _unreachable(problem, i, ev.verdict(key, reps, i), s[i]))
-                s[i] += 1
-                if i in removed_last:
-                    restored.add(i)  # removed, then missed with its neighbours: not tried again
-            removed_last = set()
+            raised: set[int] = set()
+            for j in missing:
+                # A miss after removals is put on the latest removal at or just before it
+                # (its backlog), else on the interval itself.
+                culprit = max((t for t in taken if j - GROUPS < t <= j), default=j)
+                if culprit in raised:
+                    continue
+                if s[culprit] + 1 > limit[culprit]:
+                    raise ScenarioError.single("targets", _unreachable(problem, j, verdicts[j], s[culprit]))
+                if removing:  # one back, and kept
+                    s[culprit] += 1
+                    kept[culprit] = verdicts[j].missed
+                else:
+                    s[culprit] = min(limit[culprit], s[culprit] + up.get(culprit, 1))
+                    up[culprit] = 2 * up.get(culprit, 1)
+                raised.add(culprit)
+            for i in everything:
+                if i not in raised:
+                    up.pop(i, None)
+            taken = []
             continue
-        _test_removals(problem, ev, s, seed, replications, max_replications, fixed, tests)
-        check = _minimality(s, tests, restored, fixed)
+        _test_removals(problem, ev, s, seed, replications, max_replications, fixed | set(kept), tests, down)
+        check = _minimality(s, tests, kept, fixed)
         most = max(most, *check.replications)
         if check.minimal:
             break
-        taken: list[int] = []
+        taken = []
         for i in check.removable:
             if not taken or i - taken[-1] >= GROUPS:
                 taken.append(i)
         for i in taken:
-            s[i] -= 1
-        removed_last = set(taken)
+            s[i] -= tests[i].step
+            down[i] = 2 * tests[i].step
+        for i in everything:
+            if i not in taken:
+                down.pop(i, None)
+        removing = True
     return SearchResult(s, start, check, rounds, most, ev.simulated, replications)
+
+
+def modified_offered_load_start(
+    problem: Problem, ev: Evaluator, seed: int, replications: int, generous: Sequence[int],
+) -> list[int]:
+    """Erlang A (C) per interval at the load the agents really carry there: one run with
+    agents to spare gives each interval's busy agents (talk and wrap-up; ringing added back
+    in the AHT's proportion), which lags the arrival rate when the load varies (the
+    *modified offered load* of Jennings, Mandelbaum, Massey & Whitt 1996); Erlang at that
+    load is the first candidate. Intervals kept out of the search (the warm-up) and
+    intervals with no call keep Erlang A at the forecast."""
+    from .problem import erlang_agents
+
+    key = (seed, tuple(generous))
+    ev.ensure([(key, replications)])
+    out = []
+    length = problem.length
+    for i, iv in enumerate(problem.intervals):
+        busy = math.fsum(ev.runs[key][k][i][6] for k in range(replications)) / replications
+        handled = iv.aht - problem.ring
+        if iv.offered <= 0 or handled <= 0 or iv.end <= problem.base.warmup:
+            out.append(iv.erlang_a)
+            continue
+        load = busy / length * iv.aht / handled  # erlangs, ringing included
+        out.append(min(generous[i], erlang_agents(load * length / iv.aht, length, iv.aht, problem.targets, problem.patience)))
+    return out
 
 
 def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
@@ -204,49 +256,58 @@ def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
 
 def _test_removals(
     problem: Problem, ev: Evaluator, s: list[int], seed: int, first: int, cap: int,
-    fixed: set[int], tests: dict[int, _Test],
+    fixed: set[int], tests: dict[int, _Test], steps: dict[int, int],
 ) -> None:
-    """Try one agent less in every GROUPS-th interval at once (one run per group), for the
-    intervals not tested yet with the staffing around them as it is now. A run stops after
-    the interval following its last removal (the later ones are not judged)."""
+    """Try ``steps[i]`` agents less (1 by default) in every GROUPS-th interval at once (one
+    run per group), for the intervals not tested yet with the staffing around them as it is
+    now. A run stops after the interval following its last removal (the later ones are not
+    judged). A removal of several agents that misses is tried again with one."""
     n = problem.count
     todo = [
         i for i in range(n)
         if s[i] > 0 and i not in fixed and (i not in tests or tests[i].window != _window(s, i))
     ]
-    items: list[tuple[Key, list[int]]] = []
-    tested: dict[int, Key] = {}
-    for g in range(GROUPS):
-        members = [i for i in todo if i % GROUPS == g]
-        if not members:
-            continue
-        upto = min(n, members[-1] + 2)
-        cand = list(s[:upto])
-        for i in members:
-            cand[i] -= 1
-        key = (seed, tuple(cand))
-        items.append((key, sorted({j for i in members for j in (i, i + 1) if j < n})))
-        for i in members:
-            tested[i] = key
-    reps = ev.decide(items, first, cap) if items else {}
-    for i, key in tested.items():
-        missed = ev.verdict(key, reps[key], i).missed
-        if not missed and i + 1 < n:
-            missed = ev.verdict(key, reps[key], i + 1).missed
-        tests[i] = _Test(_window(s, i), missed, reps[key])
+    while todo:
+        items: list[tuple[Key, list[int]]] = []
+        tested: dict[int, Key] = {}
+        for g in range(GROUPS):
+            members = [i for i in todo if i % GROUPS == g]
+            if not members:
+                continue
+            upto = min(n, members[-1] + 2)
+            cand = list(s[:upto])
+            for i in members:
+                cand[i] -= min(steps.get(i, 1), s[i])
+            key = (seed, tuple(cand))
+            items.append((key, sorted({j for i in members for j in (i, i + 1) if j < n})))
+            for i in members:
+                tested[i] = key
+        reps = ev.decide(items, first, cap) if items else {}
+        todo = []
+        for i, key in tested.items():
+            missed = ev.verdict(key, reps[key], i).missed
+            if not missed and i + 1 < n:
+                missed = ev.verdict(key, reps[key], i + 1).missed
+            step = min(steps.get(i, 1), s[i])
+            tests[i] = _Test(_window(s, i), missed, reps[key], step)
+            if missed and step > 1:
+                steps[i] = 1  # too many at once: one agent is the test that counts
+                todo.append(i)
+        todo.sort()
 
 
-def _minimality(s: list[int], tests: dict[int, _Test], restored: set[int], fixed: set[int]) -> Minimality:
+def _minimality(s: list[int], tests: dict[int, _Test], kept: dict[int, tuple[str, ...]], fixed: set[int]) -> Minimality:
     removable, binding, used = [], [], []
     for i in range(len(s)):
         test = tests.get(i)
-        if s[i] == 0 or i in fixed or test is None:
+        if s[i] == 0 or i in fixed or (test is None and i not in kept):
             binding.append("")
             used.append(0)
             continue
-        binding.append(test.missed[0] if test.missed else "")
-        used.append(test.replications)
-        if not test.missed and i not in restored:
+        missed = kept.get(i) or (test.missed if test is not None else ())
+        binding.append(missed[0] if missed else "")
+        used.append(test.replications if test is not None else 0)
+        if not missed:
             removable.append(i)
     return Minimality(not removable, tuple(removable), tuple(binding), tuple(used))
 

@@ -180,7 +180,5 @@ def judge(targets: Targets, kpis: Mapping[str, Estimate]) -> Verdict:
         if not ok:
             missed.append(metric)
         if est.half is None or math.isnan(est.half) or abs(est.mean - bound) <= est.half:
-            # (a CI of zero width -- every replication the same -- is clear unless on the bound)
-            if not (est.half == 0.0 and est.mean != bound):
-                clear = False
+            clear = False  # (a CI of zero width is clear unless the mean is on the bound)
     return Verdict(not missed, clear, tuple(missed))
