@@ -18,6 +18,9 @@
    (``--only fit-1m``): ``acdsim fit`` of a 1,000,000-call log (--quick: 100,000 calls).
 4. Sweeps: ``acdsim sweep`` of 4 points x 2 replications with --jobs 1, --jobs 2 and on a
    Dask LocalCluster, against the same runs as separate ``acdsim run --only summary``.
+5. Staffing by simulation (``--only staff-day``): ``acdsim staff`` of scenarios/staff_day.yaml
+   (12 hours, 24 half-hour intervals, ~4,100 calls; 80/20 and 5 % abandon, --jobs 2), search
+   and verification, with the simulated days it used (target: under 30 s).
 
 Then the targets of issue #6, each met or not. Nothing here is run by the test suite except
 ``--quick`` smoke runs (tests/test_bench_smoke.py), which check no timing.
@@ -330,7 +333,30 @@ def b_fit(n: int, seed: int) -> Row:
 
 
 #: Run once whatever --repeat says (long, or timed by themselves).
-ONCE = {"acdsim-1m-summary", "acdsim-1m-all", "load", "load-trace", "fit-1m"}
+# Staffing by simulation (issue #14): `acdsim staff` of scenarios/staff_day.yaml (12 hours, 24
+# half-hour intervals, ~4,100 calls), 80/20 and 5 % abandon, --jobs 2, as a whole process.
+
+STAFF_ARGS = ("--sl", "80/20", "--max-abandon", "5%", "--jobs", "2")
+
+
+def b_staff_day(n: int, seed: int) -> Row:
+    """The whole search with its verification; the day is the same whatever ``n``."""
+    data = workloads.staff_day()
+    with tempfile.TemporaryDirectory(prefix="acdsim-bench-") as tmp:
+        path = workloads.write_yaml(data, Path(tmp) / "staff_day.yaml")
+        out = Path(tmp) / "out"
+        seconds, cpu = _timed([*acdsim_command(), "staff", str(path), *STAFF_ARGS, "-q", "-o", str(out)])
+        info = json.loads((out / "staffing.json").read_text(encoding="utf-8"))
+    days = info["simulated_days"]
+    per_day = sum(p["calls_per_hour"] for p in data["queues"][0]["callers"]["arrivals"]["profile"]) / 2
+    return Row("staff-day", "acdsim staff staff_day.yaml " + " ".join(STAFF_ARGS), "staff",
+               round(days * per_day), seconds, cpu, timing="pbx",
+               extra={"simulated_days": days, "search_days": info["search"]["simulated_days"],
+                      "rounds": info["search"]["rounds"], "minimal": info["minimality"]["minimal"],
+                      "agent_hours": info["agent_hours"]})
+
+
+ONCE = {"acdsim-1m-summary", "acdsim-1m-all", "load", "load-trace", "fit-1m", "staff-day"}
 
 
 BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
@@ -372,6 +398,7 @@ BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
     "sweep-dask": _sweep("sweep-dask", "acdsim sweep --scheduler (LocalCluster, 2 workers)", _dask_cluster),
     "load-trace": b_load_trace,
     "fit-1m": b_fit,
+    "staff-day": b_staff_day,
 }
 
 
@@ -450,6 +477,20 @@ def sweep_table(rows: list[Row], markdown: bool) -> str:
                     f"{runs / r.seconds:.2f}" if r.seconds > 0 else "-", ratio])
     header = ["sweep (whole processes)", "runs", "callers", "seconds", "CPU s", "runs/s",
               "seconds ÷ separate runs"]
+    return _table(header, out, markdown)
+
+
+def staff_table(rows: list[Row], markdown: bool) -> str:
+    out = []
+    for r in rows:
+        e = r.extra
+        hours = e["agent_hours"]
+        out.append([r.label, f"{r.seconds:.1f}", f"{r.cpu:.1f}", f"{e['search_days']:.0f}",
+                    f"{e['simulated_days']:.0f}", f"{r.callers:,}", str(e["rounds"]), "yes" if e["minimal"] else "no",
+                    f"{hours['simulation']:.1f} / {hours['erlang_c']:.1f} / {hours['erlang_a']:.1f}",
+                    "met" if r.seconds < 30 else "NOT MET"])
+    header = ["command (whole process)", "seconds", "CPU s", "search days", "days with verification",
+              "callers simulated", "rounds", "locally minimal", "agent-hours sim / Erlang C / A", "< 30 s"]
     return _table(header, out, markdown)
 
 
@@ -654,12 +695,16 @@ def main(argv: Sequence[str] | None = None) -> list[Row]:
         print(sweep_table(sweeps, md))
         print("\nCPU s counts the measured process and its children (local workers), not Dask's"
               " workers; the LocalCluster is started before the timing.")
+    staffing = [r for r in rows if r.section == "staff"]
+    if staffing:
+        print("\n## Staffing by simulation (scenarios/staff_day.yaml: 12 h, 24 intervals, ~4,100 calls)\n")
+        print(staff_table(staffing, md))
     for r in rows:
         if r.section == "load":
             title = {"load-trace": f"bench_trace.py, {r.label}", "fit-1m": f"bench_fit.py, {r.label}"}.get(
                 r.name, "bench_load.py")
             print(f"\n## Loading ({title})\n\n{r.note}")
-    if any(r.section not in ("load", "sweep") for r in rows):
+    if any(r.section not in ("load", "sweep", "staff") for r in rows):
         print("\n## Targets (issue #6)\n")
         print(_table(["target", "measured", "status"], [list(t) for t in targets(rows)], md))
     print(f"\ntotal {time.perf_counter() - started:.0f} s")

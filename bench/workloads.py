@@ -184,6 +184,24 @@ def long_queue(callers: int, timing: str = "pbx", seed: int = 1) -> dict[str, An
     }
 
 
+STAFF_DAY = Path(__file__).resolve().parent.parent / "scenarios" / "staff_day.yaml"
+
+
+def staff_day(seed: int = 7) -> dict[str, Any]:
+    """scenarios/staff_day.yaml as a dict, its forecast file written inline as a profile (so
+    the dict can be written anywhere): a 12-hour day of 24 half-hour intervals, about 4,100
+    calls, AHT 240 s + 10 s wrap-up + 1-3 s ringing, patience 2 minutes (``acdsim staff``)."""
+    import acdsim
+
+    sc = acdsim.load_scenario(STAFF_DAY)
+    profile = [{"at": s.at, "calls_per_hour": s.calls_per_hour, "aht": s.aht}
+               for s in sc.queues[0].callers.arrivals.profile]
+    data = yaml.safe_load(STAFF_DAY.read_text(encoding="utf-8"))
+    data["queues"][0]["callers"]["arrivals"] = {"profile": profile}
+    data["seed"] = seed
+    return data
+
+
 def scenario(data: dict[str, Any]) -> Any:
     """The validated ``acdsim.Scenario`` of a workload dict."""
     import acdsim

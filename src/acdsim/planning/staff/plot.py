@@ -21,14 +21,19 @@ def staffing_figure(result: Any) -> Any:
     labels = [clock(problem.base, iv.start) for iv in problem.intervals]
     fig = Figure(figsize=(10, 7), layout="constrained")
     top, bottom = fig.subplots(2, 1, sharex=True)
-    steps = {"where": "mid"}
-    top.step(x, result.staffing, label="simulation", color="C0", linewidth=2, **steps)
-    top.step(x, [iv.erlang_c for iv in problem.intervals], label="Erlang C", color="C1", linestyle="--", **steps)
-    top.step(x, [iv.erlang_a for iv in problem.intervals], label="Erlang A", color="C2", linestyle=":", **steps)
+    edges = list(range(problem.count + 1))  # interval i spans [i, i + 1)
+
+    def step(values: list[int], **style: Any) -> None:
+        top.step(edges, [*values, values[-1]], where="post", **style)
+
+    step(list(result.staffing), label="simulation", color="C0", linewidth=2)
+    step([iv.erlang_c for iv in problem.intervals], label="Erlang C", color="C1", linestyle="--")
+    step([iv.erlang_a for iv in problem.intervals], label="Erlang A", color="C2", linestyle=":")
     top.set_ylabel("agents logged in")
     top.set_title(f"pool {problem.pool_name}: agents per interval ({problem.targets.describe()})")
     load = top.twinx()
-    load.bar(x, [iv.offered for iv in problem.intervals], color="0.85", width=0.8, zorder=0, label="offered calls")
+    load.bar([i + 0.5 for i in x], [iv.offered for iv in problem.intervals], color="0.85", width=0.8, zorder=0,
+             label="offered calls")
     load.set_ylabel("offered calls per interval")
     top.set_zorder(load.get_zorder() + 1)
     top.patch.set_visible(False)
@@ -36,8 +41,8 @@ def staffing_figure(result: Any) -> Any:
     bars, bar_names = load.get_legend_handles_labels()
     top.legend(lines + bars, names + bar_names, loc="upper left", fontsize="small")
     for verification, name, color, shift in (
-        (result.verification, "simulation", "C0", -0.1),
-        (result.erlang_verification, "Erlang A", "C2", 0.1),
+        (result.verification, "simulation", "C0", 0.4),
+        (result.erlang_verification, "Erlang A", "C2", 0.6),
     ):
         means = [k["service_level"].mean for k in verification.kpis]
         halves = [k["service_level"].half or 0.0 for k in verification.kpis]
@@ -51,8 +56,8 @@ def staffing_figure(result: Any) -> Any:
     bottom.set_ylabel(f"service level ({problem.targets.threshold:g} s)")
     bottom.yaxis.set_major_formatter(PercentFormatter(1.0))
     bottom.legend(loc="lower left", fontsize="small")
-    step = max(1, len(x) // 12)
-    bottom.set_xticks(x[::step], labels[::step])
+    every = max(1, len(x) // 12)
+    bottom.set_xticks(x[::every], labels[::every])
     bottom.set_xlabel("interval start")
     return fig
 

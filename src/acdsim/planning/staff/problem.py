@@ -192,3 +192,21 @@ def erlang_agents(calls: float, length: float, aht: float, targets: Targets, pat
                 1, cap, f"an occupancy of {occ:g}",
             ))
     return need
+
+
+def erlang_figures(load: float, aht: float, agents: int, threshold: float, patience: float | None) -> dict[str, float]:
+    """Erlang A (C without patience) at ``load`` erlangs and ``agents``: the figures a target
+    can bound (abandon rate 0 under Erlang C; an unstable Erlang C has SL 0, ASA infinite)."""
+    from ...erlang import mmc
+
+    if agents <= 0 or load <= 0 or aht <= 0:
+        return {"service_level": 0.0 if load > 0 else 1.0, "abandon_rate": 1.0 if load > 0 else 0.0,
+                "asa": math.inf if load > 0 else 0.0, "occupancy": 1.0 if load > 0 else 0.0}
+    cph = load * 3600.0 / aht
+    if patience is None:
+        c = mmc(cph, aht, agents, threshold)
+        return {"service_level": c.service_level, "abandon_rate": 0.0, "asa": c.asa,
+                "occupancy": min(1.0, load / agents)}
+    a = erlang_a(cph, aht, agents, patience, threshold)
+    return {"service_level": a.service_level("offered"), "abandon_rate": a.p_abandon, "asa": a.asa_answered,
+            "occupancy": a.occupancy}

@@ -1,25 +1,30 @@
-"""The staffing search: from Erlang A to the fewest agents per interval that meet the targets.
+"""The staffing search: from Erlang to the fewest agents per interval that meet the targets.
 
-docs/staffing.md explains the method and its references; in short:
+docs/staffing.md explains the method, its choices and its references; in short:
 
-1. **Start** from Erlang A per interval (Erlang C without patience): the offered load of the
-   interval from the forecast, the AHT with wrap-up and ringing, as if it were stationary.
+1. **Start** at the *modified offered load*: one run with agents to spare measures the load
+   the agents really carry in each interval (it lags the arrival rate when the rate moves);
+   Erlang A (C without patience) at that load gives the first staffing.
 2. **Rounds** of simulation with common random numbers (every candidate runs replications
-   0, 1, ... of the same seed, so two candidates differ by their staffing, not by their
-   luck). A round first runs the current staffing over the whole day: every interval that
-   misses a target gets one agent more (an agent more never hurts a later interval, and
-   backlog carried into an interval is gone once the earlier one is fixed). Once every
-   interval meets every target, the round tries removals: three runs, each with one agent
-   less in every third interval (intervals 0, 3, 6, ..., then 1, 4, 7, ..., then 2, 5,
-   8, ...). An interval can lose its agent when, in its run, neither it nor the next interval
-   (where its backlog goes) misses a target; such removals, at least three intervals apart
-   (as they were tested), are made and the next round starts. A round with nothing to remove
-   ends the search: the staffing meets every target and is locally minimal.
-3. **Adaptive replications**: each candidate starts with ``replications`` runs; while an
-   interval's decision is unclear (the 95 % CI of a figure contains its bound) runs are added,
+   0, 1, ... of the same seed, so two candidates differ by their staffing, not by luck). A
+   round runs the current staffing over the whole day; every interval that misses a target
+   gets agents (as many as Erlang, shifted by the gap between it and the simulation, says;
+   at least one). Once every interval meets every target, the round tests removals: two runs,
+   one agent less in every other interval (the even ones, then the odd ones), each run cut
+   after the interval following its last removal. An interval can lose its agent when, in
+   its run, neither it nor the next interval (where its backlog goes) misses a target. The
+   removals (at least two intervals apart, as tested) are made, and the next round checks
+   the whole day again: a miss there puts the agent back, for good ("kept"). A round with
+   nothing to remove ends the search: every target met in every interval, and no interval
+   that can lose an agent -- the local-minimality check, reported as :class:`Minimality`.
+   Only intervals whose neighbourhood changed are tested again; an interval that keeps losing
+   agents loses 2, 4, ... at once (a failed multiple removal is retried with one).
+3. **Adaptive replications**: each candidate starts with ``replications`` runs; while a
+   decision it serves is unclear (the 95 % CI of a figure contains its bound) runs are added,
    ``replications`` at a time, up to ``max_replications``; then the mean decides.
 
-The verification (``staff.verify``) runs the result with seeds the search never used.
+Runs are cached by (seed, staffing of the simulated intervals): a candidate is never run
+twice. The verification (``result.verify``) runs the result with seeds the search never used.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from .targets import METRICS, Estimate, Verdict, estimate, figures, judge
 
 Key = tuple[int, tuple[int, ...]]  # (seed, staffing of the intervals simulated)
 Progress = Callable[[float, float], None]
-GROUPS = 3  # removals are tested in every GROUPS-th interval at once
+GROUPS = 2  # removals are tested in every GROUPS-th interval at once
 MAX_ROUNDS = 40
 
 
@@ -156,7 +161,7 @@ def search(
     fixed = {i for i, iv in enumerate(problem.intervals) if iv.end <= problem.base.warmup}
     limit = [3 * max(iv.erlang_a, iv.erlang_c) + 20 for iv in problem.intervals]
     ev.expected = max(ev.expected, replications * 4 * 3)
-    start = modified_offered_load_start(problem, ev, seed, replications, limit)
+    start, loads = modified_offered_load_start(problem, ev, seed, replications, limit)
     s = list(start)
     # Intervals that keep their agents: a removal there (or the interval's own count) was
     # followed by a miss in a whole-day run; the miss is the evidence, kept for `binding`.
@@ -164,10 +169,9 @@ def search(
     taken: list[int] = []  # the removals of the last round
     removing = False  # once removals start, every agent put back is kept
     tests: dict[int, _Test] = {}
-    # Agents removed (or added) at once per interval: doubled while the interval keeps
-    # moving the same way, so a start far from the answer takes few rounds.
+    # Agents removed at once per interval: doubled while removals go through, so a start far
+    # above the answer takes few rounds.
     down: dict[int, int] = {}
-    up: dict[int, int] = {}
     everything = list(range(n))
     most = replications
     rounds = 0
@@ -195,12 +199,8 @@ def search(
                     s[culprit] += 1
                     kept[culprit] = verdicts[j].missed
                 else:
-                    s[culprit] = min(limit[culprit], s[culprit] + up.get(culprit, 1))
-                    up[culprit] = 2 * up.get(culprit, 1)
+                    s[culprit] = min(limit[culprit], s[culprit] + _more(problem, ev, key, reps, culprit, s[culprit], loads[culprit]))
                 raised.add(culprit)
-            for i in everything:
-                if i not in raised:
-                    up.pop(i, None)
             taken = []
             continue
         _test_removals(problem, ev, s, seed, replications, max_replications, fixed | set(kept), tests, down)
@@ -224,7 +224,7 @@ def search(
 
 def modified_offered_load_start(
     problem: Problem, ev: Evaluator, seed: int, replications: int, generous: Sequence[int],
-) -> list[int]:
+) -> tuple[list[int], list[float]]:
     """Erlang A (C) per interval at the load the agents really carry there: one run with
     agents to spare gives each interval's busy agents (talk and wrap-up; ringing added back
     in the AHT's proportion), which lags the arrival rate when the load varies (the
@@ -235,17 +235,40 @@ def modified_offered_load_start(
 
     key = (seed, tuple(generous))
     ev.ensure([(key, replications)])
-    out = []
+    out, loads = [], []
     length = problem.length
     for i, iv in enumerate(problem.intervals):
         busy = math.fsum(ev.runs[key][k][i][6] for k in range(replications)) / replications
         handled = iv.aht - problem.ring
         if iv.offered <= 0 or handled <= 0 or iv.end <= problem.base.warmup:
             out.append(iv.erlang_a)
+            loads.append(iv.offered * iv.aht / length)
             continue
         load = busy / length * iv.aht / handled  # erlangs, ringing included
+        loads.append(load)
         out.append(min(generous[i], erlang_agents(load * length / iv.aht, length, iv.aht, problem.targets, problem.patience)))
-    return out
+    return out, loads
+
+
+def _more(problem: Problem, ev: Evaluator, key: Key, reps: int, i: int, agents: int, load: float) -> int:
+    """How many agents to add to interval ``i``, which misses at ``agents``: the fewest by
+    which Erlang (at the interval's carried load), shifted by the gap between it and the
+    simulation at ``agents``, meets every target; at least 1, at most doubling."""
+    from .problem import erlang_figures
+
+    iv = problem.intervals[i]
+    kpis = ev.kpis(key, reps, i)
+    here = erlang_figures(load, iv.aht, agents, problem.targets.threshold, problem.patience)
+    bounds = problem.targets.bounds()
+    gap = {}
+    for m, _, _ in bounds:
+        mean = kpis[m].mean
+        gap[m] = mean - here[m] if mean is not None and math.isfinite(here[m]) else 0.0
+    for more in range(1, max(1, agents) + 1):
+        there = erlang_figures(load, iv.aht, agents + more, problem.targets.threshold, problem.patience)
+        if all((there[m] + gap[m] >= b) if at_least else (there[m] + gap[m] <= b) for m, b, at_least in bounds):
+            return more
+    return max(1, agents)
 
 
 def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
