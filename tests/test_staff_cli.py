@@ -120,6 +120,16 @@ def test_same_seed_same_bytes_and_jobs_do_not_matter(day: Path, staffed: Path, t
     assert (two / "staffed.yaml").read_bytes() == (staffed / "staffed.yaml").read_bytes()
 
 
+def test_a_dask_cluster_gives_the_same_bytes(day: Path, staffed: Path, tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+    ) as cluster:
+        out = tmp_path / "dask"
+        assert staff_cli(day, out, "--shrinkage", "30%", "--scheduler", cluster.scheduler_address) == 0
+    assert (out / "staffing.csv").read_bytes() == (staffed / "staffing.csv").read_bytes()
+
+
 @pytest.mark.parametrize(
     ("extra", "lines"),
     [
@@ -148,6 +158,14 @@ def test_a_scenario_without_a_pool_is_an_error(tmp_path: Path, capsys: pytest.Ca
     assert main(["staff", str(path), "-q", "--sl", "80/20", "-o", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "has no pool" in err[0]
+
+
+def test_a_target_below_the_ring_time_is_an_error(day: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ringing = day.with_name("ringing.yaml")
+    ringing.write_text(day.read_text(encoding="utf-8").replace("answer_time: 0", "answer_time: 2"), encoding="utf-8")
+    assert main(["staff", str(ringing), "-q", "--max-asa", "1s", "--replications", "2", "-o", str(tmp_path / "o")]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "no staffing up to" in err[0] and "ring time" in err[0], err
 
 
 def test_no_target_is_an_error(day: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -88,7 +88,9 @@ def summary(result: Any) -> dict[str, Any]:
             "replications_first": found.first,
             "replications_most": found.replications,
             "simulated_days": round(result.search_days, 6),
-            "start": "erlang_a" if problem.patience is not None else "erlang_c",
+            "start": "erlang_a at the modified offered load" if problem.patience is not None
+            else "erlang_c at the modified offered load",
+            "start_staffing": list(found.start),
         },
         "verification": {
             "seed": result.staffed.seed,

@@ -48,6 +48,7 @@ class Problem:
     targets: Targets
     patience: float | None  # mean patience (Erlang A), None: Erlang C only
     ring: float = 0.0  # mean ringing time, s (in the AHT, not in the pool's busy time)
+    label: str = "targets"  # what error lines name (the scenario file)
 
     @property
     def count(self) -> int:
@@ -131,10 +132,13 @@ def build_problem(scenario: Scenario, pool: str | None, targets: Targets, length
             c, t = _offered(q, start, end)
             calls, talk = calls + c, talk + t
         aht = (talk / calls if calls > 0 else 0.0) + extra
-        erl_c = erlang_agents(calls, length, aht, targets, None)
-        erl_a = erlang_agents(calls, length, aht, targets, patience) if patience is not None else erl_c
+        try:
+            erl_c = erlang_agents(calls, length, aht, targets, None)
+            erl_a = erlang_agents(calls, length, aht, targets, patience) if patience is not None else erl_c
+        except ValueError as exc:  # a load past the formulas' range, a target they cannot reach
+            raise ScenarioError.single(label, f"interval {k} (from {start:g} s): Erlang: {exc}") from None
         intervals.append(Interval(k, start, end, calls, aht, erl_c, erl_a))
-    return Problem(base, index, spec.name, length, tuple(intervals), targets, patience, ring)
+    return Problem(base, index, spec.name, length, tuple(intervals), targets, patience, ring, label)
 
 
 def _patience(scenario: Scenario, queues: list[Any]) -> float | None:

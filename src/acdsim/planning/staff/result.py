@@ -13,9 +13,9 @@ from ...errors import Problem as _Problem
 from ...errors import ScenarioError
 from ...model import Scenario
 from ...units import parse_duration
-from .problem import Problem, build_problem, erlang_agents
+from .problem import Problem, build_problem
 from .search import Evaluator, Minimality, Progress, SearchResult, agent_hours, search
-from .targets import METRICS, Estimate, TargetError, Targets, Verdict, judge, make_targets
+from .targets import Estimate, TargetError, Targets, Verdict, judge, make_targets
 
 VERIFY_SEED_OFFSET = 1_000_000
 """The verification runs replications 0, 1, ... of seed + this: seeds the search never used."""
@@ -184,7 +184,13 @@ def staff(
     erl = [iv.erlang_a for iv in problem.intervals]
     with contextlib.ExitStack() as stack:
         executor = None
-        if jobs > 1 and scheduler is None:
+        if scheduler is not None:  # one connection for the whole search, not one per batch
+            from ..dask import _client
+
+            scheduler, owned = _client(scheduler)
+            if owned:
+                stack.callback(scheduler.close)
+        elif jobs > 1:
             from ...signals import worker_pool
 
             executor = stack.enter_context(worker_pool(jobs))
@@ -206,4 +212,4 @@ def verify(problem: Problem, ev: Evaluator, staffings: Sequence[Sequence[int]], 
     return out
 
 
-__all__ = ["METRICS", "StaffResult", "erlang_agents", "staff"]
+__all__ = ["VERIFY_SEED_OFFSET", "StaffResult", "Verification", "scheduled", "staff"]

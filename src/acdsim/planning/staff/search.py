@@ -194,7 +194,7 @@ def search(
                 if culprit in raised:
                     continue
                 if s[culprit] + 1 > limit[culprit]:
-                    raise ScenarioError.single("targets", _unreachable(problem, j, verdicts[j], s[culprit]))
+                    raise ScenarioError.single(problem.label, _unreachable(problem, j, verdicts[j], s[culprit]))
                 if removing:  # one back, and kept
                     s[culprit] += 1
                     kept[culprit] = verdicts[j].missed
@@ -272,9 +272,9 @@ def _more(problem: Problem, ev: Evaluator, key: Key, reps: int, i: int, agents: 
 
 
 def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
-    """The staffing that a removal at ``i`` is judged with: two intervals before (their
+    """The staffing that a removal at ``i`` is judged with: the interval before (its
     backlog), ``i`` and the next one."""
-    return tuple(s[max(0, i - 2): i + 2])
+    return tuple(s[max(0, i - 1): i + 2])
 
 
 def _test_removals(
