@@ -109,6 +109,34 @@ def test_running_staffed_yaml_reproduces_the_verification(staffed: Path, tmp_pat
         assert float(theirs["service_level_ci95"]) == pytest.approx(float(mine["service_level_ci95"]), abs=6e-4)
 
 
+def test_staffed_yaml_carries_its_data_files(tmp_path: Path) -> None:
+    # An empirical talk time read from a file, a trace feeding a second queue, a second pool
+    # on a staffing file: staffed.yaml in the output folder runs there, as the verification.
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "talk.csv").write_text("talk\n50\n60\n70\n80\n", encoding="utf-8")
+    (source / "other.csv").write_text("at,agents\n0,2\n1800,3\n", encoding="utf-8")
+    (source / "calls.csv").write_text("time\n5\n100\n200\n", encoding="utf-8")
+    (source / "day.yaml").write_text(
+        "acdsim: 1\nhorizon: 1h\ntiming: continuous\nqueues:\n"
+        "  - id: 1\n    callers:\n      arrivals: {calls_per_hour: 120}\n"
+        "      talk_time: {dist: empirical, file: talk.csv, column: talk}\n"
+        "  - id: 2\n    callers:\n      arrivals: {trace: calls.csv}\n      talk_time: 30\n"
+        "agents: {}\npools:\n  - {name: a, first_id: 10, tiers: [{queue: 1}], staffing: 3}\n"
+        "  - {name: b, first_id: 100, tiers: [{queue: 2}], staffing: {file: other.csv}}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    assert main(["staff", str(source / "day.yaml"), "-q", "--pool", "a", "--sl", "80/20", "--replications", "3",
+                 "--jobs", "2", "-o", str(out)]) == 0
+    assert (out / "calls.csv").is_file()
+    run = tmp_path / "run"
+    assert main(["run", "-q", str(out / "staffed.yaml"), "--only", "intervals_summary", "-o", str(run)]) == 0
+    mine = [float(r["service_level"]) for r in rows(out / "staffing.csv")]
+    theirs = [float(r["service_level_mean"]) for r in rows(run / "intervals_summary.csv") if r["queue"] == "1"]
+    assert theirs == pytest.approx(mine, abs=6e-4)
+
+
 def test_same_seed_same_bytes_and_jobs_do_not_matter(day: Path, staffed: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     assert staff_cli(day, again, "--shrinkage", "30%", "--jobs", "1") == 0

@@ -312,7 +312,7 @@ def run_scenario(
             str(q.id): [f"{kind}/{t.agent_id}" for kind in ("local", "remote") for t in getattr(q.agents, kind)]
             for q in scenario.queues
         }
-        console.print(summary_table(summary, queue_agents))
+        console.print(summary_table(summary, queue_agents, width=console.width))
         console.print("wrote " + ", ".join(p.name for p in written) + f" to {out_dir}")
         if plots:
             console.print("plots: " + ", ".join(p.name for p in plots))

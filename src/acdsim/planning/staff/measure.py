@@ -10,6 +10,7 @@ a Dask cluster with the same result (``planning.parallel``).
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Sequence
 from typing import Any, cast
@@ -101,31 +102,53 @@ def measure_json(scenario_json: str, k: int, pool: int) -> list[Raw]:
     return measure(scenario_from_json(scenario_json), k, pool)
 
 
+def payload(scenario: Scenario) -> str:
+    """The scenario as the JSON text a worker validates: its data files' contents are in it
+    (trace rows, empirical values), so an empirical distribution read from a file keeps its
+    values and drops the file's name (both at once do not validate)."""
+    data = scenario.model_dump(mode="json", by_alias=True)
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if node.get("dist") == "empirical" and node.get("values") is not None:
+                node["file"] = node["column"] = None
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    return json.dumps(data, separators=(",", ":"))
+
+
 def run_candidates(
-    scenarios: Sequence[Scenario], tasks: Sequence[tuple[int, int]], pool: int, jobs: int, scheduler: Any,
+    scenarios: Sequence[Scenario], tasks: Sequence[tuple[int, int]], pool: int, scheduler: Any = None,
     executor: Any = None,
 ) -> dict[tuple[int, int], list[Raw]]:
-    """``measure`` for every (scenario index, replication) task, wherever they run;
-    ``executor``: worker processes kept open across batches (``signals.worker_pool``)."""
+    """``measure`` for every (scenario index, replication) task: in this process, in the
+    worker processes of ``executor`` (kept open across batches: ``signals.worker_pool``) or on
+    a Dask cluster (``scheduler``, a connected client); the results are the same."""
     from functools import partial
-
-    from ..parallel import run_tasks
 
     out: dict[tuple[int, int], list[Raw]] = {}
 
     def done(task: tuple[int, int], result: list[Raw]) -> None:
         out[task] = [tuple(row) for row in result]
 
-    if executor is not None and scheduler is None and len(tasks) > 1:
-        from concurrent.futures import as_completed
-
-        payloads = [s.model_dump_json() for s in scenarios]
-        futures = {executor.submit(measure_json, payloads[i], k, pool): (i, k) for i, k in tasks}
-        for future in as_completed(futures):
-            done(futures[future], future.result())
+    if scheduler is None and (executor is None or len(tasks) <= 1):
+        for i, k in tasks:
+            done((i, k), measure(scenarios[i], k, pool))
         return out
-    run_tasks(
-        scenarios, tasks, done, jobs=jobs, scheduler=scheduler,
-        worker=partial(measure_json, pool=pool), local=partial(measure, pool=pool),
-    )
+    payloads = [payload(s) for s in scenarios]
+    if scheduler is not None:
+        from ..dask import run_on_dask
+
+        run_on_dask(scheduler, payloads, tasks, done, partial(measure_json, pool=pool))
+        return out
+    from concurrent.futures import as_completed
+
+    futures = {executor.submit(measure_json, payloads[i], k, pool): (i, k) for i, k in tasks}
+    for future in as_completed(futures):
+        done(futures[future], future.result())
     return out

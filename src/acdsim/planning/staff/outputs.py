@@ -15,7 +15,6 @@ from typing import Any
 
 from ...model import Scenario
 from ...output.files import AtomicCsv, AtomicText
-from ..scenarios import to_yaml
 
 COLUMNS = (
     "pool", "interval_start", "interval_end", "clock", "offered", "erlang_c", "erlang_a", "agents",
@@ -123,7 +122,7 @@ def write_outputs(result: Any, staging: Path) -> list[Path]:
         raise
     table.commit()
     text = AtomicText(staging / "staffed.yaml")
-    text.handle.write(staffed_yaml(result))
+    text.handle.write(staffed_yaml(result, staging))
     text.commit()
     info = AtomicText(staging / "staffing.json")
     info.line(json.dumps(result.summary(), indent=2, ensure_ascii=False))
@@ -131,7 +130,63 @@ def write_outputs(result: Any, staging: Path) -> list[Path]:
     return [staging / name for name in FILES]
 
 
-def staffed_yaml(result: Any) -> str:
+def portable(scenario: Scenario, staging: Path) -> dict[str, Any]:
+    """The scenario as plain data that loads from ``staging``: forecasts, empirical values and
+    other pools' staffing files written inline; each trace file copied next to it (under the
+    same relative name, or its base name when it lay outside the scenario's folder)."""
+    import shutil
+
+    data = scenario.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    data = scenario.without_pools(data)
+    if "start" in data:  # (as to_dict writes it)
+        start = scenario.start
+        data["start"] = f"{start:%Y-%m-%d %H:%M:%S}" if start.tzinfo is None else start.isoformat(sep=" ")
+    base = Path(scenario.base_dir or ".")
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "profile" in node:
+                node.pop("file", None)  # its rows are the profile
+            if node.get("dist") == "empirical" and node.get("values") is not None:
+                node.pop("file", None)
+                node.pop("column", None)
+            if isinstance(node.get("trace"), str):
+                node.pop("rows", None)
+                name = Path(node["trace"])
+                if name.is_absolute() or ".." in name.parts:
+                    name = Path(name.name)
+                target = staging / name
+                if not target.exists():
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(base / node["trace"], target)
+                node["trace"] = name.as_posix()
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(data)
+    for pool in data.get("pools") or []:
+        if isinstance(pool.get("staffing"), dict) and "steps" in pool["staffing"]:
+            pool["staffing"] = pool["staffing"]["steps"]
+    return _numbers(data)
+
+
+def _numbers(node: Any) -> Any:
+    """A constant distribution (``{value: x}`` once defaults are left out) as its number."""
+    if isinstance(node, dict):
+        if node.keys() == {"value"}:
+            return node["value"]
+        return {key: _numbers(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_numbers(value) for value in node]
+    return node
+
+
+def staffed_yaml(result: Any, staging: Path) -> str:
+    import yaml
+
     problem = result.problem
     head = (
         f"# The scenario with pool {problem.pool_name!r} staffed by `acdsim staff` "
@@ -139,4 +194,6 @@ def staffed_yaml(result: Any) -> str:
         f"# Its seed and replications are the verification's: `acdsim run` reproduces the figures\n"
         f"# of staffing.csv (intervals_summary.csv).\n"
     )
-    return head + to_yaml(result.staffed)
+    body = yaml.safe_dump(portable(result.staffed, staging), sort_keys=False, allow_unicode=True,
+                          default_flow_style=False)
+    return head + body

@@ -72,9 +72,7 @@ class Evaluator:
         if not tasks:
             return
         self.expected = max(self.expected, self.done + len(tasks))
-        results = run_candidates(
-            scenarios, tasks, self.problem.pool, self.jobs, self.scheduler, self.executor
-        )
+        results = run_candidates(scenarios, tasks, self.problem.pool, self.scheduler, self.executor)
         for (i, k), rows in sorted(results.items()):
             self.runs[keys[i]][k] = rows
             self.simulated += scenarios[i].horizon
