@@ -15,7 +15,7 @@ from acdsim.cli import main
 
 HEADER = (
     "pool,interval_start,interval_end,clock,offered,erlang_c,erlang_a,agents,shrinkage,scheduled,"
-    "service_level,service_level_ci95,asa,abandon_rate,occupancy,met,binding"
+    "service_level,service_level_ci95,asa,abandon_rate,occupancy,met,binding,precision"
 )
 
 SCENARIO = """\
@@ -84,12 +84,15 @@ def test_outputs_follow_the_contract(staffed: Path) -> None:
         assert r["met"] in ("true", "false")
         assert r["binding"] in ("", "service_level", "abandon_rate", "asa", "occupancy")
         assert 0 <= float(r["service_level"]) <= 1 and float(r["service_level_ci95"]) >= 0
+        assert r["precision"] in ("clear", "within_tolerance", "imprecise")
     assert [float(r["offered"]) for r in table] == [120, 180]
     info = json.loads((staffed / "staffing.json").read_text(encoding="utf-8"))
     assert set(info["agent_hours"]) == {"simulation", "erlang_c", "erlang_a", "scheduled"}
     assert info["agent_hours"]["simulation"] == sum(int(r["agents"]) for r in table) / 2
     assert info["simulated_days"] > info["search"]["simulated_days"] > 0
     assert isinstance(info["minimality"]["minimal"], bool)
+    assert info["targets"]["tolerance"] == {"fractions": 0.02, "asa": 2.0}
+    assert info["verification"]["replications"] >= max(8, info["search"]["replications_first"] * 2)
     assert (staffed / "staffing.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -166,6 +169,8 @@ def test_a_dask_cluster_gives_the_same_bytes(day: Path, staffed: Path, tmp_path:
         (["--interval", "7m"], ["does not divide the horizon"]),
         (["--shrinkage", "100%"], ["error: --shrinkage: shrinkage must be below 100 %"]),
         (["--max-asa", "soon"], ["error: --max-asa: "]),
+        (["--tolerance", "0%", "--asa-tolerance", "later"],
+         ["error: --tolerance: must be above 0 %", "error: --asa-tolerance: "]),
     ],
 )
 def test_errors_are_one_line_each_with_status_2(

@@ -24,8 +24,15 @@ from .signals import exit_status, signal_name
 @click.option("--shrinkage", default="0%", show_default=True, metavar="PCT",
               help="share of paid time away from the phone: scheduled = agents / (1 - shrinkage), rounded up")
 @click.option("--replications", type=click.IntRange(min=2), default=8, show_default=True,
-              help="replications per candidate to start with (up to 3x while a decision is unclear); "
-              "the verification runs 2x")
+              help="replications per candidate to start with (more while a decision is unsettled); "
+              "the verification starts with 2x")
+@click.option("--max-replications", type=click.IntRange(min=2), metavar="N",
+              help="the most replications a candidate (and the verification) may get [default: 8x --replications]")
+@click.option("--tolerance", default="2%", show_default=True, metavar="PCT",
+              help="a decision whose 95 % CI contains its bound is settled once the CI's half-width is "
+              "within this (service level, abandon rate, occupancy)")
+@click.option("--asa-tolerance", default="2s", show_default=True, metavar="DURATION",
+              help="the same for --max-asa")
 @click.option("--seed", type=click.IntRange(min=0), help="base random seed (overrides the file); the verification uses seed + 1,000,000 on")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), help="parallel processes [default: all cores]")
 @click.option("--scheduler", metavar="ADDRESS",
@@ -39,7 +46,8 @@ from .signals import exit_status, signal_name
               help="refuse a search whose verification alone would simulate more than N callers [default: 20,000,000]")
 def staff_cmd(
     scenario: str, pool: str | None, sl: str | None, max_abandon: str | None, max_asa: str | None,
-    max_occupancy: str | None, interval: str, shrinkage: str, replications: int, seed: int | None,
+    max_occupancy: str | None, interval: str, shrinkage: str, replications: int,
+    max_replications: int | None, tolerance: str, asa_tolerance: str, seed: int | None,
     jobs: int | None, scheduler: str | None, out_dir: str, quiet: bool, allow_paths: tuple[str, ...],
     max_callers: int | None,
 ) -> int:
@@ -58,7 +66,7 @@ def staff_cmd(
 
     if jobs is not None and scheduler is not None:
         raise click.UsageError("give --jobs or --scheduler, not both")
-    _check_options(sl, max_abandon, max_asa, max_occupancy, interval, shrinkage)
+    _check_options(sl, max_abandon, max_asa, max_occupancy, interval, shrinkage, tolerance, asa_tolerance)
     top = {"seed": seed} if seed is not None else None
     text = read_scenario_text(scenario)
     base, _ = load_scenario_with_lines(scenario, overrides=top, text=text, allow_paths=allow_paths)
@@ -71,7 +79,8 @@ def staff_cmd(
             result = staff(
                 base, pool, None, sl=sl, max_abandon=max_abandon, max_asa=max_asa,
                 max_occupancy=max_occupancy, interval=interval, shrinkage=shrinkage,
-                replications=replications, jobs=jobs, scheduler=scheduler, progress=bar.update,
+                replications=replications, max_replications=max_replications, tolerance=tolerance,
+                asa_tolerance=asa_tolerance, jobs=jobs, scheduler=scheduler, progress=bar.update,
                 label=scenario,
             )
             written = write_outputs(result, folder.staging)
@@ -81,7 +90,8 @@ def staff_cmd(
             options: dict[str, Any] = {
                 "out": out_dir, "pool": pool, "sl": sl, "max_abandon": max_abandon, "max_asa": max_asa,
                 "max_occupancy": max_occupancy, "interval": interval, "shrinkage": shrinkage,
-                "replications": replications, "jobs": jobs, "scheduler": scheduler, "seed": seed,
+                "replications": replications, "max_replications": max_replications, "tolerance": tolerance,
+                "asa_tolerance": asa_tolerance, "jobs": jobs, "scheduler": scheduler, "seed": seed,
             }
             written.append(folder.staging / "scenario.yaml")
             written.append(write_manifest(folder.staging, base, scenario, options))
@@ -113,11 +123,16 @@ def staff_cmd(
 
 def _check_options(
     sl: str | None, max_abandon: str | None, max_asa: str | None, max_occupancy: str | None,
-    interval: str, shrinkage: str,
+    interval: str, shrinkage: str, tolerance: str = "2%", asa_tolerance: str = "2s",
 ) -> None:
     """Every bad option at once, each as ``error: --option: message``."""
     from .errors import Problem
-    from .planning.staff.result import parse_interval, parse_shrinkage
+    from .planning.staff.result import (
+        parse_asa_tolerance,
+        parse_interval,
+        parse_shrinkage,
+        parse_tolerance,
+    )
     from .planning.staff.targets import TargetError, make_targets
 
     problems = []
@@ -126,7 +141,10 @@ def _check_options(
     except TargetError as exc:
         for key, message in exc.problems:
             problems.append(Problem("--" + key.replace("_", "-"), None, (), message))
-    for name, value, parse in (("--interval", interval, parse_interval), ("--shrinkage", shrinkage, parse_shrinkage)):
+    for name, value, parse in (
+        ("--interval", interval, parse_interval), ("--shrinkage", shrinkage, parse_shrinkage),
+        ("--tolerance", tolerance, parse_tolerance), ("--asa-tolerance", asa_tolerance, parse_asa_tolerance),
+    ):
         try:
             parse(value)
         except ValueError as exc:
@@ -158,16 +176,20 @@ def _table(result: Any) -> Any:
     table = Table(title=f"pool {result.problem.pool_name}: {result.problem.targets.describe()} "
                   f"(verification: {result.verification.replications} replications, new seeds)")
     for name in ("interval", "offered", "Erlang C", "Erlang A", "agents", "scheduled", "SL", "±", "ASA s",
-                 "abandon", "occupancy", "met", "binding"):
+                 "abandon", "occupancy", "met", "binding", "precision"):
         table.add_column(name, justify="right")
     for i, row in enumerate(result.rows()):
-        (_, _, _, clock, offered, erl_c, erl_a, agents, _, sched, sl, ci, asa, ab, occ, met, binding) = row
+        (_, _, _, clock, offered, erl_c, erl_a, agents, _, sched, sl, ci, asa, ab, occ, met, binding, precision) = row
         shown = "yes" if met else ("no, within CI" if _within_ci(result, i) else "[red]no[/red]")
         table.add_row(
             clock, f"{offered:.1f}", str(erl_c), str(erl_a), str(agents), str(sched), _pct(sl),
             _pct(ci), "—" if asa is None else f"{asa:.1f}", _pct(ab), _pct(occ), shown, binding,
+            _PRECISION.get(precision, precision),
         )
     return table
+
+
+_PRECISION = {"clear": "clear", "within_tolerance": "± tol", "imprecise": "[yellow]imprecise[/yellow]"}
 
 
 def _within_ci(result: Any, i: int) -> bool:
@@ -189,6 +211,15 @@ def _lines(result: Any) -> list[str]:
              if minimal.minimal else
              f"NOT locally minimal: {len(minimal.removable)} interval(s) could lose an agent (staffing.json)")
     missed = [v for v in result.verification.verdicts if not v.met]
+    targets = result.problem.targets
+    unsettled = result.verification.unsettled
+    precision = (
+        f"every interval settled: its CI clear of the bounds or within ±{100 * targets.fraction_tolerance:g} points"
+        + (f" (ASA ±{targets.asa_tolerance:g} s)" if targets.asa is not None else "")
+        if not unsettled else
+        f"{len(unsettled)} interval(s) still imprecise at {result.verification.replications} replications "
+        "(met is the mean's side only; raise --max-replications)"
+    )
     near = sum(1 for i, v in enumerate(result.verification.verdicts) if not v.met and _within_ci(result, i))
     return [
         f"agent-hours: simulation {hours['simulation']:.1f}, Erlang C {hours['erlang_c']:.1f}, "
@@ -196,6 +227,7 @@ def _lines(result: Any) -> list[str]:
         f"verification (new seeds): {len(result.verification.verdicts) - len(missed)} of "
         f"{len(result.verification.verdicts)} intervals meet every target on the mean, {near} more within "
         f"the CI (Erlang A's staffing: {sum(v.met for v in result.erlang_verification.verdicts)} meet); {check}",
+        f"precision: {precision}",
         f"search: {result.search.rounds} rounds, {result.search_days:.1f} simulated days "
         f"({result.simulated_days:.1f} with the verification), up to {result.search.replications} replications per candidate",
     ]

@@ -3,7 +3,10 @@ staffed.yaml, staffing.json; all written into the output folder's staging area.
 
 staffing.csv has one row per (pool, interval); its figures are the verification's (seeds
 the search never used): means over replications, ``service_level_ci95`` the half-width of
-the service level's 95 % CI.
+the service level's 95 % CI, ``precision`` how settled ``met`` is: ``clear`` (every target's
+CI on one side of its bound), ``within_tolerance`` (a CI contains its bound but is no wider
+than the tolerance: the mean is right to within it) or ``imprecise`` (still wider at the
+replication cap).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from ...output.files import AtomicCsv, AtomicText
 COLUMNS = (
     "pool", "interval_start", "interval_end", "clock", "offered", "erlang_c", "erlang_a", "agents",
     "shrinkage", "scheduled", "service_level", "service_level_ci95", "asa", "abandon_rate",
-    "occupancy", "met", "binding",
+    "occupancy", "met", "binding", "precision",
 )
 FILES = ("staffing.csv", "staffed.yaml", "staffing.json")
 
@@ -54,6 +57,7 @@ def table_rows(result: Any) -> list[list[Any]]:
             result.scheduled[i], _number(k["service_level"].mean), _number(k["service_level"].half),
             _number(k["asa"].mean), _number(k["abandon_rate"].mean), _number(k["occupancy"].mean),
             ver.verdicts[i].met, result.minimal.binding[i] if agents else "",
+            ver.verdicts[i].precision,
         ])
     return rows
 
@@ -80,12 +84,15 @@ def summary(result: Any) -> dict[str, Any]:
             "removable_intervals": [clock(problem.base, problem.intervals[i].start) for i in minimal.removable],
             "binding": list(minimal.binding),
             "replications": list(minimal.replications),
+            "unsettled_intervals": [clock(problem.base, problem.intervals[i].start) for i in minimal.unsettled],
         },
         "search": {
             "seed": result.seed,
             "rounds": found.rounds,
             "replications_first": found.first,
             "replications_most": found.replications,
+            "replications_cap": found.cap,
+            "unsettled_intervals": [clock(problem.base, problem.intervals[i].start) for i in found.unsettled],
             "simulated_days": round(result.search_days, 6),
             "start": "erlang_a at the modified offered load" if problem.patience is not None
             else "erlang_c at the modified offered load",
@@ -94,6 +101,9 @@ def summary(result: Any) -> dict[str, Any]:
         "verification": {
             "seed": result.staffed.seed,
             "replications": result.verification.replications,
+            "unsettled_intervals": [
+                clock(problem.base, problem.intervals[i].start) for i in result.verification.unsettled
+            ],
         },
         "simulated_days": round(result.simulated_days, 6),
     }

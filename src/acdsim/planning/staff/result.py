@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -15,12 +16,23 @@ from ...model import Scenario
 from ...units import parse_duration
 from .problem import Problem, build_problem
 from .search import Evaluator, Minimality, Progress, SearchResult, agent_hours, search
-from .targets import Estimate, TargetError, Targets, Verdict, judge, make_targets
+from .targets import (
+    DEFAULT_ASA_TOLERANCE,
+    DEFAULT_TOLERANCE,
+    Estimate,
+    TargetError,
+    Targets,
+    Verdict,
+    judge,
+    make_targets,
+)
 
 VERIFY_SEED_OFFSET = 1_000_000
 """The verification runs replications 0, 1, ... of seed + this: seeds the search never used."""
 
 DEFAULT_REPLICATIONS = 8
+CAP_FACTOR = 8
+"""Without ``max_replications``, a candidate may get up to this many times ``replications``."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,12 @@ class Verification:
     @property
     def met(self) -> bool:
         return all(v.met for v in self.verdicts)
+
+    @property
+    def unsettled(self) -> tuple[int, ...]:
+        """The intervals whose figures are still unsettled at the replication cap: their CI
+        contains a bound and is wider than the tolerance (``met`` is the mean's side only)."""
+        return tuple(i for i, v in enumerate(self.verdicts) if not v.settled)
 
 
 @dataclass
@@ -131,6 +149,8 @@ def staff(
     replications: int = DEFAULT_REPLICATIONS,
     max_replications: int | None = None,
     verify_replications: int | None = None,
+    tolerance: float | str = DEFAULT_TOLERANCE,
+    asa_tolerance: float | str = DEFAULT_ASA_TOLERANCE,
     jobs: int | None = 1,
     scheduler: Any = None,
     seed: int | None = None,
@@ -145,9 +165,14 @@ def staff(
     ``targets``: a :class:`Targets` or a mapping with ``sl`` (``"80/20"``), ``max_abandon``
     (``"5%"`` or ``0.05``), ``max_asa`` (``"30s"``), ``max_occupancy``; the same keys may be
     given as keywords. ``replications``: runs per candidate to start with (the search adds as
-    many at a time while a decision is unclear, up to ``max_replications``, default 3x);
-    ``verify_replications`` (default 2x): runs of the verification, with the seeds
-    ``seed + 1_000_000`` onwards. ``seed`` overrides the scenario's. ``jobs``/``scheduler``
+    many at a time while a decision is unsettled, up to ``max_replications``, default 8x). A
+    decision is settled when the 95 % CI excludes the bound or its half-width is within
+    ``tolerance`` (the fractions: service level, abandon rate, occupancy; default 0.02) or
+    ``asa_tolerance`` (seconds, default 2). The verification runs the result with the seeds
+    ``seed + 1_000_000`` onwards: ``verify_replications`` runs to start with (default the
+    larger of 2x and the runs the search's last check of the answer needed), more by the
+    same rule up to the cap;
+    Erlang A's staffing is verified with as many. ``seed`` overrides the scenario's. ``jobs``/``scheduler``
     say where the runs execute (the result is the same). Raises ``ScenarioError`` for a bad
     pool, interval or target."""
     from ...runner import default_jobs
@@ -171,16 +196,24 @@ def staff(
         shrink = parse_shrinkage(shrinkage)
     except ValueError as exc:
         problems.append(_Problem(label, None, (), f"shrinkage: {exc}"))
+    try:
+        tol = parse_tolerance(tolerance)
+    except ValueError as exc:
+        problems.append(_Problem(label, None, (), f"tolerance: {exc}"))
+    try:
+        asa_tol = parse_asa_tolerance(asa_tolerance)
+    except ValueError as exc:
+        problems.append(_Problem(label, None, (), f"asa_tolerance: {exc}"))
     if replications < 2:
         problems.append(_Problem(label, None, (), f"replications: at least 2 (a confidence interval needs two), got {replications}"))
     if problems:
         raise ScenarioError(problems)
+    goal = dataclasses.replace(goal, fraction_tolerance=tol, asa_tolerance=asa_tol)
     problem = build_problem(scenario, pool, goal, length, label)
     base_seed = scenario.seed if seed is None else seed
-    cap = max_replications if max_replications is not None else 3 * replications
+    cap = max_replications if max_replications is not None else CAP_FACTOR * replications
     cap = max(cap, replications)
     jobs = default_jobs() if jobs is None else jobs
-    verify_reps = verify_replications if verify_replications is not None else 2 * replications
     erl = [iv.erlang_a for iv in problem.intervals]
     with contextlib.ExitStack() as stack:
         executor = None
@@ -196,9 +229,35 @@ def staff(
             executor = stack.enter_context(worker_pool(jobs))
         ev = Evaluator(problem, jobs, scheduler, progress, executor)
         found = search(problem, ev, base_seed, replications, cap)
+        first = verify_replications if verify_replications is not None else max(2 * replications, found.checked)
+        verify_reps = settle(problem, ev, found.staffing, base_seed + VERIFY_SEED_OFFSET, first, max(first, cap), replications)
         check = verify(problem, ev, [found.staffing, erl], base_seed + VERIFY_SEED_OFFSET, verify_reps)
     staffed = problem.scenario(found.staffing, seed=base_seed + VERIFY_SEED_OFFSET, replications=verify_reps)
     return StaffResult(problem, found.staffing, shrink, base_seed, found, check[0], check[1], staffed, ev.simulated)
+
+
+def settle(problem: Problem, ev: Evaluator, staffing: Sequence[int], seed: int, first: int, cap: int, step: int) -> int:
+    """The replications of ``seed`` at which every interval of ``staffing`` (but the warm-up's)
+    is settled, from ``first``, ``step`` more at a time, at most ``cap``."""
+    judged = [i for i, iv in enumerate(problem.intervals) if iv.end > problem.base.warmup]
+    key = (seed, tuple(staffing))
+    return ev.decide([(key, judged)], first, cap, step=step)[key]
+
+
+def parse_tolerance(value: Any) -> float:
+    from ...percent import parse_percent
+
+    fraction = parse_percent(value)
+    if fraction <= 0:
+        raise ValueError("must be above 0 %")
+    return fraction
+
+
+def parse_asa_tolerance(value: Any) -> float:
+    seconds = parse_duration(value)
+    if seconds <= 0:
+        raise ValueError("must be above 0 s")
+    return seconds
 
 
 def verify(problem: Problem, ev: Evaluator, staffings: Sequence[Sequence[int]], seed: int, reps: int) -> list[Verification]:

@@ -20,8 +20,11 @@ docs/staffing.md explains the method, its choices and its references; in short:
    Only intervals whose neighbourhood changed are tested again; an interval that keeps losing
    agents loses 2, 4, ... at once (a failed multiple removal is retried with one).
 3. **Adaptive replications**: each candidate starts with ``replications`` runs; while a
-   decision it serves is unclear (the 95 % CI of a figure contains its bound) runs are added,
-   ``replications`` at a time, up to ``max_replications``; then the mean decides.
+   decision it serves is unsettled -- the 95 % CI of a figure contains its bound and its
+   half-width is over the target's tolerance (``Targets.tolerance``) -- runs are added,
+   ``replications`` at a time, up to ``max_replications``. A settled "met" is a statement
+   about the mean to within the tolerance; a decision still unsettled at the cap is taken on
+   the mean and reported (``SearchResult.unsettled``, ``Minimality.unsettled``).
 
 Runs are cached by (seed, staffing of the simulated intervals): a candidate is never run
 twice. The verification (``result.verify``) runs the result with seeds the search never used.
@@ -41,6 +44,7 @@ from .targets import METRICS, Estimate, Verdict, estimate, figures, judge
 Key = tuple[int, tuple[int, ...]]  # (seed, staffing of the intervals simulated)
 Progress = Callable[[float, float], None]
 GROUPS = 2  # removals are tested in every GROUPS-th interval at once
+COARSE = 3  # the coarse rounds give a candidate at most this many times the first replications
 MAX_ROUNDS = 40
 
 
@@ -90,11 +94,14 @@ class Evaluator:
 
     def decide(
         self, items: Sequence[tuple[Key, Sequence[int]]], first: int, cap: int, stop_on_clear_miss: bool = False,
+        step: int | None = None, settle: bool = True,
     ) -> dict[Key, int]:
-        """Run every candidate until each of its intervals ``J`` is clear or it has ``cap``
-        replications; return the replications each one's decisions rest on. With
+        """Run every candidate until each of its intervals ``J`` is settled (clear, or its CI
+        within the tolerance) or it has ``cap`` replications; return the replications each one's decisions rest on. With
         ``stop_on_clear_miss``, stop as soon as some interval clearly misses (the round then
-        acts on the clear misses alone)."""
+        acts on the clear misses alone). Runs are added ``step`` (default ``first``) at a time.
+        Without ``settle``, only a clear decision (its CI excludes the bound) stops adding runs
+        (the coarse phase of the search)."""
         reps: dict[Key, int] = {}
         for key, _ in items:
             have = self.runs.get(key, {})
@@ -110,12 +117,16 @@ class Evaluator:
                 return reps
             more = [
                 key for key, intervals in items
-                if reps[key] < cap and not all(self.verdict(key, reps[key], j).clear for j in intervals)
+                if reps[key] < cap and not all(_done(self.verdict(key, reps[key], j), settle) for j in intervals)
             ]
             if not more:
                 return reps
             for key in dict.fromkeys(more):
-                reps[key] = min(cap, reps[key] + first)
+                reps[key] = min(cap, reps[key] + (step or first))
+
+
+def _done(verdict: Verdict, settle: bool) -> bool:
+    return verdict.settled if settle else verdict.clear
 
 
 @dataclass(frozen=True)
@@ -123,12 +134,15 @@ class Minimality:
     """The local-minimality check of the final staffing: ``removable`` lists the intervals
     that could lose one agent with every target still met in them and the next interval;
     ``binding[i]`` names the target that the removal at interval i misses first ('' when
-    none, or the interval has no agent); ``replications`` per tested interval."""
+    none, or the interval has no agent); ``replications`` per tested interval; ``unsettled``:
+    the intervals whose removal test was still unsettled at the replication cap (decided on
+    the mean)."""
 
     minimal: bool
     removable: tuple[int, ...]
     binding: tuple[str, ...]
     replications: tuple[int, ...]
+    unsettled: tuple[int, ...] = ()
 
 
 @dataclass
@@ -140,6 +154,9 @@ class SearchResult:
     replications: int  # the most any candidate used
     simulated: float  # seconds of scenario time, search only
     first: int  # replications each candidate started with
+    cap: int = 0  # the most replications a candidate may get
+    unsettled: tuple[int, ...] = ()  # intervals of the last whole-day check unsettled at the cap
+    checked: int = 0  # replications of the last whole-day check (of the answer, once minimal)
 
 
 @dataclass
@@ -150,12 +167,20 @@ class _Test:
     missed: tuple[str, ...]
     replications: int
     step: int = 1  # agents removed in the test
+    settled: bool = True
+    key: Key | None = None  # the candidate run for the test
 
 
 def search(
     problem: Problem, ev: Evaluator, seed: int, replications: int, max_replications: int,
 ) -> SearchResult:
+    """Coarse rounds first (a decision stops adding runs only once clear, at most
+    COARSE x ``replications``), then, from the staffing they find, precise rounds (the
+    precision rule, up to ``max_replications``) until it is locally minimal again: precision
+    is paid for near the answer, where the decisions sit on their bounds, not on the way."""
     n = problem.count
+    precise = False
+    cap = min(max_replications, COARSE * replications)
     fixed = {i for i, iv in enumerate(problem.intervals) if iv.end <= problem.base.warmup}
     limit = [3 * max(iv.erlang_a, iv.erlang_c) + 20 for iv in problem.intervals]
     ev.expected = max(ev.expected, replications * 4 * 3)
@@ -174,15 +199,18 @@ def search(
     most = replications
     rounds = 0
     check = Minimality(False, (), ("",) * n, (0,) * n)
+    unsettled: tuple[int, ...] = ()
+    checked = replications
     while rounds < MAX_ROUNDS:
         rounds += 1
         key = (seed, tuple(s))
-        reps = ev.decide([(key, everything)], replications, max_replications, stop_on_clear_miss=True)[key]
+        reps = ev.decide([(key, everything)], replications, cap, stop_on_clear_miss=True, settle=precise)[key]
         verdicts = [ev.verdict(key, reps, i) for i in everything]
         missing = [i for i in everything if i not in fixed and not verdicts[i].met]
         if any(verdicts[i].clear for i in missing):  # (stopped early: act on the clear misses)
             missing = [i for i in missing if verdicts[i].clear]
-        most = max(most, reps)
+        most, checked = max(most, reps), reps
+        unsettled = tuple(i for i in everything if i not in fixed and not verdicts[i].settled)
         if missing:
             raised: set[int] = set()
             for j in missing:
@@ -201,11 +229,19 @@ def search(
                 raised.add(culprit)
             taken = []
             continue
-        _test_removals(problem, ev, s, seed, replications, max_replications, fixed | set(kept), tests, down)
+        _test_removals(problem, ev, s, seed, replications, cap, fixed | set(kept), tests, down, precise)
         check = _minimality(s, tests, kept, fixed)
         most = max(most, *check.replications)
         if check.minimal:
-            break
+            if precise:
+                break
+            # The coarse answer: every decision again with the precision rule (the runs made so
+            # far count), starting with the whole-day check of this staffing.
+            precise, cap = True, max_replications
+            _resettle(problem, ev, tests, replications, cap)
+            down.clear()
+            taken = []
+            continue
         taken = []
         for i in check.removable:
             if not taken or i - taken[-1] >= GROUPS:
@@ -217,7 +253,7 @@ def search(
             if i not in taken:
                 down.pop(i, None)
         removing = True
-    return SearchResult(s, start, check, rounds, most, ev.simulated, replications)
+    return SearchResult(s, start, check, rounds, most, ev.simulated, replications, max_replications, unsettled, checked)
 
 
 def modified_offered_load_start(
@@ -277,7 +313,7 @@ def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
 
 def _test_removals(
     problem: Problem, ev: Evaluator, s: list[int], seed: int, first: int, cap: int,
-    fixed: set[int], tests: dict[int, _Test], steps: dict[int, int],
+    fixed: set[int], tests: dict[int, _Test], steps: dict[int, int], settle: bool = True,
 ) -> None:
     """Try ``steps[i]`` agents less (1 by default) in every GROUPS-th interval at once (one
     run per group), for the intervals not tested yet with the staffing around them as it is
@@ -303,22 +339,47 @@ def _test_removals(
             items.append((key, sorted({j for i in members for j in (i, i + 1) if j < n})))
             for i in members:
                 tested[i] = key
-        reps = ev.decide(items, first, cap) if items else {}
+        reps = ev.decide(items, first, cap, settle=settle) if items else {}
         todo = []
         for i, key in tested.items():
-            missed = ev.verdict(key, reps[key], i).missed
-            if not missed and i + 1 < n:
-                missed = ev.verdict(key, reps[key], i + 1).missed
+            missed, settled = _outcome(ev, key, reps[key], i, n)
             step = min(steps.get(i, 1), s[i])
-            tests[i] = _Test(_window(s, i), missed, reps[key], step)
+            tests[i] = _Test(_window(s, i), missed, reps[key], step, settled, key)
             if missed and step > 1:
                 steps[i] = 1  # too many at once: one agent is the test that counts
                 todo.append(i)
         todo.sort()
 
 
+def _outcome(ev: Evaluator, key: Key, reps: int, i: int, n: int) -> tuple[tuple[str, ...], bool]:
+    """What a removal at ``i`` tested in ``key`` misses (in ``i``, else in ``i + 1``), and
+    whether that decision is settled."""
+    verdict = ev.verdict(key, reps, i)
+    if not verdict.missed and i + 1 < n:
+        verdict = ev.verdict(key, reps, i + 1)
+    return verdict.missed, verdict.settled
+
+
+def _resettle(problem: Problem, ev: Evaluator, tests: dict[int, _Test], first: int, cap: int) -> None:
+    """The removal tests the coarse rounds left unsettled, given runs (on the same candidates,
+    so the runs made count) until the precision rule settles them or the cap is reached."""
+    n = problem.count
+    open_ = {i: t for i, t in sorted(tests.items()) if not t.settled and t.key is not None}
+    judged: dict[Key, set[int]] = {}
+    for i, t in open_.items():
+        assert t.key is not None
+        judged.setdefault(t.key, set()).update(j for j in (i, i + 1) if j < n)
+    if not judged:
+        return
+    reps = ev.decide([(key, sorted(js)) for key, js in judged.items()], first, cap, settle=True)
+    for i, t in open_.items():
+        assert t.key is not None
+        missed, settled = _outcome(ev, t.key, reps[t.key], i, n)
+        tests[i] = _Test(t.window, missed, reps[t.key], t.step, settled, t.key)
+
+
 def _minimality(s: list[int], tests: dict[int, _Test], kept: dict[int, tuple[str, ...]], fixed: set[int]) -> Minimality:
-    removable, binding, used = [], [], []
+    removable, binding, used, unsettled = [], [], [], []
     for i in range(len(s)):
         test = tests.get(i)
         if s[i] == 0 or i in fixed or (test is None and i not in kept):
@@ -328,9 +389,11 @@ def _minimality(s: list[int], tests: dict[int, _Test], kept: dict[int, tuple[str
         missed = kept.get(i) or (test.missed if test is not None else ())
         binding.append(missed[0] if missed else "")
         used.append(test.replications if test is not None else 0)
+        if test is not None and not test.settled and i not in kept:
+            unsettled.append(i)
         if not missed:
             removable.append(i)
-    return Minimality(not removable, tuple(removable), tuple(binding), tuple(used))
+    return Minimality(not removable, tuple(removable), tuple(binding), tuple(used), tuple(unsettled))
 
 
 def _unreachable(problem: Problem, i: int, verdict: Verdict, agents: int) -> str:

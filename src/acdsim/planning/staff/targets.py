@@ -11,7 +11,10 @@ callers who join in the interval) or on the pool's occupancy in the interval:
   over its logged-in time there, at most.
 
 "Met" is a statement about the mean over replications; the decision is *clear* when the 95 %
-confidence interval of the mean lies entirely on one side of the bound.
+confidence interval of the mean lies entirely on one side of the bound, and *settled* when it
+is clear or the CI's half-width is within the target's tolerance (``Targets.tolerance``: 0.02
+for the fractions, 2 s for the ASA): then the mean is on the right side of the bound to
+within the tolerance, which is what "met" means.
 """
 
 from __future__ import annotations
@@ -28,6 +31,12 @@ from ...units import parse_duration
 METRICS = ("service_level", "abandon_rate", "asa", "occupancy")
 """The figures a target can bound, in the order ``binding`` names the first missed one."""
 
+DEFAULT_TOLERANCE = 0.02
+"""Half-width of the 95 % CI at which a fraction's decision (service level, abandon rate,
+occupancy) is settled even though the CI contains the bound."""
+DEFAULT_ASA_TOLERANCE = 2.0
+"""The same for the ASA, in seconds."""
+
 
 class TargetError(ValueError):
     """Bad targets: ``problems`` lists (key, message) pairs, every one at once."""
@@ -40,13 +49,21 @@ class TargetError(ValueError):
 @dataclass(frozen=True)
 class Targets:
     """The bounds; None: no target on that figure. ``threshold``: the service-level threshold
-    in seconds (also the one the service level is reported at without a target)."""
+    in seconds (also the one the service level is reported at without a target).
+    ``fraction_tolerance`` / ``asa_tolerance``: the CI half-width that settles a decision
+    whose CI contains the bound (the fractions; the ASA in seconds)."""
 
     service_level: float | None = None
     threshold: float = 20.0
     abandon_rate: float | None = None
     asa: float | None = None
     occupancy: float | None = None
+    fraction_tolerance: float = DEFAULT_TOLERANCE
+    asa_tolerance: float = DEFAULT_ASA_TOLERANCE
+
+    def tolerance(self, metric: str) -> float:
+        """The half-width within which ``metric``'s decision is settled."""
+        return self.asa_tolerance if metric == "asa" else self.fraction_tolerance
 
     def bounds(self) -> list[tuple[str, float, bool]]:
         """``(metric, bound, at_least)`` of every target given."""
@@ -73,6 +90,7 @@ class Targets:
         return {
             "service_level": self.service_level, "threshold": self.threshold,
             "abandon_rate": self.abandon_rate, "asa": self.asa, "occupancy": self.occupancy,
+            "tolerance": {"fractions": self.fraction_tolerance, "asa": self.asa_tolerance},
         }
 
 
@@ -118,7 +136,7 @@ def make_targets(
     return Targets(
         service_level=None if sl is None else sl[0],
         threshold=default_threshold if sl is None else sl[1],
-        **fields,
+        abandon_rate=fields["abandon_rate"], asa=fields["asa"], occupancy=fields["occupancy"],
     )
 
 
@@ -160,18 +178,26 @@ def estimate(values: Sequence[float | None]) -> Estimate:
 @dataclass(frozen=True)
 class Verdict:
     """How one interval fares against the targets: ``met`` (every target, on the means),
-    ``clear`` (every decision's CI excludes its bound), ``missed`` (the metrics missed)."""
+    ``clear`` (every decision's CI excludes its bound), ``missed`` (the metrics missed),
+    ``settled`` (every decision clear or its CI's half-width within the tolerance: ``met`` is
+    then right about the true mean to within the tolerance)."""
 
     met: bool
     clear: bool
     missed: tuple[str, ...]
+    settled: bool = True
+
+    @property
+    def precision(self) -> str:
+        """``clear``, ``within_tolerance`` or ``imprecise`` (staffing.csv's column)."""
+        return "clear" if self.clear else "within_tolerance" if self.settled else "imprecise"
 
 
 def judge(targets: Targets, kpis: Mapping[str, Estimate]) -> Verdict:
     """The verdict on one interval's estimates. A figure with no value (no caller left the
     queue, no agent logged in) meets its target; a single replication is never clear."""
     missed = []
-    clear = True
+    clear = settled = True
     for metric, bound, at_least in targets.bounds():
         est = kpis[metric]
         if est.mean is None:
@@ -179,6 +205,10 @@ def judge(targets: Targets, kpis: Mapping[str, Estimate]) -> Verdict:
         ok = est.mean >= bound - 1e-12 if at_least else est.mean <= bound + 1e-12
         if not ok:
             missed.append(metric)
-        if est.half is None or math.isnan(est.half) or abs(est.mean - bound) <= est.half:
+        if est.half is None or math.isnan(est.half):
+            clear = settled = False
+        elif abs(est.mean - bound) <= est.half:
             clear = False  # (a CI of zero width is clear unless the mean is on the bound)
-    return Verdict(not missed, clear, tuple(missed))
+            if est.half > targets.tolerance(metric) + 1e-12:
+                settled = False
+    return Verdict(not missed, clear, tuple(missed), settled)
