@@ -24,7 +24,11 @@ docs/staffing.md explains the method, its choices and its references; in short:
    half-width is over the target's tolerance (``Targets.tolerance``) -- runs are added,
    ``replications`` at a time, up to ``max_replications``. A settled "met" is a statement
    about the mean to within the tolerance; a decision still unsettled at the cap is taken on
-   the mean and reported (``SearchResult.unsettled``, ``Minimality.unsettled``).
+   the mean and reported (``SearchResult.unsettled``, ``Minimality.unsettled``). The rule is
+   paid for near the answer: coarse rounds first (a decision stops once clear, at most
+   COARSE x ``replications``), then precise rounds from their locally minimal staffing, which
+   re-judge its whole-day check and its removal tests on the same candidates' runs (reused,
+   not redone) with more runs where needed, until locally minimal with settled decisions.
 
 Runs are cached by (seed, staffing of the simulated intervals): a candidate is never run
 twice. The verification (``result.verify``) runs the result with seeds the search never used.
