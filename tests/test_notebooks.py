@@ -18,6 +18,11 @@ EXPECTED = {
         "same callers at every point: offered_diff is 0 at every point",
         "longest-idle-agent fewest juniors for 80%/30s: 6 on the mean",
     ],
+    "03_staffing_a_day.ipynb": [
+        "agent-hours for 80/20: Erlang C 347.5, Erlang A 305.0",
+        "acdsim.staff's verification reproduced by acdsim.simulate: True",
+        "the roster covers every half hour: True",
+    ],
 }
 
 
