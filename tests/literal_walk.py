@@ -13,8 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from acdsim.engine import Simulation
-from acdsim.engine.dispatch import EPS, GATED, STOP, PassCache, _Gate, ready_now
 from acdsim.engine.state import LISTED, Member, QueueState, Row
+from acdsim.engine.walk import EPS, GATED, STOP, PassCache, _Gate, ready_now
 
 
 class LiteralSimulation(Simulation):

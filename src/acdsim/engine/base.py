@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ..model import Scenario
     from .clock import ContinuousClock, PbxClock
-    from .dispatch import PassCache
     from .kernel import Kernel
     from .records import Recorder
     from .state import Agent, Member, Offer, QueueState, Row
     from .strategies import Strategy
     from .streams import Streams
+    from .walk import PassCache
 
 
 class EngineBase:

@@ -17,8 +17,8 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from .base import EngineBase
-from .dispatch import EPS, SKIP, STOP
 from .state import INF, Member, QueueState, Row
+from .walk import EPS, SKIP, STOP
 
 
 class OrderedMixin(EngineBase):

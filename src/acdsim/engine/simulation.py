@@ -18,7 +18,7 @@ from ..model import ProfileArrivals, Scenario, Shift, StatusChange
 from .arrivals import scaled_talk
 from .callers import CallerMixin
 from .clock import PbxClock, clock_for
-from .dispatch import DispatchMixin, PassCache
+from .dispatch import DispatchMixin
 from .guards import failure_budget
 from .kernel import Kernel
 from .ordered import OrderedMixin
@@ -47,6 +47,7 @@ from .state import (
 )
 from .strategies import STRATEGIES
 from .streams import Streams
+from .walk import PassCache
 
 
 @dataclass(frozen=True)
