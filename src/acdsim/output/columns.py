@@ -203,8 +203,8 @@ def _bulk_floats(values: Sequence[Any]) -> np.ndarray | None:
     x = np.array(values, dtype=float)  # None -> nan
     missing = np.isnan(x)
     n_missing = int(missing.sum())
-    if n_missing != values.count(None):  # (a real nan among them)
-        return None
+    if n_missing and not all(values[i] is None for i in np.flatnonzero(missing).tolist()):
+        return None  # (a real nan among them)
     present = np.where(missing, 0.0, x) if n_missing else x
     if np.signbit(present).any() or not (present.max() < _BIG):
         return None

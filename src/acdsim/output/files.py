@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import os
+from itertools import chain
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, BinaryIO, TextIO
 
 import numpy as np
 
 from ..engine.records import NullRecorder
-from .columns import ChunkedTable, TableSink, csv_text
+from .columns import BULK_ROWS, ChunkedTable, TableSink, csv_text
+from .encode import Cells, Encoder
 
 CALL_COLUMNS = (
     "call_api_id", "queue", "number", "joined_at", "joined_datetime", "answered_at", "left_at",
@@ -36,30 +39,71 @@ class AtomicCsv(TableSink):
     """A CSV file that appears under its final name only when closed successfully.
 
     Rows are kept and written in chunks (:class:`.columns.ChunkedTable`): ``append`` (one row,
-    without the ``prefix`` columns) for the recorders the engine flushes, ``row`` anywhere."""
+    without the ``prefix`` columns) for the recorders the engine flushes, ``row`` anywhere.
+    Chunks are gathered into blocks of about ``BLOCK_ROWS`` rows, each made into bytes at once
+    (:mod:`.encode`: numpy's fixed cost per call is then shared by more rows)."""
 
     def __init__(self, path: Path, header: tuple[str, ...]) -> None:
         self.path = path
         self.tmp = path.with_name(f".{path.name}.part")
-        self.handle: TextIO = self.tmp.open("x", newline="", encoding="utf-8")
-        csv.writer(self.handle, lineterminator="\n").writerow(header)
+        self.handle: BinaryIO = self.tmp.open("xb")
+        text = io.StringIO()
+        csv.writer(text, lineterminator="\n").writerow(header)
+        self.handle.write(text.getvalue().encode("utf-8"))
         self.table = ChunkedTable(self.write_columns)
         self.append = self.table.append
+        self.encoder = Encoder()
+        self.block: list[list[Any]] = []
+        self.block_rows = 0
 
     def row(self, values: Any) -> None:
         self.table.row(values)
 
     def write_columns(self, columns: list[Any], n: int) -> None:
-        self.handle.write(csv_text(columns))
+        self.block.append(columns)
+        self.block_rows += n
+        if self.block_rows >= BLOCK_ROWS:
+            self.write_block()
+
+    def write_block(self) -> None:
+        chunks, self.block, self.block_rows = self.block, [], 0
+        if not chunks:
+            return
+        columns = chunks[0] if len(chunks) == 1 else joined_chunks(chunks)
+        data = None
+        if len(columns) > 1 and len(columns[0]) >= BULK_ROWS:
+            data = self.encoder.csv_bytes(columns)
+        if data is None:
+            data = csv_text([c.texts() if isinstance(c, Cells) else c for c in columns]).encode("utf-8")
+        self.handle.write(data)
 
     def commit(self) -> None:
         self.flush()
+        self.write_block()
         self.handle.close()
         os.replace(self.tmp, self.path)
 
     def discard(self) -> None:
         self.handle.close()
         self.tmp.unlink(missing_ok=True)
+
+
+#: Rows of a CSV block (see AtomicCsv).
+BLOCK_ROWS = 8192
+
+
+def joined_chunks(chunks: list[list[Any]]) -> list[Any]:
+    """The columns of several chunks of one table, end to end."""
+    out: list[Any] = []
+    for i in range(len(chunks[0])):
+        parts = [c[i] for c in chunks]
+        if isinstance(parts[0], Cells):
+            width = max(p.matrix.shape[1] for p in parts)
+            out.append(Cells(np.concatenate(
+                [np.pad(p.matrix, ((0, 0), (0, width - p.matrix.shape[1]))) for p in parts])))
+        else:
+            out.append(list(chain.from_iterable(parts)))
+    return out
 
 
 class AtomicText:
@@ -94,7 +138,7 @@ class CsvRecorder(NullRecorder):
         self.with_replication = with_replication
         prefix: tuple[str, ...] = ("replication",) if with_replication else ()
         self.calls_file = table_file(out_dir, "calls", prefix + CALL_COLUMNS, file_format)
-        joined = joined_text
+        joined = joined_cells
         if file_format == "parquet":
             from .parquet import joined_stamps as joined
         self.calls_file.table.derive = lambda fields, n: call_columns(fields, joined(self.start, fields[3]))
@@ -163,9 +207,25 @@ def joined_text(start: dt.datetime, seconds: Any) -> list[str]:
 _TWO = np.frombuffer("".join(f"{i:02d}" for i in range(100)).encode(), dtype=np.uint8).reshape(100, 2)
 
 
+def joined_cells(start: dt.datetime, seconds: Any) -> Any:
+    """:func:`joined_text` as :class:`.encode.Cells` (the bytes, for the CSV encoder) where the
+    bulk rule applies, else as the list of texts."""
+    stamps = joined_seconds(start, seconds)
+    if stamps is None:
+        return joined_text(start, seconds)
+    return Cells(clock_matrix(stamps)[:, :19])
+
+
 def clock_texts(stamps: Any) -> list[str]:
-    """``YYYY-MM-DD HH:MM:SS`` of datetime64[s] values of years 1000-9999, in bulk: the dates
-    of the few distinct days by numpy, the time of day by a table of two digits."""
+    """``YYYY-MM-DD HH:MM:SS`` of datetime64[s] values of years 1000-9999, in bulk."""
+    n = len(stamps)
+    return clock_matrix(stamps).tobytes().decode("ascii").split("\n")[:n]
+
+
+def clock_matrix(stamps: Any) -> np.ndarray:
+    """The lines ``YYYY-MM-DD HH:MM:SS\\n`` of datetime64[s] values of years 1000-9999 as an
+    (n, 20) byte matrix: the dates of the few distinct days by numpy, the time of day by a
+    table of two digits."""
     n = len(stamps)
     days, of_day = np.divmod(stamps.astype(np.int64), 86400)
     distinct, which = np.unique(days, return_inverse=True)
@@ -181,7 +241,7 @@ def clock_texts(stamps: Any) -> list[str]:
     lines[:, 16] = ord(":")
     lines[:, 17:19] = _TWO[secs]
     lines[:, 19] = ord("\n")
-    return lines.tobytes().decode("ascii").split("\n")[:n]
+    return lines
 
 
 def joined_seconds(start: dt.datetime, seconds: Any) -> Any:
