@@ -74,7 +74,9 @@ class Words:
         except KeyError:
             if not self._learn(values):
                 return _cut(values) if self.code is None else None
-            codes = np.fromiter(map(self.code.__getitem__, values), np.intp, len(values))  # type: ignore[union-attr]
+            learned = self.code
+            assert learned is not None
+            codes = np.fromiter(map(learned.__getitem__, values), np.intp, len(values))
         return self.table.take(codes, axis=0)
 
     def _learn(self, values: Sequence[Any]) -> bool:
