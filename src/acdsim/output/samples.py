@@ -133,8 +133,8 @@ class StatusSampler(NullRecorder):
             grown[:, :, : self.diff.shape[2]] = self.diff
             self.diff = grown
         counts = self.diff[state]
-        np.add.at(counts, (qi, k_start), 1)
-        np.add.at(counts, (qi[finite], k_end), -1)
+        _add_counts(counts, qi, k_start, 1)
+        _add_counts(counts, qi[finite], k_end, -1)
 
     def _first_sample(self, t: np.ndarray) -> np.ndarray:
         """The first k with ``k * interval >= t`` (the sample time as the float product)."""
@@ -168,3 +168,19 @@ class StatusSampler(NullRecorder):
         for k, at in enumerate(times):
             for q, w, t, a in columns:
                 emit((at, q, w[k], t[k], a[k]))
+
+
+def _add_counts(counts: np.ndarray, qi: np.ndarray, k: np.ndarray, sign: int) -> None:
+    """``counts[qi, k] += sign`` for every pair, repeats included (``np.add.at``, by
+    ``bincount`` over the samples the chunk touches: many times faster)."""
+    if not len(k):
+        return
+    low = int(k.min())
+    span = int(k.max()) - low + 1
+    rows = counts.shape[0]
+    added = np.bincount(qi * span + (k - low), minlength=rows * span).reshape(rows, span)
+    if sign < 0:
+        counts[:, low : low + span] -= added.astype(counts.dtype)
+    else:
+        counts[:, low : low + span] += added.astype(counts.dtype)
+
