@@ -68,23 +68,45 @@ class AtomicParquet(TableSink):
         self.writer = pq.ParquetWriter(self.handle, self.schema)
         self.table = ChunkedTable(self.write_columns)
         self.append = self.table.append
-        self.pending: list[pa.Table] = []  # chunks not yet written
+        self.pending: list[list[Any]] = []  # chunks not yet written: their columns' arrays
+        # A dictionary column's codes by text, kept for a row group: its chunks keep their
+        # codes, and the row group takes the dictionary of its texts in order of appearance.
+        self.words: dict[int, dict[str, int]] = {
+            i: {} for i, field in enumerate(self.schema) if pa.types.is_dictionary(field.type)
+        }
 
     def row(self, values: Any) -> None:
         self.table.row(values)
 
     def write_columns(self, columns: list[Any], n: int) -> None:
-        arrays = [_array(col, field.type) for col, field in zip(columns, self.schema, strict=True)]
-        self.pending.append(pa.Table.from_arrays(arrays, schema=self.schema))
+        arrays = []
+        for i, (col, field) in enumerate(zip(columns, self.schema, strict=True)):
+            words = self.words.get(i)
+            arrays.append(_array(col, field.type) if words is None else _codes(col, words))
+        self.pending.append(arrays)
         if len(self.pending) >= ROW_GROUP_CHUNKS:
             self.boundary()
 
     def boundary(self) -> None:
         """Write the chunks kept as one row group (at a replication's end too, so that the
         parts of ``--jobs`` have the row groups of one process)."""
-        if self.pending:
-            self.writer.write_table(pa.concat_tables(self.pending).combine_chunks(), row_group_size=_NO_LIMIT)
-            self.pending.clear()
+        if not self.pending:
+            return
+        columns = []
+        for i, field in enumerate(self.schema):
+            parts = [chunk[i] for chunk in self.pending]
+            words = self.words.get(i)
+            if words is None:
+                columns.append(pa.concat_arrays(parts))
+            elif any(isinstance(p, pa.Array) for p in parts):  # (a chunk with a value not text)
+                texts = [(p if isinstance(p, pa.Array) else _dictionary(p, words)).cast(pa.string()) for p in parts]
+                columns.append(pa.concat_arrays(texts).dictionary_encode())
+            else:
+                columns.append(_dictionary(np.concatenate(parts), words))
+        self.writer.write_table(pa.Table.from_arrays(columns, schema=self.schema), row_group_size=_NO_LIMIT)
+        self.pending.clear()
+        for words in self.words.values():
+            words.clear()
 
     def commit(self) -> None:
         self.flush()
@@ -99,6 +121,27 @@ class AtomicParquet(TableSink):
         finally:
             self.handle.close()
             self.tmp.unlink(missing_ok=True)
+
+
+def _codes(values: Sequence[Any], words: dict[str, int]) -> Any:
+    """A dictionary column's codes in ``words`` (new texts added), as int32; the column as a
+    dictionary array of its own if a value is not text."""
+    n = len(values)
+    try:
+        return np.fromiter(map(words.__getitem__, values), np.int32, n)
+    except KeyError:
+        pass
+    except TypeError:
+        return _array(values, _WORD)
+    for v in dict.fromkeys(values):
+        if type(v) is not str:
+            return _array(values, _WORD)
+        words.setdefault(v, len(words))
+    return np.fromiter(map(words.__getitem__, values), np.int32, n)
+
+
+def _dictionary(codes: np.ndarray, words: dict[str, int]) -> pa.Array:
+    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(list(words), pa.string()))
 
 
 def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
