@@ -93,7 +93,7 @@ class AtomicParquet(TableSink):
         if not self.pending:
             return
         columns = []
-        for i, field in enumerate(self.schema):
+        for i in range(len(self.schema)):
             parts = [chunk[i] for chunk in self.pending]
             words = self.words.get(i)
             if words is None:
