@@ -145,6 +145,22 @@ def test_the_csv_files_do_not_depend_on_where_chunks_end(tmp_path: Path, monkeyp
         assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
 
 
+@pytest.mark.parametrize(("block_rows", "bulk_rows"), [(1, 1), (3, 2), (10**9, 1)])
+def test_the_csv_files_do_not_depend_on_where_blocks_end(tmp_path: Path, monkeypatch: Any,
+                                                         block_rows: int, bulk_rows: int) -> None:
+    """The same bytes whether the CSV writer makes bytes of every chunk (by numpy from one row
+    on), of a few rows, or of the whole table at once."""
+    from acdsim.output import files
+
+    assert main(["run", "-q", "-o", str(tmp_path / "a"), "--replications", "2", str(QUICKSTART)]) == 0
+    monkeypatch.setattr(files, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(files, "BULK_ROWS", bulk_rows)
+    monkeypatch.setattr(columns_module, "CHUNK_ROWS", 5)
+    assert main(["run", "-q", "-o", str(tmp_path / "b"), "--replications", "2", str(QUICKSTART)]) == 0
+    for path in sorted((tmp_path / "a").glob("*.csv")):
+        assert path.read_bytes() == (tmp_path / "b" / path.name).read_bytes(), path.name
+
+
 def test_simulate_frames_equal_the_files_of_a_run(tmp_path: Path) -> None:
     out = tmp_path / "out"
     assert main(["run", "-q", "-o", str(out), "--replications", "2", "--seed", "3", str(QUICKSTART)]) == 0
