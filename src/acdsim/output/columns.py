@@ -7,7 +7,8 @@ chunk holds what about a thousand callers left. ``csv_text`` writes the same byt
 ``csv.writer(lineterminator="\\n")`` over the cells of :func:`acdsim.output.files.fmt` (floats
 with three decimals, None as an empty cell), formatting each column with one C-level call where
 its cells are all of one plain type; an unusual column (mixed types) falls back to the
-per-cell rule.
+per-cell rule. The CSV files make most of their bytes with :mod:`.encode` (blocks of chunks as
+byte matrices) and take ``csv_text`` for the blocks it leaves (and for small ones).
 """
 
 from __future__ import annotations
