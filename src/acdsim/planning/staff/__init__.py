@@ -8,7 +8,9 @@ with seeds the search never used (the figures ``staffing.csv`` reports):
 - :mod:`.targets`: the targets and the verdict on one interval;
 - :mod:`.problem`: the pool, the intervals, the offered load, Erlang C and A per interval;
 - :mod:`.measure`: one replication reduced to the figures judged;
-- :mod:`.search`: the search and the minimality check;
+- :mod:`.search`: the search: its start and its rounds;
+- :mod:`.evaluator`: the candidates, run (cached) and judged, with adaptive replications;
+- :mod:`.minimality`: the removal tests and the local-minimality check;
 - :mod:`.result`: ``staff()`` and its result (table, staffed scenario, agent-hours);
 - :mod:`.outputs`, :mod:`.plot`: staffing.csv, staffed.yaml, staffing.json, staffing.png.
 """

@@ -14,8 +14,10 @@ from ...errors import Problem as _Problem
 from ...errors import ScenarioError
 from ...model import Scenario
 from ...units import parse_duration
+from .evaluator import Evaluator, Progress
+from .minimality import Minimality
 from .problem import Problem, build_problem
-from .search import Evaluator, Minimality, Progress, SearchResult, agent_hours, search
+from .search import SearchResult, agent_hours, search
 from .targets import (
     DEFAULT_ASA_TOLERANCE,
     DEFAULT_TOLERANCE,

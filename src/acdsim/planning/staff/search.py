@@ -32,121 +32,26 @@ docs/staffing.md explains the method, its choices and its references; in short:
 
 Runs are cached by (seed, staffing of the simulated intervals): a candidate is never run
 twice. The verification (``result.verify``) runs the result with seeds the search never used.
+
+This module runs the start and the rounds; the candidates are run, cached and judged (the
+adaptive replications) by :mod:`.evaluator`, the removal tests and the minimality check are
+:mod:`.minimality`.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from ...errors import ScenarioError
-from .measure import Raw, run_candidates
+from .evaluator import Evaluator, Key
+from .minimality import GROUPS, Minimality, _minimality, _resettle, _Test, _test_removals
 from .problem import Problem
-from .targets import METRICS, Estimate, Verdict, estimate, figures, judge
+from .targets import Verdict
 
-Key = tuple[int, tuple[int, ...]]  # (seed, staffing of the intervals simulated)
-Progress = Callable[[float, float], None]
-GROUPS = 2  # removals are tested in every GROUPS-th interval at once
 COARSE = 3  # the coarse rounds give a candidate at most this many times the first replications
 MAX_ROUNDS = 40
-
-
-@dataclass
-class Evaluator:
-    """Runs candidates (cached: a run is never repeated) and judges their intervals."""
-
-    problem: Problem
-    jobs: int = 1
-    scheduler: object = None
-    progress: Progress | None = None
-    executor: object = None  # worker processes kept open for the whole search
-    runs: dict[Key, dict[int, list[Raw]]] = field(default_factory=dict)
-    simulated: float = 0.0  # seconds of scenario time simulated
-    done: int = 0
-    expected: int = 0
-
-    def ensure(self, wanted: Sequence[tuple[Key, int]]) -> None:
-        """Replications 0 .. n-1 of every (key, n), run in one batch where missing."""
-        scenarios, tasks, keys = [], [], []
-        for key, need in wanted:
-            have = self.runs.setdefault(key, {})
-            missing = [k for k in range(need) if k not in have]
-            if missing:
-                seed, staffing = key
-                keys.append(key)
-                scenarios.append(self.problem.scenario(staffing, upto=len(staffing), seed=seed))
-                tasks += [(len(scenarios) - 1, k) for k in missing]
-        if not tasks:
-            return
-        self.expected = max(self.expected, self.done + len(tasks))
-        results = run_candidates(scenarios, tasks, self.problem.pool, self.scheduler, self.executor)
-        for (i, k), rows in sorted(results.items()):
-            self.runs[keys[i]][k] = rows
-            self.simulated += scenarios[i].horizon
-            self.done += 1
-        if self.progress is not None:
-            self.progress(self.done, self.expected)
-
-    def kpis(self, key: Key, reps: int, j: int) -> dict[str, Estimate]:
-        have = self.runs[key]
-        per_rep = [figures(have[k][j]) for k in range(reps)]
-        return {m: estimate([f[m] for f in per_rep]) for m in ("offered", *METRICS)}
-
-    def verdict(self, key: Key, reps: int, j: int) -> Verdict:
-        return judge(self.problem.targets, self.kpis(key, reps, j), cautious=True)
-
-    def decide(
-        self, items: Sequence[tuple[Key, Sequence[int]]], first: int, cap: int, stop_on_clear_miss: bool = False,
-        step: int | None = None, settle: bool = True,
-    ) -> dict[Key, int]:
-        """Run every candidate until each of its intervals ``J`` is settled (clear, or its CI
-        within the tolerance) or it has ``cap`` replications; return the replications each one's decisions rest on. With
-        ``stop_on_clear_miss``, stop as soon as some interval clearly misses (the round then
-        acts on the clear misses alone). Runs are added ``step`` (default ``first``) at a time.
-        Without ``settle``, only a clear decision (its CI excludes the bound) stops adding runs
-        (the coarse phase of the search)."""
-        reps: dict[Key, int] = {}
-        for key, _ in items:
-            have = self.runs.get(key, {})
-            cached = 0
-            while cached in have:
-                cached += 1
-            reps[key] = max(first, min(cached, cap))
-        while True:
-            self.ensure([(key, reps[key]) for key, _ in items])
-            if stop_on_clear_miss and any(
-                (v := self.verdict(key, reps[key], j)).clear and not v.met for key, intervals in items for j in intervals
-            ):
-                return reps
-            more = [
-                key for key, intervals in items
-                if reps[key] < cap and not all(_done(self.verdict(key, reps[key], j), settle) for j in intervals)
-            ]
-            if not more:
-                return reps
-            for key in dict.fromkeys(more):
-                reps[key] = min(cap, reps[key] + (step or first))
-
-
-def _done(verdict: Verdict, settle: bool) -> bool:
-    return verdict.settled if settle else verdict.clear
-
-
-@dataclass(frozen=True)
-class Minimality:
-    """The local-minimality check of the final staffing: ``removable`` lists the intervals
-    that could lose one agent with every target still met in them and the next interval;
-    ``binding[i]`` names the target that the removal at interval i misses first ('' when
-    none, or the interval has no agent); ``replications`` per tested interval; ``unsettled``:
-    the intervals whose removal test was still unsettled at the replication cap (decided on
-    the mean)."""
-
-    minimal: bool
-    removable: tuple[int, ...]
-    binding: tuple[str, ...]
-    replications: tuple[int, ...]
-    unsettled: tuple[int, ...] = ()
 
 
 @dataclass
@@ -161,18 +66,6 @@ class SearchResult:
     cap: int = 0  # the most replications a candidate may get
     unsettled: tuple[int, ...] = ()  # intervals of the last whole-day check unsettled at the cap
     checked: int = 0  # replications of the last whole-day check (of the answer, once minimal)
-
-
-@dataclass
-class _Test:
-    """The latest removal test of one interval, and the staffing around it then."""
-
-    window: tuple[int, ...]
-    missed: tuple[str, ...]
-    replications: int
-    step: int = 1  # agents removed in the test
-    settled: bool = True
-    key: Key | None = None  # the candidate run for the test
 
 
 def search(
@@ -307,97 +200,6 @@ def _more(problem: Problem, ev: Evaluator, key: Key, reps: int, i: int, agents: 
         if all((there[m] + gap[m] >= b) if at_least else (there[m] + gap[m] <= b) for m, b, at_least in bounds):
             return more
     return max(1, agents)
-
-
-def _window(s: Sequence[int], i: int) -> tuple[int, ...]:
-    """The staffing that a removal at ``i`` is judged with: the interval before (its
-    backlog), ``i`` and the next one."""
-    return tuple(s[max(0, i - 1): i + 2])
-
-
-def _test_removals(
-    problem: Problem, ev: Evaluator, s: list[int], seed: int, first: int, cap: int,
-    fixed: set[int], tests: dict[int, _Test], steps: dict[int, int], settle: bool = True,
-) -> None:
-    """Try ``steps[i]`` agents less (1 by default) in every GROUPS-th interval at once (one
-    run per group), for the intervals not tested yet with the staffing around them as it is
-    now. A run stops after the interval following its last removal (the later ones are not
-    judged). A removal of several agents that misses is tried again with one."""
-    n = problem.count
-    todo = [
-        i for i in range(n)
-        if s[i] > 0 and i not in fixed and (i not in tests or tests[i].window != _window(s, i))
-    ]
-    while todo:
-        items: list[tuple[Key, list[int]]] = []
-        tested: dict[int, Key] = {}
-        for g in range(GROUPS):
-            members = [i for i in todo if i % GROUPS == g]
-            if not members:
-                continue
-            upto = min(n, members[-1] + 2)
-            cand = list(s[:upto])
-            for i in members:
-                cand[i] -= min(steps.get(i, 1), s[i])
-            key = (seed, tuple(cand))
-            items.append((key, sorted({j for i in members for j in (i, i + 1) if j < n})))
-            for i in members:
-                tested[i] = key
-        reps = ev.decide(items, first, cap, settle=settle) if items else {}
-        todo = []
-        for i, key in tested.items():
-            missed, settled = _outcome(ev, key, reps[key], i, n)
-            step = min(steps.get(i, 1), s[i])
-            tests[i] = _Test(_window(s, i), missed, reps[key], step, settled, key)
-            if missed and step > 1:
-                steps[i] = 1  # too many at once: one agent is the test that counts
-                todo.append(i)
-        todo.sort()
-
-
-def _outcome(ev: Evaluator, key: Key, reps: int, i: int, n: int) -> tuple[tuple[str, ...], bool]:
-    """What a removal at ``i`` tested in ``key`` misses (in ``i``, else in ``i + 1``), and
-    whether that decision is settled."""
-    verdict = ev.verdict(key, reps, i)
-    if not verdict.missed and i + 1 < n:
-        verdict = ev.verdict(key, reps, i + 1)
-    return verdict.missed, verdict.settled
-
-
-def _resettle(problem: Problem, ev: Evaluator, tests: dict[int, _Test], first: int, cap: int) -> None:
-    """The removal tests the coarse rounds left unsettled, given runs (on the same candidates,
-    so the runs made count) until the precision rule settles them or the cap is reached."""
-    n = problem.count
-    open_ = {i: t for i, t in sorted(tests.items()) if not t.settled and t.key is not None}
-    judged: dict[Key, set[int]] = {}
-    for i, t in open_.items():
-        assert t.key is not None
-        judged.setdefault(t.key, set()).update(j for j in (i, i + 1) if j < n)
-    if not judged:
-        return
-    reps = ev.decide([(key, sorted(js)) for key, js in judged.items()], first, cap, settle=True)
-    for i, t in open_.items():
-        assert t.key is not None
-        missed, settled = _outcome(ev, t.key, reps[t.key], i, n)
-        tests[i] = _Test(t.window, missed, reps[t.key], t.step, settled, t.key)
-
-
-def _minimality(s: list[int], tests: dict[int, _Test], kept: dict[int, tuple[str, ...]], fixed: set[int]) -> Minimality:
-    removable, binding, used, unsettled = [], [], [], []
-    for i in range(len(s)):
-        test = tests.get(i)
-        if s[i] == 0 or i in fixed or (test is None and i not in kept):
-            binding.append("")
-            used.append(0)
-            continue
-        missed = kept.get(i) or (test.missed if test is not None else ())
-        binding.append(missed[0] if missed else "")
-        used.append(test.replications if test is not None else 0)
-        if test is not None and not test.settled and i not in kept:
-            unsettled.append(i)
-        if not missed:
-            removable.append(i)
-    return Minimality(not removable, tuple(removable), tuple(binding), tuple(used), tuple(unsettled))
 
 
 def _unreachable(problem: Problem, i: int, verdict: Verdict, agents: int) -> str:
