@@ -918,7 +918,8 @@ def test_E4_round_robin_pointer_tie_regression():
     share four agents, pbx timing, no-agent-no-wait with a 3 s gate. Queue 2's tiers are listed
     local/1 (L0), local/4 (L1 P0), local/2 (L1 P1), local/3 (L0); local/4, local/2 and local/3
     were offered at 374.0, 374.8 and 374.9 (queue 2's own offers), all stamped second 374.
-    Caller 2-15 (joined 374.8) was offered local/2 on level 1 at 376.9, a second before its gate.
+    Caller 2-15 (joined 374.78) was offered local/2 on level 1 at 376.9, before its gate
+    opens (floor(now) - floor(J) >= 3: at 377.0).
     The engine took the first tier row of the tie, local/4, as the pointer: the sub-list after
     it, [local/2], made level 1 the walk's first row, which no-agent-no-wait opens. The module's
     whole round-robin query returns the first tied agent by NAME, local/2 (SQLite reads the
