@@ -49,9 +49,9 @@ class LiteralSimulation(Simulation):
             first = sorted((r for r in listed if r.level == lm and r.position > pm), key=key)
             return first + sorted((r for r in listed if r.level > lm), key=key)
         # round-robin: the pointer is the agent of the queue offered most recently (any queue);
-        # among agents offered in the same second, the first tier row (the module's SQLite).
+        # among agents offered in the same second, the first by agent name (the module's SQLite).
         pointer: Row | None = None
-        for r in q.rows:
+        for r in sorted(q.rows, key=lambda r: r.agent.name_key):
             a = r.agent
             if a.last_offered_call > 0 and (pointer is None or a.last_offered_call > pointer.agent.last_offered_call):
                 pointer = r

@@ -419,11 +419,12 @@ def test_E8_round_robin_pointer_is_global_across_queues():
     ]
 
 
-def test_round_robin_pbx_pointer_tie_in_one_second_goes_to_first_tier_row():
+def test_round_robin_pbx_pointer_tie_in_one_second_goes_to_first_agent_name():
     """round-robin, pbx: last_offered_call is whole seconds. local/1 (10.3 s) and local/2 (10.6 s)
     are both offered in second 10; the module's pointer query (ORDER BY last_offered_call DESC
-    LIMIT 1) returns the first tier row among them, local/1, so caller 3 goes to local/2
-    (/work/shared/reference/tools/rr_pointer_tie*, copied to tests/data)."""
+    LIMIT 1) returns the first of them by agent name (here also the first tier row), local/1, so
+    caller 3 goes to local/2 (/work/shared/reference/tools/rr_pointer_tie*, copied to tests/data;
+    name order, not tier order: test_round_robin_pointer_tie_goes_to_first_agent_name_not_first_tier_row)."""
     sc = load_scenario(DATA / "rr_pointer_tie.yaml")
     assert offers(run(sc)) == [
         ("10-1", A1, 10.3, 11.3, "answered"),
@@ -432,11 +433,11 @@ def test_round_robin_pbx_pointer_tie_in_one_second_goes_to_first_tier_row():
     ]
 
 
-def test_round_robin_continuous_pointer_tie_at_one_instant_goes_to_first_tier_row():
+def test_round_robin_continuous_pointer_tie_at_one_instant_goes_to_first_agent_name():
     """round-robin, continuous: the same rule; a tie needs two offers at one instant. Callers 1
     and 2 join at 1 s: one pass offers local/1 (no pointer yet) and then local/2 (after local/1).
-    The pointer is local/1, the first tier row of the two, so caller 3 goes to local/2 again,
-    not to local/3 (after local/2, the agent offered last)."""
+    The pointer is local/1, the first of the two by name (and tier row), so caller 3 goes to
+    local/2 again, not to local/3 (after local/2, the agent offered last)."""
     sc = scenario(
         agents=[agent(1), agent(2), agent(3)],
         tiers=[tier(1, position=1), tier(2, position=2), tier(3, position=3)],
@@ -450,6 +451,25 @@ def test_round_robin_continuous_pointer_tie_at_one_instant_goes_to_first_tier_ro
         ("1-3", A2, 20.0, 23.0, "answered"),
     ]
 
+
+
+@pytest.mark.parametrize("timing, trace", [("pbx", (10.3, 10.6, 30.3)), ("continuous", (10.0, 10.0, 30.0))])
+def test_round_robin_pointer_tie_goes_to_first_agent_name_not_first_tier_row(timing, trace):
+    """round-robin: among agents tied on the newest last_offered_call (one second in pbx, one
+    instant in continuous), the pointer is the first by agent NAME. The tiers are listed
+    local/2 (position 1), local/1 (2), local/3 (3): callers 1 and 2 get local/2 then local/1 in
+    one second; the module's whole round-robin query (SQLite reads the queue's tiers through an
+    automatic index on (queue, agent)) takes local/1 as P, so caller 3 goes to local/3, the agent
+    after local/1. The first tier row, local/2, would have sent it to local/1."""
+    t1, t2, t3 = trace
+    sc = scenario(
+        agents=[agent(1), agent(2), agent(3)],
+        tiers=[tier(2, position=1), tier(1, position=2), tier(3, position=3)],
+        trace=rows((t1, 5), (t2, 5), (t3, 5)),
+        strategy="round-robin",
+        timing=timing,
+    )
+    assert [(o[0], o[1]) for o in offers(run(sc))] == [("1-1", A2), ("1-2", A1), ("1-3", A3)]
 
 # --- top-down (§1.4.7, E9) ---------------------------------------------------------------------
 

@@ -154,6 +154,31 @@ def test_tier_gate_round_robin_first_row_on_closed_higher_level(no_wait, offered
     ]
 
 
+def test_E4_round_robin_pointer_tied_in_one_second_is_the_first_agent_name():
+    """E4 with round-robin (§1.4.6, §2.3 point 4): no-agent-no-wait opens only the first row, and
+    the first row follows the pointer. Queue 2 offers local/1 and local/2 at one instant (5.0 s,
+    both then talk until 108); the pointer of queue 1 is local/1, the first of the tied agents by
+    name (not local/2, the first tier row), so the list of the caller joining queue 1 at 20 starts
+    at level 0 (local/1, busy) and level 1 opens at 20 + W = 30: local/3 is offered at 30, not at
+    20 (the first tier row would have made [local/3] after local/2 the first row, opened at once)."""
+    q2 = {"id": 2, "strategy": "longest-idle-agent", "agents": {"local": [tier(1), tier(2)]},
+          "callers": {"arrivals": {"calls_per_hour": 0}, "talk_time": 100}}
+    sc = scenario(
+        agents=[agent(1), agent(2), agent(3)],
+        tiers=[tier(2, level=1, position=1), tier(3, level=1, position=2), tier(1, level=0, position=1)],
+        trace=[20.0],
+        strategy="round-robin",
+        queue=gate(w=10, multiply=False, no_wait=True),
+        extra_queues=[q2],
+        timing="continuous",
+    )
+    sc = with_trace(sc, 2, [5.0, 5.0])
+    assert offers(run(sc)) == [
+        ("2-1", A1, 5.0, 8.0, "answered"),
+        ("2-2", A2, 5.0, 8.0, "answered"),
+        ("1-3", A3, 30.0, 33.0, "answered"),
+    ]
+
 @pytest.mark.parametrize(
     "no_wait, expected",
     [

@@ -105,7 +105,7 @@ class Agent:
 class Row:
     """A tier: one agent in one queue, with its level, position and tier state."""
 
-    __slots__ = ("agent", "queue", "q", "level", "position", "state", "entry", "order")
+    __slots__ = ("agent", "queue", "q", "level", "position", "state", "entry")
     agent: Agent
     queue: int
     q: QueueState
@@ -113,7 +113,6 @@ class Row:
     position: int
     state: str
     entry: tuple[Any, ...] | None  # this row's live entry in its queue's idle heap
-    order: int  # the tier's index in its queue's rows (the order the module inserts tiers)
 
     def __init__(self, agent: Agent, q: QueueState, level: int, position: int) -> None:
         self.agent = agent
@@ -123,7 +122,6 @@ class Row:
         self.position = position
         self.state = READY
         self.entry = None
-        self.order = len(q.rows)  # rows are appended to q.rows right after they are made
 
 
 class Member:

@@ -256,11 +256,12 @@ class WalkMixin(EngineBase):
         if a.rr_rows and now_c > 0:
             # Round-robin's pointer in each of the agent's queues: the module's query takes the
             # newest last_offered_call (ORDER BY ... DESC LIMIT 1); among agents offered in the
-            # same second (pbx) or instant, the first tier row of the queue (§1.5: ties come
-            # back in insertion order), not the agent offered last.
+            # same second (pbx) or instant, the first by agent name, not the agent offered last:
+            # inside the module's whole query SQLite reads the queue's tiers through an automatic
+            # index on (queue, agent), so tied agents come in name order (docs/semantics.md).
             for r in a.rr_rows:
                 p = r.q.rr_row
-                if p is None or p.agent.last_offered_call < now_c or r.order < p.order:
+                if p is None or p.agent.last_offered_call < now_c or a.name_key < p.agent.name_key:
                     r.q.rr_row = r
         # How the offer ends is drawn now. u only when an offer can fail (the agent's stream).
         timeout = a.call_timeout
