@@ -141,15 +141,66 @@ def _codes(values: Sequence[Any], words: dict[str, int]) -> Any:
 
 
 def _dictionary(codes: np.ndarray, words: dict[str, int]) -> pa.Array:
-    return pa.DictionaryArray.from_arrays(pa.array(codes, pa.int32()), pa.array(list(words), pa.string()))
+    indices = pa.Array.from_buffers(pa.int32(), len(codes), [None, pa.py_buffer(np.ascontiguousarray(codes))])
+    texts = _texts(list(words))
+    assert texts is not None  # (words holds texts only)
+    return pa.DictionaryArray.from_arrays(indices, texts)
+
+
+# The arrays are built from their buffers where the values allow it: ``pa.array`` imports
+# pandas the first time it is called (about 0.2 CPU s, a run writing CSV imports none).
+_NONE = type(None)
 
 
 def _array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
     if pa.types.is_dictionary(kind):
         return pa.array(values, pa.string()).dictionary_encode()
     if pa.types.is_timestamp(kind):
-        return pa.array(np.asarray(values, dtype="datetime64[s]"), kind)
-    return pa.array(values, kind)
+        stamps = np.asarray(values, dtype="datetime64[s]").astype("datetime64[ms]").view(np.int64)
+        return pa.Array.from_buffers(kind, len(stamps), [None, pa.py_buffer(np.ascontiguousarray(stamps))])
+    built = _from_buffers(values, kind)
+    return built if built is not None else pa.array(values, kind)
+
+
+def _from_buffers(values: Sequence[Any], kind: pa.DataType) -> pa.Array | None:
+    """``pa.array(values, kind)`` for float64 and int64 columns of plain floats or ints (None
+    a null) and string columns of texts; None for anything else."""
+    n = len(values)
+    if kind == pa.string():
+        return _texts(values)
+    types = set(map(type, values))
+    if kind == pa.float64() and types <= {float, int, _NONE}:
+        x = np.array(values, dtype=float)  # None -> nan
+        missing = np.flatnonzero(np.isnan(x)).tolist()
+        nulls = [i for i in missing if values[i] is None]  # (a real nan stays nan)
+    elif kind == pa.int64() and types <= {int, _NONE}:
+        nulls = [i for i, v in enumerate(values) if v is None] if _NONE in types else []
+        try:
+            x = np.array([0 if v is None else v for v in values] if nulls else values, dtype=np.int64)
+        except OverflowError:
+            return None
+    else:
+        return None
+    valid = None
+    if nulls:
+        mask = np.ones(n, dtype=bool)
+        mask[nulls] = False
+        valid = pa.py_buffer(np.packbits(mask, bitorder="little"))
+    return pa.Array.from_buffers(kind, n, [valid, pa.py_buffer(x)], null_count=len(nulls))
+
+
+def _texts(values: Sequence[Any]) -> pa.Array | None:
+    """A string array of ``values`` (texts only: None otherwise)."""
+    if set(map(type, values)) - {str}:
+        return None
+    encoded = [v.encode("utf-8") for v in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, encoded), np.int64, len(encoded)), out=offsets[1:])
+    if offsets[-1] >= 2**31:
+        return None
+    return pa.Array.from_buffers(
+        pa.string(), len(encoded), [None, pa.py_buffer(offsets.astype(np.int32)), pa.py_buffer(b"".join(encoded))]
+    )
 
 
 def joined_stamps(start: dt.datetime, seconds: Any) -> Any:
