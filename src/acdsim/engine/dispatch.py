@@ -12,7 +12,7 @@ ring-all sorts them, and round-robin, top-down and random walk an ordered list b
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right, insort
 from collections.abc import Iterator
 from heapq import heappush
 from operator import attrgetter
@@ -24,7 +24,7 @@ from .state import (
     Member,
     QueueState,
 )
-from .walk import PassCache, WalkMixin, ready_now
+from .walk import EPS, PassCache, WalkMixin, ready_now
 
 _SORT_KEY = attrgetter("sort_key")
 RP_SLEEP = 0.5  # the module sleeps inside the dispatcher for each skipped ring-progressively member
@@ -128,7 +128,8 @@ class DispatchMixin(WalkMixin):
         """
         t = self.env.t
         cache = self.pass_cache  # passes never nest: one cache, emptied when a pass ends
-        done: set[int] | None = None  # plain queues that can offer no later member anything
+        done: set[int] | None = None  # queues that can offer no later member anything
+        fresh = members is None
         # A pass visits the members of its start, copied as it goes (see _visit): a pass that
         # stops early costs what it visits, not the length of the queue.
         if members is None:
@@ -150,7 +151,7 @@ class DispatchMixin(WalkMixin):
                         if self.skip_done and (done is None or q.id not in done):
                             done = done or set()
                             done.add(q.id)
-                            if self._all_done(done):
+                            if self._all_done(done) and self._rest_marked(m, fresh, t, cache):
                                 break
                         continue
                     if (
@@ -163,44 +164,113 @@ class DispatchMixin(WalkMixin):
                         # walk would too (see _offer_best): the queue is done for this pass.
                         done = done or set()
                         done.add(q.id)
-                        if self._all_done(done):
+                        if self._all_done(done) and self._rest_marked(m, fresh, t, cache):
                             break
                     continue
                 state = m.state
                 if not (state == M_WAITING or (state == M_TRYING and m.serving == q.strategy.name)):
                     continue
-                if done is not None and q.id in done:
+                if done is not None and q.id in done and not _must_visit(m):
                     continue
                 if state == M_TRYING and q.ring_all and not q.idle_rows:
                     # ring-all, still ringing, nobody idle to recruit: only the checks' stamps.
                     q.C = self.env.c
                     if q.listed > 0:
                         q.E = q.C
-                    continue
-                n_offers = m.n_offers
-                if self._process_member(m, t, cache) and self.pbx:
-                    self.blocked_until = t + RP_SLEEP
-                    rest = [x for x in visit if _processable(x)]
-                    self.schedule(RP_SLEEP, self._pass_from, rest, True)
-                    return
-                if (
-                    q.same_walk
-                    and m.n_offers == n_offers
-                    and (q.monotone or not q.tier_rules)
-                    and self.skip_done
-                ):
-                    # Round-robin and random: every member walks the same list (the pointer
-                    # moves only with an offer) over the same idle rows, and a later member's
-                    # gate is no wider (monotone queue): no offer now, none for them either.
-                    done = done or set()
-                    done.add(q.id)
-                    if self._all_done(done):
-                        break
+                    if not self.skip_done or (done is not None and q.id in done):
+                        continue
+                    # ... and so for every later member of the queue (rule N below).
+                else:
+                    n_offers = m.n_offers
+                    pointed = m.td_level or m.td_position  # (top-down: the list it walks)
+                    if self._process_member(m, t, cache) and self.pbx:
+                        self.blocked_until = t + RP_SLEEP
+                        rest = [x for x in visit if _processable(x)]
+                        self.schedule(RP_SLEEP, self._pass_from, rest, True)
+                        return
+                    if not self.skip_done or (done is not None and q.id in done):
+                        continue
+                    if q.same_walk:
+                        # Round-robin and random: every member walks the same list (the
+                        # pointer moves only with an offer) over the same idle rows, and a
+                        # later member's gate is no wider (monotone queue): no offer now,
+                        # none for them either.
+                        if m.n_offers != n_offers or not (q.monotone or not q.tier_rules):
+                            continue
+                    elif not self._ring_done(q, m, n_offers, pointed, t):
+                        continue
+                done = done or set()
+                done.add(q.id)
+                if self._all_done(done) and self._rest_marked(m, fresh, t, cache):
+                    break
         finally:
             self._end_pass(cache)
         if slept:
             self.blocked_until = t
             self.request_pass(t + 0.1)
+
+    def _ring_done(self, q: QueueState, m: Member, n_offers: int, pointed: int, t: float) -> bool:
+        """After ``m``'s turn in a ring-all, ring-progressively or top-down queue: whether no
+        later member of the queue can be offered anything in this pass (rules N, G and S of
+        the module docstring). ``pointed``: its top-down pointer was set when its turn began."""
+        if q.monotone or not q.tier_rules:
+            if q.ring_all and m.serving == q.strategy.name:
+                # G: the walk rang every contactable row of the member's open levels and asked
+                # for the end of every wrap-up among them; a later member's are no more.
+                return True
+            if q.strategy.pointer == "top-down" and not pointed and m.n_offers == n_offers:
+                # S: every member without a pointer walks the same list; those with one are
+                # visited all the same (_must_visit).
+                return True
+        if m.n_offers != n_offers and not q.ring_all:
+            return False  # it took one agent; another may still be free
+        return _none_ready(q, t)
+
+    def _rest_marked(self, m: Member, fresh: bool, t: float, cache: PassCache) -> bool:
+        """Every queue is done after ``m``'s turn: the rest of the pass is the marked members
+        after it whose turn still does something (``_must_visit``). A new pass finds them in
+        ``marked`` (True: the pass is over); a pass resumed after the E11 sleep visits only
+        the members it was given, so it goes on through them unless nobody is marked."""
+        if not fresh:
+            return not self.marked
+        marked = self.marked
+        key = m.sort_key
+        while True:
+            i = bisect_right(marked, key, key=_SORT_KEY)
+            if i == len(marked):
+                return True
+            x = marked[i]
+            key = x.sort_key
+            if not _processable(x) or not _must_visit(x):
+                if not _keep_marked(x):
+                    del marked[i]
+                    x.marked = False
+                continue
+            if self._process_member(x, t, cache) and self.pbx:
+                # E11: asleep inside the pass; the rest resumes with the members after x.
+                self.blocked_until = t + RP_SLEEP
+                members = self.members
+                j = bisect_right(members, key, key=_SORT_KEY)
+                rest = [y for y in members[j:] if _processable(y)]
+                self.schedule(RP_SLEEP, self._pass_from, rest, True)
+                return True
+
+    def _mark(self, m: Member) -> None:
+        """Keep ``m`` in ``marked`` (score order): a ring member who joins, a ring-progressively
+        or top-down member offered an agent. ``_rest_marked`` drops those who no longer need a
+        turn in a done queue, ``_unmark`` those who leave."""
+        if not m.marked:
+            m.marked = True
+            marked = self.marked
+            if not marked or marked[-1].sort_key < m.sort_key:
+                marked.append(m)
+            else:
+                insort(marked, m, key=_SORT_KEY)
+
+    def _unmark(self, m: Member) -> None:
+        m.marked = False
+        marked = self.marked
+        del marked[bisect_left(marked, m.sort_key, key=_SORT_KEY)]
 
     def _all_done(self, done: set[int]) -> bool:
         """Whether no later member of the pass could be offered anything or change state: every
@@ -240,6 +310,40 @@ def _visit(members: list[Member]) -> Iterator[Member]:
         i = bisect_right(members, chunk[-1].sort_key, key=_SORT_KEY)
         n *= 2
         chunk = members[i:i + n]
+
+
+def _must_visit(m: Member) -> bool:
+    """A processable member whose turn changes something even when its queue is done (no
+    offer possible): a Waiting ring member turns Trying (E12); a ring-progressively member
+    offered before may be inside its window (E11: the dispatcher sleeps, or a pass when the
+    window ends); a top-down member whose pointer is set resets it after a pass with zero
+    rows (E9). Round-robin's and random's members never are."""
+    if m.state == M_WAITING:
+        return m.queue.rings or bool(m.td_level or m.td_position)
+    return m.last_originated is not None
+
+
+def _keep_marked(m: Member) -> bool:
+    """Whether a marked member may need a turn in a done queue later (see ``_must_visit``):
+    a top-down member offered an agent comes back Waiting with its pointer if the offer
+    fails."""
+    if m.state != M_WAITING and m.state != M_TRYING:
+        return False
+    return (m.state == M_WAITING and m.queue.rings) or m.last_originated is not None or bool(
+        m.td_level or m.td_position
+    )
+
+
+def _none_ready(q: QueueState, t: float) -> bool:
+    """Rule N: no idle row of the queue can be offered at ``t``, and the end of every wrap-up
+    among them has its pass asked for (``_wrap_pass``: a later member's walk would ask)."""
+    for row in q.idle_rows:
+        if ready_now(row, t):
+            return False
+        a = row.agent
+        if t + EPS < a.wrap_until and a.wrap_asked != a.wrap_until:
+            return False
+    return True
 
 
 def _processable(m: Member) -> bool:

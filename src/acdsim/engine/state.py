@@ -161,6 +161,7 @@ class Member:
     retry_index: int = 0
     na_epoch: int = -1
     race_decided: float = INF  # ring strategies: when the earliest answer among the offers comes
+    marked: bool = False  # in Simulation.marked (dispatch._mark)
 
     def __init__(self, call_id: str, seq: int, queue: QueueState, number: str, t: float) -> None:
         self.call_id = call_id

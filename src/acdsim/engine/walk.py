@@ -328,3 +328,4 @@ class WalkMixin(EngineBase):
                 self.request_pass(self.clock.next_pass(t))
         if q.strategy.pointer == "top-down":
             m.td_level, m.td_position = row.level, row.position
+        self._mark(m)  # its window (E11) or its pointer (E9) matters even in a done queue
