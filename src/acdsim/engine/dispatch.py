@@ -7,6 +7,32 @@ Only idle rows (agent Waiting, status Available or On Demand) can be offered, so
 over those alone: the level-sorted one-offer strategies pop them from a per-queue heap,
 ring-all sorts them, and round-robin, top-down and random walk an ordered list by levels
 (``ordered.py``). The module's walk over every listed row gives the same offers.
+
+A pass visits a queue's members until none after them could be offered anything (the queue
+is *done* for the pass); nobody becomes idle during a pass, so the idle rows only shrink and a
+done queue stays done. Plain queues: see ``_offer_best``; round-robin and random: one list for
+everyone. Ring-all, ring-progressively and top-down (``_ring_done``), after a member's turn:
+
+- N: no idle row of the queue can be offered at this instant (wrap-up, a delay) and the end
+  of each wrap-up among them has its pass asked for. A later walk finds nobody to offer.
+- G (ring-all; no tier rules, or every caller has the same base score): the member rang every
+  contactable row of its open levels. A later member's open levels are no more (it has waited
+  no longer), and ringing takes an agent out of the idle rows: it rings nobody.
+- S (top-down; same condition): a member without a pointer got nothing. Every member without
+  a pointer walks the same list, the rows after (0, 0).
+
+A later member's turn in a done queue would only ask for the pass at which its own closed level
+opens, as in a plain queue: that pass matters only if an idle agent is then there, and the pass
+that makes one idle visits the member again. Three kinds of turn still change something, and
+those members are visited (``_must_visit``): a Waiting ring member turns Trying (E12); a
+ring-progressively member offered before may be inside its window (E11: the dispatcher
+sleeps, or asks for a pass at its end); a top-down member with a pointer walks its own list
+(E9: it may reset its pointer, or get an agent the others cannot reach). They are kept in
+``marked`` (score order, a few: callers who joined since the last pass, callers offered an
+agent): once every queue is done, the pass jumps from one to the next (``_rest_marked``)
+instead of walking the whole queue. With these rules a long ring-all or top-down queue costs a
+pass what it visits, not its length; every offer, call and state is the same as with every
+member visited (tests/test_long_queue.py).
 """
 
 from __future__ import annotations
