@@ -53,6 +53,9 @@ from .state import (
 from .walk import EPS, PassCache, WalkMixin, ready_now
 
 _SORT_KEY = attrgetter("sort_key")
+# A pass resumed after the E11 sleep: (sort key of the member it slept on, the last sequence
+# number that had joined, the members an offer held then): see DispatchMixin._sleep.
+Resume = tuple[tuple[float, int], int, set[Member]]
 RP_SLEEP = 0.5  # the module sleeps inside the dispatcher for each skipped ring-progressively member
 
 
@@ -143,27 +146,28 @@ class DispatchMixin(WalkMixin):
         self.passes += 1
         self._pass_from(None, False)
 
-    def _pass_from(self, members: list[Member] | None, slept: bool) -> None:
-        """Process the pass's members (None: all of them, a new pass), in score order.
+    def _pass_from(self, resume: Resume | None, slept: bool) -> None:
+        """Process the pass's members (``resume`` None: all of them, a new pass), in score order.
 
         A pass visits the members processable when it starts (§5.1). Nothing else happens
         during a pass, so checking each member when its turn comes is the same, except after
         the pbx dispatcher's 0.5 s sleep inside a pass (E11): the rest of the pass resumes
-        then, with the members that were processable when it fell asleep, and the next pass
-        comes 0.1 s after the pass ends.
+        then, with the members that were processable when it fell asleep (``_sleep``), and the
+        next pass comes 0.1 s after the pass ends.
         """
         t = self.env.t
         cache = self.pass_cache  # passes never nest: one cache, emptied when a pass ends
         done: set[int] | None = None  # queues that can offer no later member anything
-        fresh = members is None
         # A pass visits the members of its start, copied as it goes (see _visit): a pass that
         # stops early costs what it visits, not the length of the queue.
-        if members is None:
-            members = self.members
+        members = self.members
+        visit: Iterator[Member]
+        if resume is None:
             # A short list is copied whole (a list iterator costs less than the generator).
             visit = iter(members.copy()) if len(members) <= 32 else _visit(members)
         else:
-            visit = iter(members)
+            after, watermark, held = resume
+            visit = (x for x in _visit(members, after) if x.seq <= watermark and x not in held)
         try:
             for m in visit:
                 q = m.queue
@@ -177,7 +181,9 @@ class DispatchMixin(WalkMixin):
                         if self.skip_done and (done is None or q.id not in done):
                             done = done or set()
                             done.add(q.id)
-                            if self._all_done(done) and self._rest_marked(m, fresh, t, cache):
+                            if self._all_done(done):
+                                if self._rest_marked(m, resume, t, cache):
+                                    return  # asleep (E11): the rest of the pass comes later
                                 break
                         continue
                     if (
@@ -190,7 +196,9 @@ class DispatchMixin(WalkMixin):
                         # walk would too (see _offer_best): the queue is done for this pass.
                         done = done or set()
                         done.add(q.id)
-                        if self._all_done(done) and self._rest_marked(m, fresh, t, cache):
+                        if self._all_done(done):
+                            if self._rest_marked(m, resume, t, cache):
+                                return
                             break
                     continue
                 state = m.state
@@ -210,9 +218,7 @@ class DispatchMixin(WalkMixin):
                     n_offers = m.n_offers
                     pointed = m.td_level or m.td_position  # (top-down: the list it walks)
                     if self._process_member(m, t, cache) and self.pbx:
-                        self.blocked_until = t + RP_SLEEP
-                        rest = [x for x in visit if _processable(x)]
-                        self.schedule(RP_SLEEP, self._pass_from, rest, True)
+                        self._sleep(m, resume)
                         return
                     if not self.skip_done or (done is not None and q.id in done):
                         continue
@@ -227,7 +233,9 @@ class DispatchMixin(WalkMixin):
                         continue
                 done = done or set()
                 done.add(q.id)
-                if self._all_done(done) and self._rest_marked(m, fresh, t, cache):
+                if self._all_done(done):
+                    if self._rest_marked(m, resume, t, cache):
+                        return
                     break
         finally:
             self._end_pass(cache)
@@ -252,19 +260,17 @@ class DispatchMixin(WalkMixin):
             return False  # it took one agent; another may still be free
         return _none_ready(q, t)
 
-    def _rest_marked(self, m: Member, fresh: bool, t: float, cache: PassCache) -> bool:
+    def _rest_marked(self, m: Member, resume: Resume | None, t: float, cache: PassCache) -> bool:
         """Every queue is done after ``m``'s turn: the rest of the pass is the marked members
-        after it whose turn still does something (``_must_visit``). A new pass finds them in
-        ``marked`` (True: the pass is over); a pass resumed after the E11 sleep visits only
-        the members it was given, so it goes on through them unless nobody is marked."""
-        if not fresh:
-            return not self.marked
+        after it whose turn still does something (``_must_visit``), among those of the pass
+        (a pass resumed after the E11 sleep: see ``_sleep``). True when the pass fell asleep
+        on one of them (the rest of it comes later), False when it is over."""
         marked = self.marked
         key = m.sort_key
         while True:
             i = bisect_right(marked, key, key=_SORT_KEY)
             if i == len(marked):
-                return True
+                return False
             x = marked[i]
             key = x.sort_key
             if not _processable(x) or not _must_visit(x):
@@ -272,14 +278,29 @@ class DispatchMixin(WalkMixin):
                     del marked[i]
                     x.marked = False
                 continue
+            if resume is not None and (x.seq > resume[1] or x in resume[2]):
+                continue  # not processable when the pass fell asleep
             if self._process_member(x, t, cache) and self.pbx:
-                # E11: asleep inside the pass; the rest resumes with the members after x.
-                self.blocked_until = t + RP_SLEEP
-                members = self.members
-                j = bisect_right(members, key, key=_SORT_KEY)
-                rest = [y for y in members[j:] if _processable(y)]
-                self.schedule(RP_SLEEP, self._pass_from, rest, True)
+                self._sleep(x, resume)
                 return True
+
+    def _sleep(self, m: Member, resume: Resume | None) -> None:
+        """E11: the pbx dispatcher sleeps RP_SLEEP inside the pass, on ``m``. The rest of the
+        pass resumes then with the members after ``m`` that were processable when it fell
+        asleep: those who had joined (sequence number up to the watermark) and were not held
+        by an offer of a one-offer strategy (a member is Trying for another agent than a ring
+        strategy's name only while such an offer rings). A pass that sleeps again keeps both."""
+        t = self.env.t
+        self.blocked_until = t + RP_SLEEP
+        if resume is None:
+            watermark, held = self.call_seq, set()
+        else:
+            watermark, held = resume[1], set(resume[2])
+        for a in self.agents.values():
+            offer = a.offer
+            if offer is not None and not offer.ring_strategy:
+                held.add(offer.member)
+        self.schedule(RP_SLEEP, self._pass_from, (m.sort_key, watermark, held), True)
 
     def _mark(self, m: Member) -> None:
         """Keep ``m`` in ``marked`` (score order): a ring member who joins, a ring-progressively
@@ -321,14 +342,15 @@ class DispatchMixin(WalkMixin):
             cache.sorted_rows.clear()
 
 
-def _visit(members: list[Member]) -> Iterator[Member]:
-    """The members of a pass in order, as they stand when it starts, copied a chunk at a time
-    (doubling): a pass that stops after k members copies O(k), not the whole queue. Only the
-    member being visited can leave the list during its turn (answered at once), so the next
-    chunk starts after the last member handed out, found by its sort key (unique: it ends in
-    the caller's sequence number)."""
+def _visit(members: list[Member], after: tuple[float, int] | None = None) -> Iterator[Member]:
+    """The members of a pass in order (those after the sort key ``after``, if given), as they
+    stand when it starts, copied a chunk at a time (doubling): a pass that stops after k
+    members copies O(k), not the whole queue. Only the member being visited can leave the list
+    during its turn (answered at once), so the next chunk starts after the last member handed
+    out, found by its sort key (unique: it ends in the caller's sequence number)."""
     n = 16
-    chunk = members[:n]
+    i = 0 if after is None else bisect_right(members, after, key=_SORT_KEY)
+    chunk = members[i:i + n]
     while True:
         yield from chunk
         if len(chunk) < n:
