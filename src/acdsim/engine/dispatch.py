@@ -267,6 +267,8 @@ class DispatchMixin(WalkMixin):
         on one of them (the rest of it comes later), False when it is over."""
         marked = self.marked
         key = m.sort_key
+        if not marked or marked[-1].sort_key <= key:
+            return False  # nobody marked after m (the usual case)
         while True:
             i = bisect_right(marked, key, key=_SORT_KEY)
             if i == len(marked):
