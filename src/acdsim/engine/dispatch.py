@@ -234,7 +234,8 @@ class DispatchMixin(WalkMixin):
                 done = done or set()
                 done.add(q.id)
                 if self._all_done(done):
-                    if self._rest_marked(m, resume, t, cache):
+                    marked = self.marked  # (usually nobody marked after m: no call)
+                    if marked and marked[-1].sort_key > m.sort_key and self._rest_marked(m, resume, t, cache):
                         return
                     break
         finally:
