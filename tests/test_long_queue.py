@@ -3,9 +3,12 @@
 The dispatcher stops visiting a queue's members in a pass once one of them gets no offer and
 no later one could (dispatch._pass_from: no idle agent ready at this instant; the tier gate in
 a queue whose members are in join order; round-robin's and random's one list for everyone),
-and copies the member list as it goes (dispatch._visit). On random scenarios with tens of
-callers queued behind one to four agents, the offers and calls must be those of the literal
-walk (tests/literal_walk.py), which visits every member in every pass.
+and copies the member list as it goes (dispatch._visit). Ring-all, ring-progressively and
+top-down queues stop too (dispatch._ring_done: rules N, G, S), and the members whose turn
+still changes something are visited from ``Simulation.marked`` (dispatch._must_visit). On
+random scenarios with tens of callers queued behind one to four agents, the offers and calls
+must be those of the literal walk (tests/literal_walk.py), which visits every member in every
+pass, and the states per caller and per agent those of the engine without the stop.
 """
 
 from __future__ import annotations

@@ -367,8 +367,9 @@ def _must_visit(m: Member) -> bool:
     """A processable member whose turn changes something even when its queue is done (no
     offer possible): a Waiting ring member turns Trying (E12); a ring-progressively member
     offered before may be inside its window (E11: the dispatcher sleeps, or a pass when the
-    window ends); a top-down member whose pointer is set resets it after a pass with zero
-    rows (E9). Round-robin's and random's members never are."""
+    window ends); a top-down member whose pointer is set walks its own list (rule S leaves it
+    out: it may get an agent, or reset its pointer after a pass with zero rows, E9).
+    Round-robin's and random's members never are."""
     if m.state == M_WAITING:
         return m.queue.rings or bool(m.td_level or m.td_position)
     return m.last_originated is not None
