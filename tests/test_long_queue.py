@@ -3,9 +3,12 @@
 The dispatcher stops visiting a queue's members in a pass once one of them gets no offer and
 no later one could (dispatch._pass_from: no idle agent ready at this instant; the tier gate in
 a queue whose members are in join order; round-robin's and random's one list for everyone),
-and copies the member list as it goes (dispatch._visit). On random scenarios with tens of
-callers queued behind one to four agents, the offers and calls must be those of the literal
-walk (tests/literal_walk.py), which visits every member in every pass.
+and copies the member list as it goes (dispatch._visit). Ring-all, ring-progressively and
+top-down queues stop too (dispatch._ring_done: rules N, G, S), and the members whose turn
+still changes something are visited from ``Simulation.marked`` (dispatch._must_visit). On
+random scenarios with tens of callers queued behind one to four agents, the offers and calls
+must be those of the literal walk (tests/literal_walk.py), which visits every member in every
+pass, and the states per caller and per agent those of the engine without the stop.
 """
 
 from __future__ import annotations
@@ -239,3 +242,141 @@ FAILING_CASE: dict[Any, Any] = {'_trace': {1: [4.2456660781049944e-14, 1, 1, 1, 
               {'agent': 'local/1', 'at': 0, 'status': 'available'}],
  'seed': 0,
  'timing': 'continuous'}
+
+
+# --- ring-all, ring-progressively, top-down (dispatch._ring_done, _rest_marked) -------------
+
+RING_AND_TOP_DOWN = st.sampled_from(["ring-all", "ring-progressively", "top-down"])
+
+
+@st.composite
+def shared_long_queues(draw: st.DrawFn, **queue: Any) -> dict[str, Any]:
+    """``long_queues`` with two queues whose tiers share every agent (levels and positions
+    drawn per queue), so that one queue's offers take agents from the other's walk."""
+    d = draw(long_queues(**queue))
+    agents = [a["id"] for a in d["agents"]["local"]]
+    if len(d["queues"]) == 1:
+        q2 = dict(d["queues"][0], id=2)
+        d["queues"].append(q2)
+        d["_trace"][2] = sorted(draw(st.lists(st.integers(0, 60), min_size=20, max_size=60)))
+    for q in d["queues"]:
+        q["agents"] = {"local": [
+            {"agent_id": a, "level": draw(st.integers(0, 2)), "position": draw(st.integers(0, 2))} for a in agents
+        ]}
+    return d
+
+
+def _same_as_full_pass(d: dict[str, Any]) -> None:
+    fast, full = _runs(d, FullPass)
+    assert _instants(fast.offers) == _instants(full.offers)
+    assert _instants(fast.calls) == _instants(full.calls)
+    assert _by(fast.member_states, "call_api_id") == _by(full.member_states, "call_api_id")
+    assert _by(fast.agent_states, "agent") == _by(full.agent_states, "agent")
+
+
+def _same_as_literal(d: dict[str, Any]) -> None:
+    fast, literal = _runs(d, LiteralSimulation)
+    assert _instants(fast.offers) == _instants(literal.offers)
+    assert _instants(fast.calls) == _instants(literal.calls)
+
+
+@SETTINGS
+@given(long_queues(strategy=RING_AND_TOP_DOWN))
+def test_ring_and_top_down_pass_stop_equals_literal_walk(d):
+    _same_as_literal(d)
+
+
+@SETTINGS
+@given(long_queues(strategy=RING_AND_TOP_DOWN, tier_rules_apply=True))
+def test_ring_and_top_down_pass_stop_with_tier_rules_equals_literal_walk(d):
+    _same_as_literal(d)
+
+
+@SETTINGS
+@given(long_queues(strategy=RING_AND_TOP_DOWN, tier_rules_apply=st.booleans()))
+def test_ring_and_top_down_pass_stop_changes_no_state_against_visiting_every_member(d):
+    _same_as_full_pass(d)
+
+
+@SETTINGS
+@given(shared_long_queues(strategy=RING_AND_TOP_DOWN | WALKED, tier_rules_apply=st.booleans()))
+def test_shared_agents_across_queues_pass_stop_equals_full_pass_and_literal_walk(d):
+    _same_as_full_pass(d)
+    _same_as_literal(d)
+
+
+class _Turns(Simulation):
+    """The engine, noting every member's turn as (pass time, call id)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.turns: list[tuple[float, str]] = []
+
+    def _process_member(self, m: Any, t: float, cache: Any) -> bool:
+        self.turns.append((round(t, 1), m.call_id))
+        return super()._process_member(m, t, cache)
+
+
+class _FullTurns(_Turns):
+    skip_done = False
+
+
+def _one_agent_in_wrap_up(strategy: str) -> dict[str, Any]:
+    """pbx; one agent (level 1, position 1, wrap-up 5 s, answers after 1 s); talk 2 s; callers
+    1-3 join at 0, caller 4 at 4. Caller 1 is offered at 0.1, answered at 1.1 and hangs up at
+    3.1: the agent is idle but in wrap-up until 9 (E1: 3 + 5 + 1). Callers 2-4 then get the
+    agent one after another, at 9, 18 and 27."""
+    return {
+        "seed": 1, "horizon": 30, "timing": "pbx", "drain": False, "drain_limit": 600,
+        "queues": [{
+            "id": 1, "strategy": strategy,
+            "agents": {"local": [{"agent_id": 1, "level": 1, "position": 1}]},
+            "callers": {"arrivals": {"calls_per_hour": 0}, "talk_time": 2},
+        }],
+        "agents": {"local": [{"id": 1, "status": "available", "wrap_up_time": 5}]},
+        "behaviors": {"default": {"answer_time": 1}},
+        "schedule": [],
+        "_trace": {1: [0, 0, 0, 4]},
+    }
+
+
+def _turns(d: dict[str, Any]) -> tuple[list[tuple[float, str]], list[tuple[float, str]]]:
+    sc = build(d)
+    fast, full = _Turns(sc, ListRecorder()), _FullTurns(sc, ListRecorder())
+    fast.run()
+    full.run()
+    offers = [(o.call_api_id, o.offered_at, o.result) for o in fast.recorder.offers]  # type: ignore[attr-defined]
+    assert offers == [("1-1", 0.1, "answered"), ("1-2", 9.0, "answered"),
+                      ("1-3", 18.0, "answered"), ("1-4", 27.0, "answered")]
+    assert offers == [(o.call_api_id, o.offered_at, o.result) for o in full.recorder.offers]  # type: ignore[attr-defined]
+    assert fast.recorder.member_states == full.recorder.member_states  # type: ignore[attr-defined]
+    return fast.turns, full.turns
+
+
+def test_ring_all_caller_who_rang_every_free_agent_ends_the_pass_for_ringing_callers_behind():
+    """Rule G. At 4.1 (caller 4 joins) the agent is idle, in wrap-up: caller 2's walk rings
+    nobody, and callers behind it in a ring-all queue could ring no more than it did; caller
+    3, Trying, is not visited, caller 4, Waiting, is (it turns Trying: E12)."""
+    fast, full = _turns(_one_agent_in_wrap_up("ring-all"))
+    assert [c for t, c in fast if t == 4.1] == ["1-2", "1-4"]
+    assert [c for t, c in full if t == 4.1] == ["1-2", "1-3", "1-4"]
+
+
+def test_ring_progressively_pass_ends_when_no_idle_agent_can_be_offered_now():
+    """Rule N. At 4.1 the only idle agent is in wrap-up (its end has a pass asked for, at 9):
+    after caller 2 got nothing, caller 3 (Trying, never offered) is not visited; caller 4
+    (Waiting) is, to turn Trying (E12)."""
+    fast, full = _turns(_one_agent_in_wrap_up("ring-progressively"))
+    assert [c for t, c in fast if t == 4.1] == ["1-2", "1-4"]
+    assert [c for t, c in full if t == 4.1] == ["1-2", "1-3", "1-4"]
+
+
+def test_top_down_callers_without_a_pointer_share_one_list_so_the_first_who_gets_nothing_ends_the_pass():
+    """Rule S. Callers without a pointer all walk the rows after (0, 0). At 0.1 caller 1 is
+    offered the agent and caller 2 finds nobody: caller 3 is not visited. At 4.1 caller 2 finds
+    the agent in wrap-up: callers 3 and 4 are not visited. At 9 caller 2 is offered the agent,
+    caller 3 finds nobody, caller 4 is not visited."""
+    fast, full = _turns(_one_agent_in_wrap_up("top-down"))
+    assert [c for t, c in fast if t in (0.1, 4.1, 9.0)] == ["1-1", "1-2", "1-2", "1-2", "1-3"]
+    assert [c for t, c in full if t in (0.1, 4.1, 9.0)] == [
+        "1-1", "1-2", "1-3", "1-2", "1-3", "1-4", "1-2", "1-3", "1-4"]
