@@ -184,19 +184,6 @@ def b_long_queue(n: int, seed: int) -> Row:
                "acdsim", callers, seconds, cpu, wait, timing="pbx")
 
 
-def _long_queue(strategy: str) -> Callable[[int, int], Row]:
-    """The long queue in another strategy (top-down: agents at positions 1 and 2, or its
-    callers, who walk the rows after position 0, would never get one)."""
-
-    def bench(n: int, seed: int) -> Row:
-        data = workloads.long_queue(n // 2, "pbx", seed, strategy, positions=strategy == "top-down")
-        callers, seconds, cpu, wait = run_engine(data)
-        return Row(f"acdsim-long-queue-{strategy}", f"long queue, {strategy}: 1,000 calls/h into 2 agents, no drain",
-                   "acdsim", callers, seconds, cpu, wait, timing="pbx")
-
-    return bench
-
-
 def b_big(n: int, seed: int) -> Row:
     big = n * BIG_CALLERS // CALLERS
     callers, seconds, cpu, wait, rss = run_process(workloads.mm50(big, "continuous", seed))
@@ -389,8 +376,6 @@ BENCHMARKS: dict[str, Callable[[int, int], Row]] = {
         "acdsim-multi-queue", "5 queues sharing 100 agents on 2-3 levels (rho ~0.85)",
         workloads.multi_queue, "pbx"),
     "acdsim-long-queue": b_long_queue,
-    "acdsim-long-queue-ring-all": _long_queue("ring-all"),
-    "acdsim-long-queue-top-down": _long_queue("top-down"),
     "acdsim-1m-summary": b_big,
     "acdsim-mm50-all": _process("acdsim-mm50-all", "M/M/50, all outputs CSV (whole process)",
                                 workloads.mm50, "continuous", _ALL_CSV),

@@ -155,21 +155,13 @@ def multi_queue(callers: int, timing: str = "pbx", seed: int = 1) -> dict[str, A
     }
 
 
-def long_queue(
-    callers: int, timing: str = "pbx", seed: int = 1, strategy: str = "longest-idle-agent",
-    positions: bool = False,
-) -> dict[str, Any]:
-    """An overloaded queue: 1,000 calls/h into 2 agents (longest-idle-agent unless
-    ``strategy`` says otherwise; exponential talk mean 10 s, default answer time 3 s, and in
-    pbx timing the rest of the second before an agent can be offered again: about 530
-    calls/h served), callers who never hang up, no drain: about 47 % of the callers are still
-    waiting at the horizon. Every pass finds nobody idle, or one agent for the caller at the
-    head: its cost must not grow with the number of callers waiting behind, whatever the
-    strategy (ring-all, ring-progressively and top-down included).
-
-    The tiers keep the default level and position 0 unless ``positions`` (agent n at position
-    n). A top-down caller walks the rows after its pointer, (0, 0) at first: without
-    positions it never gets an agent, and every pass finds every caller with zero rows."""
+def long_queue(callers: int, timing: str = "pbx", seed: int = 1) -> dict[str, Any]:
+    """An overloaded queue: 1,000 calls/h into 2 agents (longest-idle-agent, exponential talk
+    mean 10 s, default answer time 3 s, and in pbx timing the rest of the second before an
+    agent can be offered again: about 530 calls/h served), callers who never hang up, no
+    drain: about 47 % of the callers are still waiting at the horizon. Every pass finds nobody
+    idle, or one agent for the caller at the head: its cost must not grow with the number of
+    callers waiting behind."""
     calls_per_hour = 1000.0
     agents = (1, 2)
     return {
@@ -181,8 +173,8 @@ def long_queue(
         "drain": False,
         "queues": [{
             "id": 1,
-            "strategy": strategy,
-            "agents": {"local": [{"agent_id": a, "position": a if positions else 0} for a in agents]},
+            "strategy": "longest-idle-agent",
+            "agents": {"local": [{"agent_id": a} for a in agents]},
             "callers": {
                 "arrivals": {"calls_per_hour": calls_per_hour},
                 "talk_time": {"dist": "exponential", "mean": 10},

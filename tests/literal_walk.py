@@ -13,7 +13,6 @@ from __future__ import annotations
 from typing import Any
 
 from acdsim.engine import Simulation
-from acdsim.engine.dispatch import RP_SLEEP, Resume, _processable
 from acdsim.engine.state import LISTED, Member, QueueState, Row
 from acdsim.engine.walk import EPS, GATED, STOP, PassCache, _Gate, ready_now
 
@@ -21,15 +20,6 @@ from acdsim.engine.walk import EPS, GATED, STOP, PassCache, _Gate, ready_now
 class LiteralSimulation(Simulation):
     # Every pass visits every member (no queue is ever "done" for the rest of a pass).
     skip_done = False
-
-    def _sleep(self, m: Member, resume: Resume | None) -> None:
-        """E11 as the module does it: the rest of the pass is every member after ``m`` that is
-        processable now (the engine holds back only the members an offer holds)."""
-        self.blocked_until = self.env.t + RP_SLEEP
-        watermark = self.call_seq if resume is None else resume[1]
-        held = set() if resume is None else set(resume[2])
-        held.update(x for x in self.members if x.sort_key > m.sort_key and not _processable(x))
-        self.schedule(RP_SLEEP, self._pass_from, (m.sort_key, watermark, held), True)
 
     def _first_idle(self, q: QueueState, top: float, t: float, cache: PassCache) -> Row | _Gate | None:
         for row in sorted(q.idle_rows, key=q.strategy.key):

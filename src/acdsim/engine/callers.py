@@ -110,7 +110,6 @@ class CallerMixin(EngineBase):
         m.sort_key = key = (m.J - m.base, seq)
         if q.strategy.rings:
             m.serving = q.strategy.name
-            self._mark(m)  # its first pass turns it Trying (E12), even in a done queue
         self.in_system += 1
         q.active += 1
         members = self.members
@@ -174,8 +173,6 @@ class CallerMixin(EngineBase):
             while members[i] is not m:
                 i += 1
             del members[i]
-        if m.marked:
-            self._unmark(m)
         q = m.queue
         if q.listed > 0:
             q.E = self.env.c  # the passes kept it current while m waited

@@ -78,7 +78,6 @@ class Simulation(DispatchMixin, OrderedMixin, OutcomeMixin, CallerMixin, AgentMi
         self.streams = Streams(scenario.seed, replication)
         self.horizon = scenario.horizon
         self.members: list[Member] = []  # waiting/trying members in score order
-        self.marked: list[Member] = []  # ring and top-down members a done queue still visits
         self.pass_keys: set[Any] = set()
         self.blocked_until = -1.0  # pbx: the end of the last pass that slept (E11)
         self.passes = 0

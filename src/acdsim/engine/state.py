@@ -130,7 +130,7 @@ class Member:
     __slots__ = (
         "call_id", "seq", "queue", "number", "joined_at", "J", "base", "sort_key", "state",
         "serving", "offers", "n_offers", "talk_base", "patience", "first_joined", "answered_at",
-        "agent", "agent_level", "marked", "__dict__",
+        "agent", "agent_level", "__dict__",
     )
     call_id: str
     seq: int
@@ -150,7 +150,6 @@ class Member:
     answered_at: float | None
     agent: Agent | None
     agent_level: int | None
-    marked: bool  # in Simulation.marked (dispatch._mark)
     timeout_pending: bool = False
     last_originated: float | None = None
     td_level: int = 0
@@ -174,7 +173,6 @@ class Member:
         self.offers = []
         self.n_offers = 0
         self.patience = INF
-        self.marked = False
         self.first_joined = t  # real time of the first join (the original one when resumed)
         # Set at the bridge (most callers are answered: slots, not the instance dict).
         self.answered_at = self.agent = self.agent_level = None

@@ -79,8 +79,6 @@ class WalkMixin(EngineBase):
                 self._member_changed(m, t)
             if self.record_marks:
                 self._member_mark(m, t)  # (no offer may start with it: calls and offers do not tell)
-            if m.marked:
-                self._unmark(m)  # a done queue has nothing more for it to do (dispatch._must_visit)
         if strategy.fanout == "progressive" and m.last_originated is not None:
             due = m.last_originated + q.rp_delay
             if now_c < due - EPS:
@@ -331,4 +329,3 @@ class WalkMixin(EngineBase):
                 self.request_pass(self.clock.next_pass(t))
         if q.strategy.pointer == "top-down":
             m.td_level, m.td_position = row.level, row.position
-        self._mark(m)  # its window (E11) or its pointer (E9) matters even in a done queue
